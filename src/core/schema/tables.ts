@@ -1,0 +1,431 @@
+/**
+ * The data model as data: every table, its columns with logical types, its natural key and its
+ * storage order. Engines turn this into DDL through their dialect; import turns it into validation.
+ *
+ * Invariants:
+ * - A table's `key` columns are `required`: a row without its key cannot be upserted and is quarantined.
+ * - `orderBy` starts with `account_id` then time wherever a table has them, so one buying journey is
+ *   stored together (and, on a ClickHouse cluster, on one shard).
+ * - `input` columns are read from import files to derive stored values (a channel from source and
+ *   medium, an account from an email domain) and are not stored themselves.
+ * - Timestamps are stored in UTC with microsecond precision; money as DECIMAL(18,2).
+ */
+
+import {
+  CHANNELS,
+  CONTENT_TYPES,
+  CREATORS,
+  FUNNEL_STAGES,
+  IDENTITY_METHODS,
+  LIFECYCLE_ACTORS,
+  TARGET_METRICS,
+  TEAMS,
+  TOUCH_TYPES,
+} from '../vocabulary.js';
+
+export type LogicalType = 'string' | 'timestamp' | 'date' | 'decimal' | 'integer' | 'float' | 'boolean';
+
+/**
+ * How import turns raw text into the stored value. Each has a pure reference implementation in
+ * `core/normalize` and an SQL form compiled per dialect.
+ */
+export type Normalizer =
+  | 'id' // trimmed, empty → null
+  | 'text' // trimmed, inner whitespace kept, empty → null
+  | 'lower' // trimmed, lower-cased
+  | 'email' // trimmed, lower-cased, validated
+  | 'domain' // host name from a URL, a bare domain or an email; lower-cased, no `www.`
+  | 'url' // trimmed
+  | 'timestamp' // ISO 8601 with a zone → UTC; without a zone needs --timezone
+  | 'date' // YYYY-MM-DD (or a timestamp, whose UTC date is taken)
+  | 'decimal' // 1234.50, -12, 1e3; thousands separators not accepted
+  | 'integer'
+  | 'boolean' // true/false/yes/no/1/0/won/lost
+  | 'enum' // lower-cased, spaces and dashes to underscores, must be one of `values`
+  | 'channel'; // mapped from the channel vocabulary or from source/medium/UTM/lead source
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: LogicalType;
+  readonly normalize: Normalizer;
+  readonly required?: boolean;
+  readonly values?: readonly string[];
+  /** Read from import files only, to derive other columns; not stored. */
+  readonly input?: boolean;
+  readonly doc: string;
+}
+
+export type TableKind = 'entity' | 'system';
+
+export interface TableSpec {
+  readonly name: string;
+  /** The name `revline import --as` takes (kebab-case). System tables have none. */
+  readonly entity?: string;
+  readonly kind: TableKind;
+  readonly columns: readonly ColumnSpec[];
+  readonly key: readonly string[];
+  readonly orderBy: readonly string[];
+  /** Rows are never updated or deleted (history). */
+  readonly appendOnly?: boolean;
+  readonly doc: string;
+}
+
+const id = (name: string, doc: string, required = false): ColumnSpec => ({ name, type: 'string', normalize: 'id', required, doc });
+const text = (name: string, doc: string): ColumnSpec => ({ name, type: 'string', normalize: 'text', doc });
+const ts = (name: string, doc: string, required = false): ColumnSpec => ({ name, type: 'timestamp', normalize: 'timestamp', required, doc });
+const money = (name: string, doc: string): ColumnSpec => ({ name, type: 'decimal', normalize: 'decimal', doc });
+const oneOf = (name: string, values: readonly string[], doc: string, required = false): ColumnSpec => ({
+  name,
+  type: 'string',
+  normalize: 'enum',
+  values,
+  required,
+  doc,
+});
+const input = (name: string, normalize: Normalizer, doc: string): ColumnSpec => ({ name, type: 'string', normalize, input: true, doc });
+
+export const ACCOUNTS: TableSpec = {
+  name: 'accounts',
+  entity: 'accounts',
+  kind: 'entity',
+  key: ['account_id'],
+  orderBy: ['account_id'],
+  doc: 'A company.',
+  columns: [
+    id('account_id', 'Natural key of the company, as the CRM knows it.', true),
+    text('name', 'Company name.'),
+    { name: 'domain', type: 'string', normalize: 'domain', doc: 'Primary web domain; derived from `website` when absent.' },
+    input('website', 'domain', 'Company website; its host gives `domain`.'),
+    text('industry', 'Industry.'),
+    { name: 'employees', type: 'integer', normalize: 'integer', doc: 'Number of employees.' },
+    money('annual_revenue', 'Annual revenue.'),
+    text('country', 'Country name or ISO code.'),
+    { name: 'technologies', type: 'string', normalize: 'text', doc: 'Technologies in use, separated by `;`.' },
+    id('sales_owner_id', 'User id of the owning sales rep.'),
+    id('marketing_owner_id', 'User id of the owning marketer.'),
+    { name: 'is_icp', type: 'boolean', normalize: 'boolean', doc: 'Whether the account fits the ideal customer profile.' },
+    ts('created_at', 'When the account was created.'),
+  ],
+};
+
+export const CONTACTS: TableSpec = {
+  name: 'contacts',
+  entity: 'contacts',
+  kind: 'entity',
+  key: ['contact_id'],
+  orderBy: ['account_id', 'created_at', 'contact_id'],
+  doc: 'A known person.',
+  columns: [
+    id('contact_id', 'Natural key of the person; when absent, derived from the email.', true),
+    { name: 'email', type: 'string', normalize: 'email', doc: 'Email address, trimmed and lower-cased.' },
+    text('first_name', 'First name.'),
+    text('last_name', 'Last name.'),
+    text('title', 'Job title.'),
+    text('job_level', 'Seniority: c_level, vp, director, manager, individual_contributor, …'),
+    text('department', 'Department.'),
+    id('account_id', 'Account; when absent, matched from the email domain.'),
+    { name: 'original_source', type: 'string', normalize: 'channel', doc: 'Channel that first brought the person.' },
+    oneOf('created_by', CREATORS, 'Who created the contact.'),
+    id('owner_id', 'User id of the owner.'),
+    text('lead_status', 'Lead status as the CRM states it.'),
+    ts('created_at', 'When the person became known.'),
+    input('lead_source', 'text', 'CRM lead source, mapped to `original_source` when that is absent.'),
+  ],
+};
+
+export const IDENTITIES: TableSpec = {
+  name: 'identities',
+  kind: 'system',
+  key: ['anonymous_id', 'contact_id'],
+  orderBy: ['contact_id', 'anonymous_id'],
+  doc: 'An anonymous visitor id stitched to a contact.',
+  columns: [
+    id('anonymous_id', 'Anonymous visitor id (cookie, device).', true),
+    id('contact_id', 'The contact it belongs to.', true),
+    oneOf('method', IDENTITY_METHODS, 'How the stitch was learned.', true),
+    ts('identified_at', 'When it was learned.', true),
+  ],
+};
+
+export const TOUCHPOINTS: TableSpec = {
+  name: 'touchpoints',
+  entity: 'touchpoints',
+  kind: 'entity',
+  key: ['touchpoint_id'],
+  orderBy: ['account_id', 'occurred_at', 'touchpoint_id'],
+  doc: 'One interaction of a person (known or anonymous) with the company.',
+  columns: [
+    id('touchpoint_id', 'Natural key of the interaction.', true),
+    ts('occurred_at', 'When it happened.', true),
+    oneOf('touch_type', TOUCH_TYPES, 'What kind of interaction.', true),
+    { name: 'channel', type: 'string', normalize: 'channel', doc: 'Channel; mapped from source/medium/UTM when absent.' },
+    { name: 'source', type: 'string', normalize: 'lower', doc: 'Source (utm_source).' },
+    { name: 'medium', type: 'string', normalize: 'lower', doc: 'Medium (utm_medium).' },
+    id('campaign_id', 'Campaign.'),
+    id('content_id', 'Content asset.'),
+    { name: 'url', type: 'string', normalize: 'url', doc: 'Page or link.' },
+    id('contact_id', 'Known person; when absent, found by `email` or by a stitched `anonymous_id`.'),
+    id('anonymous_id', 'Anonymous visitor id.'),
+    id('account_id', 'Account; when absent, the contact’s account.'),
+    input('email', 'email', 'Email given with the touch (a form fill): identifies the person.'),
+  ],
+};
+
+export const CAMPAIGNS: TableSpec = {
+  name: 'campaigns',
+  entity: 'campaigns',
+  kind: 'entity',
+  key: ['campaign_id'],
+  orderBy: ['campaign_id'],
+  doc: 'A marketing campaign.',
+  columns: [
+    id('campaign_id', 'Natural key.', true),
+    text('name', 'Campaign name.'),
+    { name: 'channel', type: 'string', normalize: 'channel', doc: 'Channel.' },
+    text('type', 'Campaign type (webinar, paid ads, email nurture, …).'),
+    { name: 'start_date', type: 'date', normalize: 'date', doc: 'First day.' },
+    { name: 'end_date', type: 'date', normalize: 'date', doc: 'Last day.' },
+    money('budget', 'Planned budget.'),
+    id('owner_id', 'User id of the owning marketer.'),
+  ],
+};
+
+export const CAMPAIGN_COSTS: TableSpec = {
+  name: 'campaign_costs',
+  entity: 'campaign-costs',
+  kind: 'entity',
+  key: ['campaign_id', 'day'],
+  orderBy: ['campaign_id', 'day'],
+  doc: 'Spend of a campaign on one day.',
+  columns: [
+    id('campaign_id', 'Campaign.', true),
+    { name: 'day', type: 'date', normalize: 'date', required: true, doc: 'Day of the spend.' },
+    { name: 'cost', type: 'decimal', normalize: 'decimal', required: true, doc: 'Spend.' },
+    { name: 'currency', type: 'string', normalize: 'lower', doc: 'ISO currency code.' },
+  ],
+};
+
+export const CONTENT: TableSpec = {
+  name: 'content',
+  entity: 'content',
+  kind: 'entity',
+  key: ['content_id'],
+  orderBy: ['content_id'],
+  doc: 'A content asset.',
+  columns: [
+    id('content_id', 'Natural key.', true),
+    text('title', 'Title.'),
+    oneOf('content_type', CONTENT_TYPES, 'Type of asset.'),
+    oneOf('funnel_stage', FUNNEL_STAGES, 'Funnel stage it serves.'),
+    { name: 'url', type: 'string', normalize: 'url', doc: 'Where it lives.' },
+    ts('published_at', 'When it was published.'),
+  ],
+};
+
+export const LIFECYCLE_EVENTS: TableSpec = {
+  name: 'lifecycle_events',
+  entity: 'lifecycle-events',
+  kind: 'entity',
+  key: ['contact_id', 'stage', 'entered_at'],
+  orderBy: ['contact_id', 'entered_at', 'stage'],
+  appendOnly: true,
+  doc: 'A contact entered a lifecycle stage.',
+  columns: [
+    id('contact_id', 'Contact.', true),
+    { name: 'stage', type: 'string', normalize: 'lower', required: true, doc: 'Lifecycle stage entered.' },
+    ts('entered_at', 'When.', true),
+    text('reason', 'Reason code or text (required for disqualification).'),
+    oneOf('actor_type', LIFECYCLE_ACTORS, 'What made the transition: a rule, a user or an import.'),
+    id('actor', 'Rule name or user id.'),
+    id('definition_version', 'Version of the definition that made it, when a rule did.'),
+  ],
+};
+
+export const OPPORTUNITIES: TableSpec = {
+  name: 'opportunities',
+  entity: 'opportunities',
+  kind: 'entity',
+  key: ['opportunity_id'],
+  orderBy: ['account_id', 'created_at', 'opportunity_id'],
+  doc: 'A deal.',
+  columns: [
+    id('opportunity_id', 'Natural key.', true),
+    text('name', 'Deal name.'),
+    id('account_id', 'Account.'),
+    id('primary_contact_id', 'Primary contact.'),
+    id('owner_id', 'Owning sales rep.'),
+    money('amount', 'Amount.'),
+    { name: 'currency', type: 'string', normalize: 'lower', doc: 'ISO currency code.' },
+    ts('created_at', 'When created (pipeline date).', true),
+    ts('closed_at', 'When closed.'),
+    { name: 'stage', type: 'string', normalize: 'lower', doc: 'Current sales stage as exported.' },
+    { name: 'is_won', type: 'boolean', normalize: 'boolean', doc: 'Won (true), lost (false) or open (empty).' },
+    text('lost_reason', 'Why it was lost.'),
+    { name: 'source', type: 'string', normalize: 'channel', doc: 'Source channel.' },
+    oneOf('created_by', CREATORS, 'Who created the deal.'),
+  ],
+};
+
+export const OPPORTUNITY_STAGE_HISTORY: TableSpec = {
+  name: 'opportunity_stage_history',
+  entity: 'opportunity-stages',
+  kind: 'entity',
+  key: ['opportunity_id', 'stage', 'entered_at'],
+  orderBy: ['opportunity_id', 'entered_at', 'stage'],
+  appendOnly: true,
+  doc: 'An opportunity entered a sales stage.',
+  columns: [
+    id('opportunity_id', 'Opportunity.', true),
+    { name: 'stage', type: 'string', normalize: 'lower', required: true, doc: 'Sales stage entered.' },
+    ts('entered_at', 'When.', true),
+    money('amount', 'Amount at that time.'),
+  ],
+};
+
+export const USERS: TableSpec = {
+  name: 'users',
+  entity: 'users',
+  kind: 'entity',
+  key: ['user_id'],
+  orderBy: ['user_id'],
+  doc: 'A member of the revenue team.',
+  columns: [
+    id('user_id', 'Natural key.', true),
+    { name: 'email', type: 'string', normalize: 'email', doc: 'Email.' },
+    text('name', 'Name.'),
+    oneOf('team', TEAMS, 'Team.', true),
+    text('role', 'Role (rep, manager, demand gen, …).'),
+    id('manager_id', 'User id of the manager.'),
+  ],
+};
+
+export const TARGETS: TableSpec = {
+  name: 'targets',
+  entity: 'targets',
+  kind: 'entity',
+  key: ['period', 'channel', 'metric'],
+  orderBy: ['period', 'channel', 'metric'],
+  doc: 'A target for a period (YYYY-MM, YYYY-Qn or YYYY) and channel (`all` for the total).',
+  columns: [
+    { name: 'period', type: 'string', normalize: 'id', required: true, doc: 'YYYY, YYYY-Qn or YYYY-MM.' },
+    { name: 'channel', type: 'string', normalize: 'channel', required: true, doc: 'Channel, or `all`.' },
+    oneOf('metric', TARGET_METRICS, 'What is targeted.', true),
+    { name: 'value', type: 'decimal', normalize: 'decimal', required: true, doc: 'Target value.' },
+  ],
+};
+
+/** Tables `revline import --as` can load, in the order a full load should run (parents first). */
+export const ENTITY_TABLES: readonly TableSpec[] = [
+  USERS,
+  ACCOUNTS,
+  CONTACTS,
+  CAMPAIGNS,
+  CAMPAIGN_COSTS,
+  CONTENT,
+  TOUCHPOINTS,
+  LIFECYCLE_EVENTS,
+  OPPORTUNITIES,
+  OPPORTUNITY_STAGE_HISTORY,
+  TARGETS,
+];
+
+// ---- system tables -------------------------------------------------------------------------
+
+const sys = (name: string, type: LogicalType, doc: string, required = false): ColumnSpec => ({
+  name,
+  type,
+  normalize: type === 'timestamp' ? 'timestamp' : type === 'integer' ? 'integer' : 'text',
+  required,
+  doc,
+});
+
+export const IMPORTS: TableSpec = {
+  name: 'imports',
+  kind: 'system',
+  key: ['import_id'],
+  orderBy: ['import_id'],
+  doc: 'One run of `revline import` over one file.',
+  columns: [
+    sys('import_id', 'string', 'Id of the run.', true),
+    sys('file', 'string', 'File as given.', true),
+    sys('entity', 'string', 'Entity imported.', true),
+    sys('started_at', 'timestamp', 'Start.', true),
+    sys('finished_at', 'timestamp', 'End.'),
+    sys('rows_read', 'integer', 'Rows read.'),
+    sys('rows_inserted', 'integer', 'Rows inserted.'),
+    sys('rows_updated', 'integer', 'Rows updated.'),
+    sys('rows_unchanged', 'integer', 'Rows unchanged.'),
+    sys('rows_quarantined', 'integer', 'Rows quarantined.'),
+    sys('notes', 'string', 'JSON: counts of values mapped to `other`, stubs created, warnings.'),
+  ],
+};
+
+export const QUARANTINE: TableSpec = {
+  name: 'quarantine',
+  kind: 'system',
+  key: ['import_id', 'row_number'],
+  orderBy: ['import_id', 'row_number'],
+  appendOnly: true,
+  doc: 'A row that could not be imported, with every reason.',
+  columns: [
+    sys('import_id', 'string', 'Import run.', true),
+    sys('file', 'string', 'File.', true),
+    sys('entity', 'string', 'Entity.', true),
+    sys('row_number', 'integer', 'Line of the file where the row starts (header = 1).', true),
+    sys('raw', 'string', 'The row as read (JSON object of header → value, or the raw text when it could not be split).', true),
+    sys('reasons', 'string', 'Every reason, as a JSON array of {field, code, message}.', true),
+    sys('quarantined_at', 'timestamp', 'When.', true),
+  ],
+};
+
+export const IDENTITY_MERGES: TableSpec = {
+  name: 'identity_merges',
+  kind: 'system',
+  key: ['merge_id'],
+  orderBy: ['merge_id'],
+  appendOnly: true,
+  doc: 'A decision of identity resolution, kept so it can be explained and undone.',
+  columns: [
+    sys('merge_id', 'string', 'Id.', true),
+    sys('kind', 'string', 'stitch (anonymous → contact), dedupe (contact → contact), account_match (contact → account), undo.', true),
+    sys('from_id', 'string', 'What was merged.', true),
+    sys('to_id', 'string', 'Into what.', true),
+    sys('rule', 'string', 'Why: the rule and the evidence (email, domain, form fill).', true),
+    sys('import_id', 'string', 'Import that caused it, if any.'),
+    sys('decided_at', 'timestamp', 'When.', true),
+    sys('undone_at', 'timestamp', 'When it was undone, if it was.'),
+  ],
+};
+
+export const WORLD_TRUTH: TableSpec = {
+  name: 'world_truth',
+  kind: 'system',
+  key: ['kind', 'subject', 'starts_at'],
+  orderBy: ['kind', 'subject', 'starts_at'],
+  doc: 'Ground truth of a synthetic demo world: true channel effects and in-market periods.',
+  columns: [
+    sys('kind', 'string', 'channel_effect | in_market | world', true),
+    sys('subject', 'string', 'Channel or account id.', true),
+    sys('starts_at', 'timestamp', 'Start of a period (in_market) or the world’s start.', true),
+    sys('ends_at', 'timestamp', 'End of a period.'),
+    { name: 'value', type: 'float', normalize: 'text', doc: 'The effect (channel_effect).' },
+    sys('details', 'string', 'JSON with everything else.'),
+  ],
+};
+
+export const SYSTEM_TABLES: readonly TableSpec[] = [IDENTITIES, IMPORTS, QUARANTINE, IDENTITY_MERGES, WORLD_TRUTH];
+
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES];
+
+/** Columns that are stored (not `input`). */
+export function storedColumns(table: TableSpec): readonly ColumnSpec[] {
+  return table.columns.filter((c) => !c.input);
+}
+
+export function tableByEntity(entity: string): TableSpec | undefined {
+  return ENTITY_TABLES.find((t) => t.entity === entity);
+}
+
+export function tableByName(name: string): TableSpec | undefined {
+  return ALL_TABLES.find((t) => t.name === name);
+}

@@ -1,0 +1,49 @@
+/**
+ * The Engine port: the only way Revline talks to a database. `src/core` defines what it needs;
+ * `src/engine/<engine>/` implements it.
+ *
+ * Invariants (checked by the conformance suite in test/engines/ on every engine):
+ * - Values come back in one JS shape on every engine: NULL → null; integers → number (bigint only
+ *   past 2^53); DECIMAL and floats → number; booleans → boolean; DATE → 'YYYY-MM-DD';
+ *   TIMESTAMP → ISO-8601 UTC with milliseconds, 'YYYY-MM-DDTHH:MM:SS.mmmZ'; strings → string.
+ * - Params are typed (see sql/fragment.ts); the engine binds them, never splices them.
+ * - `appendCsv` loads bytes the engine parses itself (the fast path of import); `append` loads JS
+ *   values (small side tables). Both are all-or-nothing per call.
+ * - `close()` is idempotent; using a closed engine throws `engine-failed`.
+ * - Errors are RevlineError('engine-failed') carrying the SQL and params, with a hint for known
+ *   confusing messages.
+ */
+
+import type { Dialect, DialectName } from '../sql/dialect/dialect.js';
+import type { SqlFragment } from '../sql/fragment.js';
+
+export type Row = Record<string, unknown>;
+
+export type SqlInput = SqlFragment | string;
+
+/** A chunk of CSV text in one fixed shape: no header, `columns` in order, RFC 4180 quoting with `"`. */
+export interface CsvChunk {
+  readonly bytes: Uint8Array;
+  readonly delimiter: string;
+  /** Number of records in `bytes` (for progress and checks). */
+  readonly rows: number;
+}
+
+export interface Engine {
+  readonly name: DialectName;
+  readonly dialect: Dialect;
+  /** Where the data lives, for messages: a file path, ':memory:', or a server URL without credentials. */
+  readonly location: string;
+
+  /** Run one statement, or several in order, returning nothing. */
+  exec(statements: SqlInput | readonly SqlInput[]): Promise<void>;
+  /** Run a query and return all rows. */
+  query<T extends Row = Row>(statement: SqlInput): Promise<T[]>;
+  /** Run a query and yield its rows in batches, never holding the whole result. */
+  stream<T extends Row = Row>(statement: SqlInput, batchRows?: number): AsyncIterable<T[]>;
+  /** Append JS rows to a table (columns in the given order). */
+  append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** Append CSV records that the engine parses itself; every column is loaded as text. */
+  appendCsv(table: string, columns: readonly string[], chunk: CsvChunk): Promise<void>;
+  close(): Promise<void>;
+}
