@@ -113,3 +113,9 @@ export function printSql(fragment: SqlFragment | string, printer: FragmentPrinte
   }
   return { sql: text, params };
 }
+
+/** `(p1, p2, …)` for an IN list of strings; `(NULL)` when empty, which matches nothing. */
+export function inStrings(values: readonly string[]): SqlFragment {
+  if (values.length === 0) return raw('(NULL)');
+  return sql`(${joinSql(values.map((v) => sql`${param.string(v)}`), ', ')})`;
+}

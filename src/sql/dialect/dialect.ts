@@ -12,6 +12,7 @@
 
 import type { LogicalType, TableSpec } from '../../core/schema/tables.js';
 import type { FragmentPrinter, ParamType } from '../fragment.js';
+import type { PrintedSql, SqlFragment } from '../fragment.js';
 
 export type DialectName = 'duckdb' | 'clickhouse';
 
@@ -35,4 +36,44 @@ export interface Dialect extends FragmentPrinter {
   /** A scratch table of nullable string columns, for staging raw import rows. */
   createStagingTable(name: string, columns: readonly string[]): string[];
   dropTable(name: string): string;
+}
+
+// ---- Semantic SQL for the engine layer ------------------------------------------------------
+// Each method below exists because the obvious DuckDB SQL, run unchanged on ClickHouse, gives a
+// silently wrong answer (DESIGN.md, "Engines"). Expressions go in and come out as fragments, so
+// typed params inside them survive. test/engines/ checks every stated semantics on every engine.
+
+/** The window of an analytic function: `PARTITION BY … ORDER BY …` (either list may be empty). */
+export interface WindowSpec {
+  readonly partitionBy: readonly SqlFragment[];
+  readonly orderBy: readonly SqlFragment[];
+}
+
+export interface Dialect {
+  /**
+   * Print a statement knowing its param values: like `printSql`, except a param whose value is
+   * null is typed so the engine keeps it NULL. ClickHouse binds NULL to `{p1:String}` as `''`, so a
+   * null renders `{p1:Nullable(String)}`; DuckDB types a bare null `$p1` as INTEGER, so a null renders
+   * `CAST($p1 AS VARCHAR)`. Engines print every statement through this.
+   */
+  printFragment(statement: SqlFragment | string): PrintedSql;
+  /**
+   * The least `value` over the rows of the group where `condition` holds; NULL when none does.
+   * (ClickHouse `minIf` gives the type's default — 1970-01-01, 0, '' — when nothing matches.)
+   */
+  minIf(value: SqlFragment, condition: SqlFragment): SqlFragment;
+  /** The greatest `value` where `condition` holds; NULL when none does (same trap as {@link minIf}). */
+  maxIf(value: SqlFragment, condition: SqlFragment): SqlFragment;
+  /**
+   * The exact median of the non-NULL numeric values, as a float, interpolating between the two
+   * middle values of an even count (DuckDB `quantile_cont(x, 0.5)`); NULL over no rows. ClickHouse
+   * `median` is an approximation (a sample past 8192 values) and must not be used.
+   */
+  median(value: SqlFragment): SqlFragment;
+  /**
+   * `value` from the row `offset` rows after this one in `window`, or `fallback` past the end of
+   * the partition. The fallback is always explicit: ClickHouse fills `''`/0 where DuckDB gives
+   * NULL. A NULL fallback gives NULL on every engine.
+   */
+  leadOr(value: SqlFragment, offset: number, fallback: SqlFragment, window: WindowSpec): SqlFragment;
 }

@@ -1,0 +1,223 @@
+/**
+ * The DuckDB engine: embedded, one file per workspace (or ':memory:').
+ *
+ * Invariants:
+ * - Statements on the main connection run one at a time (a DuckDB connection cannot interleave
+ *   statements, and `append` is several statements that must not be split by another caller).
+ * - `stream` reads on its own connection, so a consumer may query or append while iterating.
+ * - `append` and `appendCsv` each end in ONE `INSERT … SELECT`, which DuckDB commits atomically:
+ *   a value that does not convert, or a malformed CSV record, leaves the target table unchanged.
+ *   `append` fills a temporary text table with the appender first: 10k rows of touchpoints took
+ *   about 100 ms that way, and 2.5 s as `INSERT … VALUES` with bound params in batches of 500.
+ * - `appendCsv` parses with `strict_mode` and no `ignore_errors`/`null_padding`, so a malformed
+ *   record raises instead of being skipped or padded; `allow_quoted_nulls = false` keeps `""` as
+ *   the empty string, while an empty unquoted field is NULL (the same as ClickHouse).
+ * - Timestamps given to `append` are read by {@link parseTimestampMicros} in JS, because DuckDB's
+ *   cast from text to TIMESTAMP ignores a zone offset (`…+02:00` would be stored two hours off).
+ */
+
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
+import { internalError } from '../../core/errors.js';
+import { duckdbDialect } from '../../sql/dialect/duckdb.js';
+import type { PrintedSql } from '../../sql/fragment.js';
+import type { CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import { engineClosed, engineFailed } from '../failure.js';
+import { SerialQueue } from '../serial.js';
+import { checkCsvDelimiter } from '../csv-chunk.js';
+import { formatMicrosAsUtcText, parseTimestampMicros } from '../values.js';
+import { bindParams, revlineValueConverter } from './values.js';
+
+const DEFAULT_BATCH_ROWS = 10_000;
+
+export class DuckDbEngine implements Engine {
+  readonly name = 'duckdb' as const;
+  readonly dialect = duckdbDialect;
+  private readonly queue = new SerialQueue();
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Open (creating if needed) the database file at `location`, or an in-memory one for ':memory:'. */
+  static async open(location: string): Promise<DuckDbEngine> {
+    let instance: DuckDBInstance | undefined;
+    try {
+      instance = await DuckDBInstance.create(location);
+      const connection = await instance.connect();
+      // Results must not depend on the machine's zone: TIMESTAMP holds UTC by convention.
+      await connection.run("SET TimeZone = 'UTC'");
+      return new DuckDbEngine(location, instance, connection);
+    } catch (error) {
+      instance?.closeSync();
+      throw engineFailed('DuckDB', location, error, { sql: `open ${location}` });
+    }
+  }
+
+  async exec(statements: SqlInput | readonly SqlInput[]): Promise<void> {
+    const list = Array.isArray(statements) ? (statements as readonly SqlInput[]) : [statements as SqlInput];
+    await this.serially(async () => {
+      for (const statement of list) await this.run(this.dialect.printFragment(statement));
+    });
+  }
+
+  async query<T extends Row = Row>(statement: SqlInput): Promise<T[]> {
+    const printed = this.dialect.printFragment(statement);
+    return this.serially(async () => {
+      const result = await this.run(printed);
+      try {
+        return (await result.convertRowObjects(revlineValueConverter)) as T[];
+      } catch (error) {
+        throw this.failed(error, printed);
+      }
+    });
+  }
+
+  async *stream<T extends Row = Row>(statement: SqlInput, batchRows = DEFAULT_BATCH_ROWS): AsyncIterable<T[]> {
+    this.assertOpen();
+    const printed = this.dialect.printFragment(statement);
+    const { values, types } = bindParams(printed.params);
+    let connection: DuckDBConnection | undefined;
+    try {
+      connection = await this.instance.connect();
+      await connection.run("SET TimeZone = 'UTC'");
+      const result = await connection.stream(printed.sql, values, types);
+      let batch: T[] = [];
+      for await (const rows of result.yieldConvertedRowObjects(revlineValueConverter)) {
+        for (const row of rows) {
+          batch.push(row as T);
+          if (batch.length >= batchRows) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } catch (error) {
+      throw this.failed(error, printed);
+    } finally {
+      connection?.closeSync();
+    }
+  }
+
+  async append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+    if (rows.length === 0) return;
+    const q = this.dialect.quoteIdentifier;
+    const scratch = `revline_append_${randomUUID().replaceAll('-', '')}`;
+    const columnList = columns.map(q).join(', ');
+    await this.serially(async () => {
+      const probe = { sql: `SELECT ${columnList} FROM ${q(table)} LIMIT 0`, params: {} };
+      const timestampColumns = (await this.run(probe))
+        .columnTypes()
+        .map((type) => type.typeId === DuckDBTypeId.TIMESTAMP || type.typeId === DuckDBTypeId.TIMESTAMP_TZ);
+      // The scratch table holds text; the final INSERT casts it to the target's types, so every
+      // conversion error surfaces before the target is touched.
+      const create = {
+        sql: `CREATE TEMP TABLE ${q(scratch)} (${columns.map((c) => `${q(c)} VARCHAR`).join(', ')})`,
+        params: {},
+      };
+      await this.run(create);
+      try {
+        const appender = await this.connection.createAppender(scratch, 'main', 'temp');
+        try {
+          rows.forEach((row, index) => {
+            if (row.length !== columns.length) {
+              throw internalError(`append to ${table}: row ${index + 1} has ${row.length} values for ${columns.length} columns`);
+            }
+            row.forEach((value, i) => {
+              const text = textOf(value, timestampColumns[i] === true, table, columns[i]!);
+              if (text === null) appender.appendNull();
+              else appender.appendVarchar(text);
+            });
+            appender.endRow();
+          });
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+        await this.run({ sql: `INSERT INTO ${q(table)} (${columnList}) SELECT ${columnList} FROM ${q(scratch)}`, params: {} });
+      } catch (error) {
+        throw this.failed(error, { sql: `append to ${table} (${columnList})`, params: {} });
+      } finally {
+        await this.run({ sql: `DROP TABLE IF EXISTS ${q(scratch)}`, params: {} });
+      }
+    });
+  }
+
+  async appendCsv(table: string, columns: readonly string[], chunk: CsvChunk): Promise<void> {
+    checkCsvDelimiter(chunk.delimiter);
+    if (chunk.bytes.length === 0) return;
+    const q = this.dialect.quoteIdentifier;
+    const s = this.dialect.quoteString;
+    const path = join(tmpdir(), `revline-${randomUUID()}.csv`);
+    const columnTypes = columns.map((c) => `${s(c)}: 'VARCHAR'`).join(', ');
+    const printed = {
+      sql:
+        `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) SELECT * FROM read_csv(${s(path)}, ` +
+        `header = false, delim = ${s(chunk.delimiter)}, quote = '"', escape = '"', new_line = '\\n', ` +
+        `columns = {${columnTypes}}, all_varchar = true, auto_detect = false, strict_mode = true, ` +
+        `null_padding = false, ignore_errors = false, allow_quoted_nulls = false, parallel = true)`,
+      params: {},
+    };
+    await this.serially(async () => {
+      try {
+        await writeFile(path, chunk.bytes);
+        await this.run(printed);
+      } finally {
+        await rm(path, { force: true });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Wait for queued statements, so closing never cuts one off half-way.
+    await this.queue.run(async () => {
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.queue.run(task);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw engineClosed('DuckDB', this.location);
+  }
+
+  private async run(printed: PrintedSql) {
+    try {
+      const { values, types } = bindParams(printed.params);
+      return await this.connection.run(printed.sql, values, types);
+    } catch (error) {
+      throw this.failed(error, printed);
+    }
+  }
+
+  private failed(error: unknown, printed: PrintedSql) {
+    return engineFailed('DuckDB', this.location, error, printed);
+  }
+}
+
+/** A JS value as the text DuckDB casts to the column's type; timestamps normalised to UTC first. */
+function textOf(value: unknown, isTimestamp: boolean, table: string, column: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (isTimestamp && typeof value === 'string') {
+    const micros = parseTimestampMicros(value);
+    if (micros === undefined) throw internalError(`append to ${table}.${column}: ${JSON.stringify(value)} is not an ISO-8601 timestamp`);
+    return formatMicrosAsUtcText(micros);
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  throw internalError(`append to ${table}.${column}: cannot store a ${typeof value} (${String(value)})`);
+}

@@ -1,0 +1,94 @@
+/**
+ * Versioned schema migrations, applied when an engine is opened.
+ *
+ * Invariants:
+ * - `schema_migrations` has one row per applied version; opening again applies only versions it
+ *   lacks, so re-opening an up-to-date database runs no DDL at all.
+ * - Versions are applied in ascending order; each version's row is written only after all its
+ *   statements succeeded. Statements are idempotent (`IF NOT EXISTS`), because ClickHouse has no
+ *   transactional DDL: a migration cut off half-way is simply applied again on the next open.
+ * - A database that has a version this build does not know was written by a newer Revline; it is
+ *   refused rather than used with a schema this code does not understand.
+ * - Later issues append to {@link MIGRATIONS}; a released migration is never edited.
+ */
+
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { RevlineError } from '../core/errors.js';
+import { ALL_TABLES, type TableSpec } from '../core/schema/tables.js';
+import type { Dialect } from '../sql/dialect/dialect.js';
+import { ident, param, sql } from '../sql/fragment.js';
+import type { Engine, SqlInput } from './engine.js';
+
+export interface Migration {
+  readonly version: number;
+  /** kebab-case, says what it does. */
+  readonly name: string;
+  statements(dialect: Dialect): readonly SqlInput[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create-tables',
+    statements: (dialect) => ALL_TABLES.flatMap((table) => dialect.createTable(table)),
+  },
+];
+
+/** The table that records applied migrations (not part of the domain schema). */
+export const SCHEMA_MIGRATIONS: TableSpec = {
+  name: 'schema_migrations',
+  kind: 'system',
+  key: ['version'],
+  orderBy: ['version'],
+  appendOnly: true,
+  doc: 'One row per applied schema migration.',
+  columns: [
+    { name: 'version', type: 'integer', normalize: 'integer', required: true, doc: 'Migration version.' },
+    { name: 'name', type: 'string', normalize: 'text', required: true, doc: 'Migration name.' },
+    { name: 'applied_at', type: 'timestamp', normalize: 'timestamp', required: true, doc: 'When it was applied.' },
+  ],
+};
+
+export interface MigrationResult {
+  /** Versions applied by this call, in order (empty when the database was up to date). */
+  readonly applied: readonly number[];
+}
+
+export async function migrate(
+  engine: Engine,
+  options: { migrations?: readonly Migration[]; clock?: Clock } = {},
+): Promise<MigrationResult> {
+  const migrations = [...(options.migrations ?? MIGRATIONS)].sort((a, b) => a.version - b.version);
+  const clock = options.clock ?? systemClock;
+  await engine.exec(engine.dialect.createTable(SCHEMA_MIGRATIONS));
+  const rows = await engine.query<{ version: number }>(sql`SELECT version FROM ${ident(SCHEMA_MIGRATIONS.name)}`);
+  const done = new Set(rows.map((r) => Number(r.version)));
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...done].filter((v) => !known.has(v));
+  if (unknown.length > 0) {
+    throw new RevlineError(
+      'migration-failed',
+      `The database at ${engine.location} has schema version ${Math.max(...unknown)}, which this Revline does not know (latest: ${Math.max(0, ...known)}).`,
+      { hint: 'It was written by a newer Revline: upgrade Revline, or open a different database.' },
+    );
+  }
+  const applied: number[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
+    try {
+      await engine.exec(migration.statements(engine.dialect));
+    } catch (cause) {
+      throw new RevlineError(
+        'migration-failed',
+        `Schema migration ${migration.version} "${migration.name}" failed on ${engine.name} at ${engine.location}.`,
+        { cause, hint: cause instanceof RevlineError && cause.hint ? cause.hint : 'Nothing was recorded; fix the cause and open again to retry.' },
+      );
+    }
+    await engine.exec(
+      sql`INSERT INTO ${ident(SCHEMA_MIGRATIONS.name)} (version, name, applied_at) VALUES (${param.integer(migration.version)}, ${param.string(migration.name)}, ${param.timestamp(clock.now())})`,
+    );
+    applied.push(migration.version);
+  }
+  return { applied };
+}

@@ -1,0 +1,134 @@
+/**
+ * The ClickHouse dialect.
+ *
+ * Invariants:
+ * - Params render as `{p1:Type}` and the server binds them; a NULL param renders
+ *   `{p1:Nullable(Type)}`, because ClickHouse binds NULL to a non-Nullable `String` as `''`.
+ * - Timestamps are `DateTime64(6, 'UTC')`, dates `Date32` (DuckDB's DATE range, not 1970–2149).
+ * - Tables are MergeTree ordered by the spec's `orderBy`. A nullable sort column is wrapped in
+ *   `ifNull(column, <type default>)` rather than enabling `allow_nullable_key`: the wrapped key
+ *   sorts NULLs with the default value, which costs nothing at query time, and keeps the tables
+ *   valid on every server whatever its MergeTree defaults.
+ * - Required columns are not Nullable; the engine inserts with `input_format_null_as_default = 0`
+ *   so a NULL key fails loudly (as DuckDB's NOT NULL does) instead of becoming `''`.
+ * - The engine sets `join_use_nulls = 1` on every query, so an unmatched LEFT JOIN gives NULL.
+ */
+
+import { internalError } from '../../core/errors.js';
+import { storedColumns, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
+import { joinSql, printSql, raw, sql, type ParamType, type PrintedSql, type SqlFragment } from '../fragment.js';
+import type { Dialect, WindowSpec } from './dialect.js';
+
+const COLUMN_TYPES: Readonly<Record<LogicalType, string>> = {
+  string: 'String',
+  timestamp: "DateTime64(6, 'UTC')",
+  date: 'Date32',
+  decimal: 'Decimal(18, 2)',
+  integer: 'Int64',
+  float: 'Float64',
+  boolean: 'Bool',
+};
+
+/** The value a NULL takes in a sort key: the type's own default, so the wrap changes no non-NULL order. */
+const SORT_KEY_FALLBACK: Readonly<Record<LogicalType, string>> = {
+  string: "''",
+  timestamp: "toDateTime64(0, 6, 'UTC')",
+  date: 'toDate32(0)',
+  decimal: 'toDecimal64(0, 2)',
+  integer: 'toInt64(0)',
+  float: 'toFloat64(0)',
+  boolean: 'false',
+};
+
+const PARAM_TYPES: Readonly<Record<ParamType, string>> = {
+  string: 'String',
+  integer: 'Int64',
+  float: 'Float64',
+  boolean: 'Bool',
+  timestamp: "DateTime64(6, 'UTC')",
+  date: 'Date',
+  'string[]': 'Array(String)',
+};
+
+function quoteIdentifier(name: string): string {
+  if (name === '' || name.includes('\0')) throw internalError(`invalid SQL identifier ${JSON.stringify(name)}`);
+  return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+}
+
+function quoteString(value: string): string {
+  if (value.includes('\0')) throw internalError('a string literal cannot contain a NUL character');
+  // ClickHouse string literals treat backslash as an escape character, so it is escaped first.
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+function renderParam(name: string, type: ParamType): string {
+  return `{${name}:${PARAM_TYPES[type]}}`;
+}
+
+function renderNullParam(name: string, type: ParamType): string {
+  // An array cannot be Nullable in ClickHouse; param.strings() never carries null anyway.
+  return type === 'string[]' ? renderParam(name, type) : `{${name}:Nullable(${PARAM_TYPES[type]})}`;
+}
+
+function dropTable(name: string): string {
+  return `DROP TABLE IF EXISTS ${quoteIdentifier(name)}`;
+}
+
+function windowClause(window: WindowSpec): SqlFragment {
+  const parts: SqlFragment[] = [];
+  if (window.partitionBy.length > 0) parts.push(sql`PARTITION BY ${joinSql(window.partitionBy, ', ')}`);
+  if (window.orderBy.length > 0) parts.push(sql`ORDER BY ${joinSql(window.orderBy, ', ')}`);
+  // leadInFrame reads inside the frame only, so the frame must be the whole partition to mean lead().
+  parts.push(raw('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING'));
+  return joinSql(parts, ' ');
+}
+
+export const clickhouseDialect: Dialect = {
+  name: 'clickhouse',
+  quoteIdentifier,
+  quoteString,
+  renderParam,
+
+  columnType(type: LogicalType, nullable: boolean): string {
+    return nullable ? `Nullable(${COLUMN_TYPES[type]})` : COLUMN_TYPES[type];
+  },
+
+  createTable(table: TableSpec, name = table.name): string[] {
+    const stored = storedColumns(table);
+    const columns = stored.map((c) => `  ${quoteIdentifier(c.name)} ${clickhouseDialect.columnType(c.type, !c.required)}`);
+    const sortKey = table.orderBy.map((columnName) => {
+      const column = stored.find((c) => c.name === columnName);
+      if (!column) throw internalError(`table ${table.name} orders by ${columnName}, which is not one of its stored columns`);
+      const quoted = quoteIdentifier(column.name);
+      return column.required ? quoted : `ifNull(${quoted}, ${SORT_KEY_FALLBACK[column.type]})`;
+    });
+    return [
+      `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(name)} (\n${columns.join(',\n')}\n)\nENGINE = MergeTree\nORDER BY (${sortKey.join(', ')})`,
+    ];
+  },
+
+  createStagingTable(name: string, columns: readonly string[]): string[] {
+    const defs = columns.map((c) => `  ${quoteIdentifier(c)} Nullable(String)`);
+    // MergeTree rather than Memory: an insert into it is atomic, so a failed chunk leaves nothing.
+    return [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} (\n${defs.join(',\n')}\n)\nENGINE = MergeTree\nORDER BY tuple()`];
+  },
+
+  dropTable,
+
+  printFragment(statement: SqlFragment | string): PrintedSql {
+    const { params } = printSql(statement, { quoteIdentifier, renderParam });
+    return printSql(statement, {
+      quoteIdentifier,
+      renderParam: (name, type) => (params[name]?.value === null ? renderNullParam(name, type) : renderParam(name, type)),
+    });
+  },
+
+  minIf: (value, condition) => sql`minIfOrNull(${value}, ${condition})`,
+  maxIf: (value, condition) => sql`maxIfOrNull(${value}, ${condition})`,
+  median: (value) => sql`quantileExactInclusiveOrNull(0.5)(toFloat64(${value}))`,
+  leadOr(value, offset, fallback, window) {
+    if (!Number.isSafeInteger(offset) || offset < 1) throw internalError(`leadOr offset must be a positive integer, got ${offset}`);
+    // toNullable lets a NULL fallback share the value's type (leadInFrame requires one type).
+    return sql`leadInFrame(toNullable(${value}), ${raw(String(offset))}, ${fallback}) OVER (${windowClause(window)})`;
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * The DuckDB dialect.
+ *
+ * Invariants:
+ * - Params render as `$p1` and the engine binds them with their DuckDB type; a NULL param renders
+ *   `CAST($p1 AS <type>)`, because DuckDB types an untyped bound NULL as INTEGER (so
+ *   `coalesce($p1, 'x')` would fail).
+ * - Timestamps are `TIMESTAMP` holding UTC (a convention: DuckDB's TIMESTAMP has no zone, and
+ *   TIMESTAMPTZ would make results depend on the session's TimeZone setting).
+ * - Required columns are `NOT NULL`, so a row without its key fails loudly instead of being stored.
+ * - DDL is idempotent (`IF NOT EXISTS` / `IF EXISTS`); a staging table is always created fresh.
+ */
+
+import { internalError } from '../../core/errors.js';
+import { storedColumns, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
+import { joinSql, printSql, raw, sql, type ParamType, type PrintedSql, type SqlFragment } from '../fragment.js';
+import type { Dialect, WindowSpec } from './dialect.js';
+
+const COLUMN_TYPES: Readonly<Record<LogicalType, string>> = {
+  string: 'VARCHAR',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  decimal: 'DECIMAL(18,2)',
+  integer: 'BIGINT',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
+
+const PARAM_TYPES: Readonly<Record<ParamType, string>> = {
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  'string[]': 'VARCHAR[]',
+};
+
+function quoteIdentifier(name: string): string {
+  if (name === '' || name.includes('\0')) throw internalError(`invalid SQL identifier ${JSON.stringify(name)}`);
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function quoteString(value: string): string {
+  if (value.includes('\0')) throw internalError('a string literal cannot contain a NUL character');
+  // DuckDB string literals are standard SQL: backslashes are ordinary characters.
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function renderParam(name: string): string {
+  return `$${name}`;
+}
+
+function dropTable(name: string): string {
+  return `DROP TABLE IF EXISTS ${quoteIdentifier(name)}`;
+}
+
+function windowClause(window: WindowSpec): SqlFragment {
+  const parts: SqlFragment[] = [];
+  if (window.partitionBy.length > 0) parts.push(sql`PARTITION BY ${joinSql(window.partitionBy, ', ')}`);
+  if (window.orderBy.length > 0) parts.push(sql`ORDER BY ${joinSql(window.orderBy, ', ')}`);
+  return joinSql(parts, ' ');
+}
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  quoteIdentifier,
+  quoteString,
+  renderParam,
+
+  columnType(type: LogicalType): string {
+    return COLUMN_TYPES[type];
+  },
+
+  createTable(table: TableSpec, name = table.name): string[] {
+    const columns = storedColumns(table).map(
+      (c) => `  ${quoteIdentifier(c.name)} ${COLUMN_TYPES[c.type]}${c.required ? ' NOT NULL' : ''}`,
+    );
+    return [`CREATE TABLE IF NOT EXISTS ${quoteIdentifier(name)} (\n${columns.join(',\n')}\n)`];
+  },
+
+  createStagingTable(name: string, columns: readonly string[]): string[] {
+    const defs = columns.map((c) => `  ${quoteIdentifier(c)} VARCHAR`);
+    return [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} (\n${defs.join(',\n')}\n)`];
+  },
+
+  dropTable,
+
+  printFragment(statement: SqlFragment | string): PrintedSql {
+    const { params } = printSql(statement, { quoteIdentifier, renderParam });
+    return printSql(statement, {
+      quoteIdentifier,
+      renderParam: (name, type) =>
+        params[name]?.value === null ? `CAST(${renderParam(name)} AS ${PARAM_TYPES[type]})` : renderParam(name),
+    });
+  },
+
+  minIf: (value, condition) => sql`min(${value}) FILTER (WHERE ${condition})`,
+  maxIf: (value, condition) => sql`max(${value}) FILTER (WHERE ${condition})`,
+  median: (value) => sql`quantile_cont(CAST(${value} AS DOUBLE), 0.5)`,
+  leadOr(value, offset, fallback, window) {
+    return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
+  },
+};
+
+function checkedOffset(offset: number): number {
+  if (!Number.isSafeInteger(offset) || offset < 1) throw internalError(`leadOr offset must be a positive integer, got ${offset}`);
+  return offset;
+}

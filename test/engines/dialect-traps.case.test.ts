@@ -1,0 +1,108 @@
+/**
+ * Each DESIGN.md dialect trap ("Engines") as a test that fails if the trap is not handled: the
+ * obvious DuckDB SQL, run unchanged on ClickHouse, gives a silently wrong answer. The queries go
+ * through the dialect's semantic methods, so the same assertion holds on every engine.
+ */
+
+import { expect, test } from 'vitest';
+import { ident, param, raw, sql } from '../../src/sql/fragment.js';
+import { describeEngines } from './engines.js';
+import { createScratch, createStaging, csvChunk, scratchTable } from './fixtures.js';
+
+const steps = scratchTable('t_steps', [
+  ['journey', 'string', true],
+  ['step', 'integer', true],
+  ['channel', 'string'],
+  ['happened_at', 'timestamp'],
+  ['amount', 'decimal'],
+]);
+
+const owners = scratchTable('t_owners', [
+  ['journey', 'string', true],
+  ['owner', 'string'],
+  ['since', 'timestamp'],
+  ['seats', 'integer'],
+]);
+
+describeEngines('dialect traps', (engine) => {
+  const d = () => engine().dialect;
+
+  test('setup: two journeys, one with an owner', async () => {
+    await createScratch(engine(), steps);
+    await createScratch(engine(), owners);
+    await engine().append(steps.name, ['journey', 'step', 'channel', 'happened_at', 'amount'], [
+      ['j1', 1, 'email', '2024-01-01T00:00:00Z', 10],
+      ['j1', 2, 'paid_search', '2024-01-02T00:00:00Z', 20],
+      ['j1', 3, 'direct', '2024-01-03T00:00:00Z', 30],
+      ['j2', 1, 'events', '2024-02-01T00:00:00Z', 5],
+    ]);
+    await engine().append(owners.name, ['journey', 'owner', 'since', 'seats'], [['j1', 'ana', '2023-12-01T00:00:00Z', 3]]);
+  });
+
+  test('leadOr with a NULL fallback gives NULL past the end of a partition (ClickHouse lead() gives "")', async () => {
+    const next = d().leadOr(raw('channel'), 1, raw('NULL'), { partitionBy: [raw('journey')], orderBy: [raw('step')] });
+    const rows = await engine().query(sql`SELECT journey, step, ${next} AS next_channel FROM ${ident(steps.name)} ORDER BY journey, step`);
+    expect(rows).toEqual([
+      { journey: 'j1', step: 1, next_channel: 'paid_search' },
+      { journey: 'j1', step: 2, next_channel: 'direct' },
+      { journey: 'j1', step: 3, next_channel: null },
+      { journey: 'j2', step: 1, next_channel: null },
+    ]);
+  });
+
+  test('leadOr with a sentinel fallback and an offset of 2 gives the sentinel past the end', async () => {
+    const next = d().leadOr(raw('channel'), 2, sql`${param.string('(end)')}`, { partitionBy: [raw('journey')], orderBy: [raw('step')] });
+    const rows = await engine().query(sql`SELECT ${next} AS after_next FROM ${ident(steps.name)} ORDER BY journey, step`);
+    expect(rows.map((r) => r.after_next)).toEqual(['direct', '(end)', '(end)', '(end)']);
+  });
+
+  test('leadOr of a timestamp past the end is NULL, not 1970-01-01', async () => {
+    const next = d().leadOr(raw('happened_at'), 1, raw('NULL'), { partitionBy: [raw('journey')], orderBy: [raw('step')] });
+    const rows = await engine().query(sql`SELECT ${next} AS next_at FROM ${ident(steps.name)} WHERE journey = 'j2'`);
+    expect(rows).toEqual([{ next_at: null }]);
+  });
+
+  test('minIf and maxIf give NULL for a group where nothing matches (ClickHouse minIf gives 1970-01-01)', async () => {
+    const first = d().minIf(raw('happened_at'), raw("channel = 'paid_search'"));
+    const last = d().maxIf(raw('amount'), raw("channel = 'paid_search'"));
+    const rows = await engine().query(
+      sql`SELECT journey, ${first} AS first_paid, ${last} AS paid_amount FROM ${ident(steps.name)} GROUP BY journey ORDER BY journey`,
+    );
+    expect(rows).toEqual([
+      { journey: 'j1', first_paid: '2024-01-02T00:00:00.000Z', paid_amount: 20 },
+      { journey: 'j2', first_paid: null, paid_amount: null },
+    ]);
+  });
+
+  test('an unmatched LEFT JOIN gives NULL for text, timestamps and integers (ClickHouse fills ""/0 without join_use_nulls)', async () => {
+    const rows = await engine().query(
+      sql`SELECT s.journey, o.owner, o.since, o.seats
+          FROM ${ident(steps.name)} AS s LEFT JOIN ${ident(owners.name)} AS o ON o.journey = s.journey
+          WHERE s.step = 1 ORDER BY s.journey`,
+    );
+    expect(rows).toEqual([
+      { journey: 'j1', owner: 'ana', since: '2023-12-01T00:00:00.000Z', seats: 3 },
+      { journey: 'j2', owner: null, since: null, seats: null },
+    ]);
+  });
+
+  test('median interpolates the two middle values of an even count, exactly', async () => {
+    const rows = await engine().query(sql`SELECT ${d().median(raw('amount'))} AS m FROM ${ident(steps.name)}`);
+    expect(rows).toEqual([{ m: 15 }]);
+  });
+
+  test('median is exact on 30k values, where ClickHouse median() samples and misses', async () => {
+    await createStaging(engine(), 't_median', ['v']);
+    // A permutation of 0..30010 (7919 is prime to 30011): the exact median is 15005.
+    const records = Array.from({ length: 30_011 }, (_, i) => [String((i * 7919) % 30_011)]);
+    await engine().appendCsv('t_median', ['v'], csvChunk(records));
+    const value = sql`CAST(v AS BIGINT)`;
+    const rows = await engine().query(sql`SELECT ${d().median(value)} AS m, count(*) AS n FROM t_median`);
+    expect(rows).toEqual([{ m: 15_005, n: 30_011 }]);
+  });
+
+  test('median over no rows is NULL (ClickHouse quantileExactInclusive gives nan)', async () => {
+    const rows = await engine().query(sql`SELECT ${d().median(raw('amount'))} AS m FROM ${ident(steps.name)} WHERE journey = 'none'`);
+    expect(rows).toEqual([{ m: null }]);
+  });
+});

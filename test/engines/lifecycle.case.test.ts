@@ -1,0 +1,101 @@
+/**
+ * Opening, migrating, re-opening and closing, on every engine: each test opens its own engines on
+ * a persistent location (a DuckDB file, a chdb data directory), because these are the behaviours
+ * that only show across opens.
+ */
+
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { fixedClock } from '../../src/core/clock.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS, type Migration } from '../../src/engine/migrations.js';
+import { ident, param, sql } from '../../src/sql/fragment.js';
+import { ENGINES_UNDER_TEST, expectEngineRan, openTestEngine, persistentLocation } from './engines.js';
+import { countRows } from './fixtures.js';
+
+const ADD_NOTES: Migration = {
+  version: MIGRATIONS.length + 1,
+  name: 'test-add-notes-table',
+  statements: (dialect) => dialect.createStagingTable('t_migration_notes', ['note']),
+};
+
+for (const name of ENGINES_UNDER_TEST) {
+  describe(`lifecycle [${name}]`, () => {
+    let place: Awaited<ReturnType<typeof persistentLocation>>;
+    let open: Engine[] = [];
+    const track = (engine: Engine): Engine => {
+      open.push(engine);
+      expectEngineRan(engine, name);
+      return engine;
+    };
+
+    beforeEach(async () => {
+      place = await persistentLocation(name);
+      open = [];
+    });
+    afterEach(async () => {
+      for (const engine of open) await engine.close();
+      await place.remove();
+    });
+
+    test('opening twice applies each migration once: schema_migrations has one row per version', async () => {
+      const first = track(await openTestEngine(name, place.location));
+      await first.append('users', ['user_id', 'team'], [['u1', 'sales']]);
+      await first.close();
+      const second = track(await openTestEngine(name, place.location));
+      const versions = await second.query(sql`SELECT version, name FROM ${ident(SCHEMA_MIGRATIONS.name)} ORDER BY version`);
+      expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      expect(await countRows(second, 'users')).toBe(1);
+    });
+
+    test('a new migration is applied once, with its time from the clock, and not again', async () => {
+      const engine = track(await openTestEngine(name, place.location));
+      const clock = fixedClock('2025-05-06T07:08:09.010Z');
+      expect(await migrate(engine, { migrations: [...MIGRATIONS, ADD_NOTES], clock })).toEqual({ applied: [ADD_NOTES.version] });
+      expect(await migrate(engine, { migrations: [...MIGRATIONS, ADD_NOTES], clock })).toEqual({ applied: [] });
+      const rows = await engine.query(
+        sql`SELECT name, applied_at FROM ${ident(SCHEMA_MIGRATIONS.name)} WHERE version = ${param.integer(ADD_NOTES.version)}`,
+      );
+      expect(rows).toEqual([{ name: ADD_NOTES.name, applied_at: '2025-05-06T07:08:09.010Z' }]);
+      expect(await countRows(engine, 't_migration_notes')).toBe(0);
+    });
+
+    test('a database with a schema version this build does not know is refused, not used', async () => {
+      const engine = track(await openTestEngine(name, place.location));
+      await migrate(engine, { migrations: [...MIGRATIONS, ADD_NOTES] });
+      await expect(migrate(engine)).rejects.toMatchObject({
+        code: 'migration-failed',
+        message: expect.stringContaining(`schema version ${ADD_NOTES.version}`) as unknown,
+      });
+    });
+
+    test('a failing migration is reported as migration-failed and not recorded', async () => {
+      const engine = track(await openTestEngine(name, place.location));
+      const broken: Migration = { version: MIGRATIONS.length + 1, name: 'test-broken', statements: () => ['CREATE TABLE ('] };
+      await expect(migrate(engine, { migrations: [...MIGRATIONS, broken] })).rejects.toMatchObject({ code: 'migration-failed' });
+      expect(await countRows(engine, SCHEMA_MIGRATIONS.name)).toBe(MIGRATIONS.length);
+    });
+
+    test('close() is idempotent, and a closed engine refuses work with engine-failed', async () => {
+      const engine = track(await openTestEngine(name, place.location));
+      await engine.close();
+      await engine.close();
+      await expect(engine.query('SELECT 1 AS one')).rejects.toMatchObject({ code: 'engine-failed' });
+      await expect(engine.exec('SELECT 1')).rejects.toMatchObject({ code: 'engine-failed' });
+    });
+
+    test('location says where the data lives', async () => {
+      const engine = track(await openTestEngine(name, place.location));
+      expect(engine.location).toBe(place.location);
+    });
+
+    if (name === 'clickhouse') {
+      test('chdb refuses a second open in the same process, naming the open one (it binds one data directory)', async () => {
+        track(await openTestEngine(name, place.location));
+        await expect(openTestEngine(name)).rejects.toMatchObject({
+          code: 'engine-failed',
+          message: expect.stringContaining(place.location) as unknown,
+        });
+      });
+    }
+  });
+}
