@@ -37,6 +37,12 @@ export interface Engine {
 
   /** Run one statement, or several in order, returning nothing. */
   exec(statements: SqlInput | readonly SqlInput[]): Promise<void>;
+  /**
+   * Run statements as one transaction where the engine has them (DuckDB: all or nothing, rolled
+   * back on the first failure); ClickHouse has no multi-statement transactions, so there they run
+   * in order, each atomic — callers keep such sequences re-runnable (import is idempotent).
+   */
+  transaction(statements: readonly SqlInput[]): Promise<void>;
   /** Run a query and return all rows. */
   query<T extends Row = Row>(statement: SqlInput): Promise<T[]>;
   /** Run a query and yield its rows in batches, never holding the whole result. */

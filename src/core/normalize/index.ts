@@ -10,7 +10,7 @@ import { normalizeDomain } from './domain.js';
 import { normalizeEmail, type Normalized } from './email.js';
 import { normalizeEnum } from './enum.js';
 import { normalizeBoolean, normalizeDecimal, normalizeInteger } from './number.js';
-import { asciiLower, trimToNull } from './text.js';
+import { asciiLower, trimToNull, vocabularyKey } from './text.js';
 import { microsToIso, normalizeDate, normalizeTimestamp, type TimestampContext } from './timestamp.js';
 
 export * from './channel.js';
@@ -55,7 +55,10 @@ export function normalizeField(column: ColumnSpec, raw: string | null | undefine
       return normalizeBoolean(raw);
     case 'enum':
       return normalizeEnum(raw, column.values ?? []);
-    case 'channel':
+    case 'channel': {
+      const key = vocabularyKey(raw);
+      if (key !== null && column.values?.includes(key)) return { ok: true, value: key };
       return { ok: true, value: mapChannel({ channel: raw }) };
+    }
   }
 }

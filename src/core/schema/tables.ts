@@ -49,6 +49,7 @@ export interface ColumnSpec {
   readonly type: LogicalType;
   readonly normalize: Normalizer;
   readonly required?: boolean;
+  /** `enum`: the allowed values. `channel`: extra values kept as they are (`all` for targets). */
   readonly values?: readonly string[];
   /** Read from import files only, to derive other columns; not stored. */
   readonly input?: boolean;
@@ -167,7 +168,7 @@ export const TOUCHPOINTS: TableSpec = {
     id('contact_id', 'Known person; when absent, found by `email` or by a stitched `anonymous_id`.'),
     id('anonymous_id', 'Anonymous visitor id.'),
     id('account_id', 'Account; when absent, the contact’s account.'),
-    input('email', 'email', 'Email given with the touch (a form fill): identifies the person.'),
+    { name: 'email', type: 'string', normalize: 'email', doc: 'Email given with the touch (a form fill): identifies the person and stitches the anonymous id.' },
   ],
 };
 
@@ -308,7 +309,7 @@ export const TARGETS: TableSpec = {
   doc: 'A target for a period (YYYY-MM, YYYY-Qn or YYYY) and channel (`all` for the total).',
   columns: [
     { name: 'period', type: 'string', normalize: 'id', required: true, doc: 'YYYY, YYYY-Qn or YYYY-MM.' },
-    { name: 'channel', type: 'string', normalize: 'channel', required: true, doc: 'Channel, or `all`.' },
+    { name: 'channel', type: 'string', normalize: 'channel', values: ['all'], required: true, doc: 'Channel, or `all` for the total.' },
     oneOf('metric', TARGET_METRICS, 'What is targeted.', true),
     { name: 'value', type: 'decimal', normalize: 'decimal', required: true, doc: 'Target value.' },
   ],
@@ -399,6 +400,8 @@ export const IDENTITY_MERGES: TableSpec = {
 
 export const WORLD_TRUTH: TableSpec = {
   name: 'world_truth',
+  // Loaded by `revline demo` through the import path; not offered to `revline import --as`.
+  entity: 'world-truth',
   kind: 'system',
   key: ['kind', 'subject', 'starts_at'],
   orderBy: ['kind', 'subject', 'starts_at'],
@@ -422,10 +425,36 @@ export function storedColumns(table: TableSpec): readonly ColumnSpec[] {
   return table.columns.filter((c) => !c.input);
 }
 
+/** The table an entity name loads: every table `revline import --as` offers, and the demo's world truth. */
 export function tableByEntity(entity: string): TableSpec | undefined {
-  return ENTITY_TABLES.find((t) => t.entity === entity);
+  return ALL_TABLES.find((t) => t.entity === entity);
 }
 
 export function tableByName(name: string): TableSpec | undefined {
   return ALL_TABLES.find((t) => t.name === name);
 }
+
+/**
+ * References between tables. Import keeps a row whose parent is not imported yet (a touchpoint of
+ * an unknown contact) as it is and counts it as unmatched: it joins as soon as the parent arrives,
+ * so the order in which files are imported does not matter. See docs/import.md.
+ */
+export interface Reference {
+  readonly table: string;
+  readonly column: string;
+  readonly parent: string;
+  readonly parentColumn: string;
+}
+
+export const REFERENCES: readonly Reference[] = [
+  { table: 'contacts', column: 'account_id', parent: 'accounts', parentColumn: 'account_id' },
+  { table: 'touchpoints', column: 'contact_id', parent: 'contacts', parentColumn: 'contact_id' },
+  { table: 'touchpoints', column: 'account_id', parent: 'accounts', parentColumn: 'account_id' },
+  { table: 'touchpoints', column: 'campaign_id', parent: 'campaigns', parentColumn: 'campaign_id' },
+  { table: 'touchpoints', column: 'content_id', parent: 'content', parentColumn: 'content_id' },
+  { table: 'campaign_costs', column: 'campaign_id', parent: 'campaigns', parentColumn: 'campaign_id' },
+  { table: 'lifecycle_events', column: 'contact_id', parent: 'contacts', parentColumn: 'contact_id' },
+  { table: 'opportunities', column: 'account_id', parent: 'accounts', parentColumn: 'account_id' },
+  { table: 'opportunities', column: 'primary_contact_id', parent: 'contacts', parentColumn: 'contact_id' },
+  { table: 'opportunity_stage_history', column: 'opportunity_id', parent: 'opportunities', parentColumn: 'opportunity_id' },
+];

@@ -77,6 +77,11 @@ export class ClickHouseEngine implements Engine {
     }
   }
 
+  /** No multi-statement transactions in ClickHouse: in order, each statement atomic (see Engine). */
+  async transaction(statements: readonly SqlInput[]): Promise<void> {
+    await this.exec(statements);
+  }
+
   async query<T extends Row = Row>(statement: SqlInput): Promise<T[]> {
     this.assertOpen();
     const printed = this.dialect.printFragment(statement);

@@ -67,6 +67,19 @@ export class DuckDbEngine implements Engine {
     });
   }
 
+  async transaction(statements: readonly SqlInput[]): Promise<void> {
+    await this.serially(async () => {
+      await this.run(this.dialect.printFragment('BEGIN TRANSACTION'));
+      try {
+        for (const statement of statements) await this.run(this.dialect.printFragment(statement));
+        await this.run(this.dialect.printFragment('COMMIT'));
+      } catch (error) {
+        await this.run(this.dialect.printFragment('ROLLBACK'));
+        throw error;
+      }
+    });
+  }
+
   async query<T extends Row = Row>(statement: SqlInput): Promise<T[]> {
     const printed = this.dialect.printFragment(statement);
     return this.serially(async () => {

@@ -131,4 +131,28 @@ export const clickhouseDialect: Dialect = {
     // toNullable lets a NULL fallback share the value's type (leadInFrame requires one type).
     return sql`leadInFrame(toNullable(${value}), ${raw(String(offset))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+
+  regexpMatches: (text, pattern) => `match(${text}, ${quoteString(pattern)})`,
+  regexpExtract: (text, pattern, group) => `regexpExtract(${text}, ${quoteString(pattern)}, ${group})`,
+  regexpReplaceAll: (text, pattern, replacement) => `replaceRegexpAll(${text}, ${quoteString(pattern)}, ${quoteString(replacement)})`,
+  // ClickHouse's lower() is ASCII-only already (lowerUTF8 is the Unicode one).
+  asciiLower: (text) => `lower(${text})`,
+  castInteger: (text) => `toInt64OrNull(${text})`,
+  intDiv: (dividend, divisor) => `intDiv(${dividend}, ${divisor})`,
+  length: (text) => `lengthUTF8(${text})`,
+  substring: (text, start, length) => `substringUTF8(${text}, ${start}, ${length})`,
+  epochMicrosToTimestamp: (micros) => `fromUnixTimestamp64Micro(toInt64(${micros}), 'UTC')`,
+  // The wall clock as text, parsed in the zone, then shown in UTC.
+  wallClockToUtc: (timestamp, zone) => `toTimeZone(toDateTime64(toString(${timestamp}), 6, ${quoteString(zone)}), 'UTC')`,
+  dateOfTimestamp: (timestamp) => `toDate32(${timestamp})`,
+  // Decimal ÷ integer keeps the scale exactly (no float on the way).
+  decimalFromCents: (cents) => `(toDecimal64(${cents}, 2) / 100)`,
+  castTo: (expr, type) => `CAST(${expr} AS Nullable(${COLUMN_TYPES[type]}))`,
+  joinNonNull: (values, separator) =>
+    values.length === 0
+      ? "''"
+      : `arrayStringConcat(arrayMap(x -> assumeNotNull(x), arrayFilter(x -> x IS NOT NULL, [${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])), ${quoteString(separator)})`,
+  createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  deleteWhereKeyIn: (table, keyColumns, keys) =>
+    `DELETE FROM ${quoteIdentifier(table)} WHERE ${keyColumns.length === 1 ? quoteIdentifier(keyColumns[0]!) : `(${keyColumns.map(quoteIdentifier).join(', ')})`} IN (${keys})`,
 };

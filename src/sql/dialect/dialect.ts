@@ -77,3 +77,43 @@ export interface Dialect {
    */
   leadOr(value: SqlFragment, offset: number, fallback: SqlFragment, window: WindowSpec): SqlFragment;
 }
+
+// ---- Semantic SQL for import ----------------------------------------------------------------
+// Used by sql/compile/normalize.ts and sql/compile/import.ts, which compile program-owned SQL text
+// (patterns, vocabularies, column names: never user values), so these take and return text.
+// test/engines/normalize.case.test.ts checks the compiled SQL against core/normalize on every engine.
+
+export interface Dialect {
+  /** Whether RE2 `pattern` matches anywhere in `text` (patterns anchor themselves); NULL for NULL. */
+  regexpMatches(text: string, pattern: string): string;
+  /** Capture group `group` of the first match; '' when there is no match or the group took no part; NULL for NULL. */
+  regexpExtract(text: string, pattern: string, group: number): string;
+  /** Every match of `pattern` replaced (`\1` refers to a group); NULL for NULL. */
+  regexpReplaceAll(text: string, pattern: string, replacement: string): string;
+  /** A–Z to a–z and nothing else, whatever the engine's locale. */
+  asciiLower(text: string): string;
+  /** A BIGINT from decimal digits (leading zeros allowed); NULL when the text is not one. */
+  castInteger(text: string): string;
+  /** Integer division of non-negative integers. */
+  intDiv(dividend: string, divisor: string): string;
+  /** Length in characters. */
+  length(text: string): string;
+  /** `length` characters from 1-based character position `start`. */
+  substring(text: string, start: number, length: number): string;
+  /** The UTC timestamp that many microseconds after 1970-01-01 00:00:00. */
+  epochMicrosToTimestamp(micros: string): string;
+  /** The UTC timestamp of a wall-clock timestamp read in IANA `zone` (a validated name). */
+  wallClockToUtc(timestamp: string, zone: string): string;
+  /** The calendar day of a UTC timestamp. */
+  dateOfTimestamp(timestamp: string): string;
+  /** DECIMAL(18,2) of an integer count of cents, exactly. */
+  decimalFromCents(cents: string): string;
+  /** `expr` as the nullable storage type of a logical type. */
+  castTo(expr: string, type: LogicalType): string;
+  /** The non-NULL values joined by `separator`; '' when every value is NULL or there are none. */
+  joinNonNull(values: readonly string[], separator: string): string;
+  /** Statements that (re)create a scratch table holding the rows of `select`. */
+  createTableAs(name: string, select: string): string[];
+  /** Delete the rows of `table` whose key (`keyColumns`) is among the rows of `keys` (a SELECT of those columns). */
+  deleteWhereKeyIn(table: string, keyColumns: readonly string[], keys: string): string;
+}

@@ -101,6 +101,28 @@ export const duckdbDialect: Dialect = {
   leadOr(value, offset, fallback, window) {
     return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+
+  regexpMatches: (text, pattern) => `regexp_matches(${text}, ${quoteString(pattern)})`,
+  regexpExtract: (text, pattern, group) => `regexp_extract(${text}, ${quoteString(pattern)}, ${group})`,
+  regexpReplaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${quoteString(pattern)}, ${quoteString(replacement)}, 'g')`,
+  // DuckDB's lower() folds every Unicode letter; translate() keeps it to ASCII, as ClickHouse's lower() does.
+  asciiLower: (text) => `translate(${text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`,
+  castInteger: (text) => `TRY_CAST(${text} AS BIGINT)`,
+  intDiv: (dividend, divisor) => `((${dividend}) // (${divisor}))`,
+  length: (text) => `length(${text})`,
+  substring: (text, start, length) => `substring(${text}, ${start}, ${length})`,
+  epochMicrosToTimestamp: (micros) => `make_timestamp(CAST(${micros} AS BIGINT))`,
+  // timezone(zone, TIMESTAMP) reads the wall clock in the zone (a TIMESTAMPTZ); timezone('UTC', …) gives its UTC wall clock.
+  wallClockToUtc: (timestamp, zone) => `timezone('UTC', timezone(${quoteString(zone)}, ${timestamp}))`,
+  dateOfTimestamp: (timestamp) => `CAST(${timestamp} AS DATE)`,
+  // cents / 100 as a double is the nearest double to the true value (|cents| < 2^53), so rounding it
+  // to two decimals gives the exact amount back.
+  decimalFromCents: (cents) => `CAST(CAST(${cents} AS DOUBLE) / 100 AS DECIMAL(18,2))`,
+  castTo: (expr, type) => `CAST(${expr} AS ${COLUMN_TYPES[type]})`,
+  joinNonNull: (values, separator) => (values.length === 0 ? "''" : `concat_ws(${quoteString(separator)}, ${values.join(', ')})`),
+  createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} AS ${select}`],
+  deleteWhereKeyIn: (table, keyColumns, keys) =>
+    `DELETE FROM ${quoteIdentifier(table)} USING (${keys}) AS _keys WHERE ${keyColumns.map((k) => `${quoteIdentifier(table)}.${quoteIdentifier(k)} = _keys.${quoteIdentifier(k)}`).join(' AND ')}`,
 };
 
 function checkedOffset(offset: number): number {

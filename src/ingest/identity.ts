@@ -1,0 +1,243 @@
+/**
+ * Identity resolution: who is who, recorded so every decision can be explained and undone.
+ *
+ * Decisions (each one a row of `identity_merges`, kind in parentheses):
+ * - (stitch) an anonymous id seen on a touch together with a known person — a form fill with an
+ *   email, or an identify call carrying both ids — belongs to that person: an `identities` row, and
+ *   every earlier anonymous touch of that id becomes the person's (and their account's).
+ * - (dedupe) contacts sharing one normalised email are one person: the first created (then the
+ *   smallest id) is canonical, the others point to it.
+ * - (account_match) a contact without an account belongs to the account whose domain is the
+ *   contact's email domain; free-mail domains never match; an explicit account id always wins.
+ *
+ * Invariants:
+ * - Idempotent: resolving twice decides nothing new.
+ * - A decision that was undone (`revline identity undo`) is never made again automatically.
+ * - Rows are rewritten by key (delete + insert of the new version), the same way on every engine.
+ */
+
+import type { Clock } from '../core/clock.js';
+import { RevlineError } from '../core/errors.js';
+import { storedColumns, tableByName, type TableSpec } from '../core/schema/tables.js';
+import type { Engine, Row } from '../engine/engine.js';
+import type { Dialect } from '../sql/dialect/dialect.js';
+import { inStrings, param, raw, sql } from '../sql/fragment.js';
+
+export interface IdentityOptions {
+  readonly importId?: string | undefined;
+  readonly clock: Clock;
+  readonly freeMailDomains: readonly string[];
+}
+
+export interface IdentitySummary {
+  /** New anonymous id → contact stitches. */
+  readonly stitched: number;
+  /** Touches that became a known person's (or an account's) by those stitches or matches. */
+  readonly touchesResolved: number;
+  /** New duplicate contacts pointed at their canonical contact. */
+  readonly deduplicated: number;
+  /** Contacts newly matched to an account by email domain. */
+  readonly accountsMatched: number;
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+
+let scratchSequence = 0;
+function scratchName(prefix: string): string {
+  scratchSequence = (scratchSequence + 1) % 1_000_000;
+  return `_${prefix}_${process.pid}_${scratchSequence}`;
+}
+
+/**
+ * Replace rows of `table` by the rows `selectSql` yields (same stored columns, same keys): the
+ * new version of each row. Returns how many rows were replaced.
+ */
+export async function replaceRows(engine: Engine, table: TableSpec, selectSql: string): Promise<number> {
+  const d = engine.dialect;
+  const scratch = scratchName('rewrite');
+  const cols = storedColumns(table).map((c) => d.quoteIdentifier(c.name)).join(', ');
+  const key = table.key.map((k) => d.quoteIdentifier(k));
+  try {
+    await engine.exec(d.createTableAs(scratch, selectSql));
+    const n = num((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    if (n === 0) return 0;
+    await engine.transaction([
+      d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${d.quoteIdentifier(scratch)}`),
+      `INSERT INTO ${d.quoteIdentifier(table.name)} (${cols}) SELECT ${cols} FROM ${d.quoteIdentifier(scratch)}`,
+    ]);
+    return n;
+  } finally {
+    await engine.exec(d.dropTable(scratch));
+  }
+}
+
+function merges(d: Dialect): string {
+  return d.quoteIdentifier('identity_merges');
+}
+
+/** Insert merges from a SELECT of (kind, from_id, to_id, rule), skipping pairs decided before (active or undone). */
+async function recordMerges(engine: Engine, select: string, options: IdentityOptions): Promise<number> {
+  const d = engine.dialect;
+  const scratch = scratchName('merges');
+  const at = new Date(options.clock.now()).toISOString();
+  try {
+    await engine.exec(
+      d.createTableAs(
+        scratch,
+        `SELECT s.kind AS kind, s.from_id AS from_id, s.to_id AS to_id, s.rule AS rule FROM (${select}) s
+         LEFT JOIN (SELECT kind, from_id, to_id, 1 AS seen FROM ${merges(d)} GROUP BY kind, from_id, to_id) m
+           ON m.kind = s.kind AND m.from_id = s.from_id AND m.to_id = s.to_id
+         WHERE m.seen IS NULL`,
+      ),
+    );
+    const rows = await engine.query(`SELECT kind, from_id, to_id, rule FROM ${d.quoteIdentifier(scratch)} ORDER BY kind, from_id, to_id`);
+    if (rows.length === 0) return 0;
+    await engine.append(
+      'identity_merges',
+      ['merge_id', 'kind', 'from_id', 'to_id', 'rule', 'import_id', 'decided_at'],
+      rows.map((r) => [`${r['kind']}:${r['from_id']}>${r['to_id']}`, r['kind'], r['from_id'], r['to_id'], r['rule'], options.importId ?? null, at]),
+    );
+    return rows.length;
+  } finally {
+    await engine.exec(d.dropTable(scratch));
+  }
+}
+
+/** Pairs (from, to) of a kind that were undone: never decided again automatically. */
+function undone(d: Dialect, kind: string): string {
+  return `SELECT from_id, to_id FROM ${merges(d)} WHERE kind = ${d.quoteString(kind)} AND undone_at IS NOT NULL`;
+}
+
+export async function resolveIdentities(engine: Engine, options: IdentityOptions): Promise<IdentitySummary> {
+  const d = engine.dialect;
+  const q = (n: string) => d.quoteIdentifier(n);
+  const free = options.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
+
+  // 1. Dedupe: contacts sharing an email point at the first created.
+  const deduplicated = await recordMerges(
+    engine,
+    `SELECT 'dedupe' AS kind, c.contact_id AS from_id, k.contact_id AS to_id, concat('same email ', c.email) AS rule
+     FROM ${q('contacts')} c
+     JOIN (SELECT email, contact_id FROM (SELECT email, contact_id, row_number() OVER (PARTITION BY email ORDER BY created_at ASC NULLS LAST, contact_id ASC) AS _n FROM ${q('contacts')} WHERE email IS NOT NULL) x WHERE _n = 1) k
+       ON k.email = c.email
+     WHERE c.contact_id <> k.contact_id`,
+    options,
+  );
+
+  // 2. Account match: contacts without an account, by email domain, unless undone before.
+  const candidates = `SELECT c.contact_id AS contact_id, a.account_id AS account_id, a.domain AS domain
+     FROM ${q('contacts')} c
+     JOIN (SELECT domain, min(account_id) AS account_id FROM ${q('accounts')} WHERE domain IS NOT NULL AND domain NOT IN (${free}) GROUP BY domain) a
+       ON a.domain = ${d.regexpReplaceAll('c.email', '^.*@', '')}
+     LEFT JOIN (${undone(d, 'account_match')}) u ON u.from_id = c.contact_id AND u.to_id = a.account_id
+     WHERE c.account_id IS NULL AND c.email IS NOT NULL AND u.from_id IS NULL`;
+  const accountsMatched = await recordMerges(
+    engine,
+    `SELECT 'account_match' AS kind, contact_id AS from_id, account_id AS to_id, concat('email domain ', domain, ' is the account domain') AS rule FROM (${candidates}) x`,
+    options,
+  );
+  const contacts = tableByName('contacts')!;
+  const contactCols = storedColumns(contacts).map((c) => (c.name === 'account_id' ? `m.account_id AS ${q('account_id')}` : `c.${q(c.name)}`));
+  await replaceRows(
+    engine,
+    contacts,
+    `SELECT ${contactCols.join(', ')} FROM ${q('contacts')} c JOIN (${candidates}) m ON m.contact_id = c.contact_id`,
+  );
+
+  // 3. Stitch: an anonymous id seen with a known person.
+  const stitchSource = `SELECT t.anonymous_id AS anonymous_id, min(t.contact_id) AS contact_id, min(t.occurred_at) AS identified_at,
+       max(CASE WHEN t.touch_type = 'form_fill' THEN 1 ELSE 0 END) AS by_form
+     FROM ${q('touchpoints')} t
+     WHERE t.anonymous_id IS NOT NULL AND t.contact_id IS NOT NULL
+     GROUP BY t.anonymous_id`;
+  const newStitches = `SELECT s.anonymous_id, s.contact_id, s.identified_at, s.by_form FROM (${stitchSource}) s
+     LEFT JOIN (SELECT anonymous_id, 1 AS seen FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = s.anonymous_id
+     LEFT JOIN (${undone(d, 'stitch')}) u ON u.from_id = s.anonymous_id AND u.to_id = s.contact_id
+     WHERE i.seen IS NULL AND u.from_id IS NULL`;
+  const stitchRows = await engine.query(`SELECT anonymous_id, contact_id, identified_at, by_form FROM (${newStitches}) x ORDER BY anonymous_id`);
+  if (stitchRows.length > 0) {
+    await engine.append(
+      'identities',
+      ['anonymous_id', 'contact_id', 'method', 'identified_at'],
+      stitchRows.map((r) => [r['anonymous_id'], r['contact_id'], num(r['by_form']) === 1 ? 'form_fill' : 'identify', r['identified_at']]),
+    );
+    await recordMerges(
+      engine,
+      `SELECT 'stitch' AS kind, anonymous_id AS from_id, contact_id AS to_id,
+         CASE WHEN method = 'form_fill' THEN 'form fill by the contact' ELSE 'a touch carrying both ids' END AS rule
+       FROM ${q('identities')}`,
+      options,
+    );
+  }
+
+  // 4. Earlier anonymous touches become the person's; touches without an account take the person's.
+  const touchpoints = tableByName('touchpoints')!;
+  const touchCols = storedColumns(touchpoints).map((c) =>
+    c.name === 'contact_id'
+      ? `coalesce(t.contact_id, i.contact_id) AS ${q('contact_id')}`
+      : c.name === 'account_id'
+        ? `coalesce(t.account_id, ca.account_id) AS ${q('account_id')}`
+        : `t.${q(c.name)}`,
+  );
+  const touchesResolved = await replaceRows(
+    engine,
+    touchpoints,
+    `SELECT ${touchCols.join(', ')} FROM ${q('touchpoints')} t
+     LEFT JOIN (SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = t.anonymous_id
+     LEFT JOIN (SELECT contact_id, min(account_id) AS account_id FROM ${q('contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id) ca
+       ON ca.contact_id = coalesce(t.contact_id, i.contact_id)
+     WHERE (t.contact_id IS NULL AND i.contact_id IS NOT NULL) OR (t.account_id IS NULL AND ca.account_id IS NOT NULL)`,
+  );
+
+  return { stitched: stitchRows.length, touchesResolved, deduplicated, accountsMatched };
+}
+
+export interface IdentityExplanation {
+  readonly query: string;
+  readonly contacts: readonly Row[];
+  readonly canonicalContactId: string | null;
+  readonly anonymousIds: readonly Row[];
+  readonly merges: readonly Row[];
+  readonly touches: { readonly known: number; readonly stitched: number };
+}
+
+/** Everything identity decided about a person given by email or contact id. */
+export async function explainIdentity(engine: Engine, emailOrId: string): Promise<IdentityExplanation> {
+  const d = engine.dialect;
+  const q = (n: string) => d.quoteIdentifier(n);
+  const needle = emailOrId.includes('@') ? emailOrId.trim().toLowerCase() : emailOrId.trim();
+  const contacts = await engine.query(
+    sql`SELECT contact_id, email, first_name, last_name, account_id, original_source, created_by, created_at FROM ${raw(q('contacts'))}
+        WHERE contact_id = ${param.string(needle)} OR email = ${param.string(needle)}
+           OR email IN (SELECT email FROM ${raw(q('contacts'))} WHERE contact_id = ${param.string(needle)})
+        ORDER BY created_at, contact_id`,
+  );
+  if (contacts.length === 0) {
+    throw new RevlineError('contact-not-found', `No contact has the id or email "${emailOrId}".`, {
+      hint: 'Check the spelling, or run `revline status` to see whether contacts were imported.',
+    });
+  }
+  const ids = contacts.map((c) => String(c['contact_id']));
+  const canonical = String(contacts[0]!['contact_id']);
+  const anonymousIds = await engine.query(
+    sql`SELECT anonymous_id, contact_id, method, identified_at FROM ${raw(q('identities'))} WHERE contact_id IN ${inStrings(ids)} ORDER BY identified_at, anonymous_id`,
+  );
+  const anon = anonymousIds.map((a) => String(a['anonymous_id']));
+  const mergeRows = await engine.query(
+    sql`SELECT merge_id, kind, from_id, to_id, rule, import_id, decided_at, undone_at FROM ${raw(q('identity_merges'))}
+        WHERE from_id IN ${inStrings(ids)} OR to_id IN ${inStrings(ids)} OR from_id IN ${inStrings(anon)}
+        ORDER BY decided_at, merge_id`,
+  );
+  const touchCounts = await engine.query(
+    sql`SELECT sum(CASE WHEN anonymous_id IN ${inStrings(anon)} THEN 1 ELSE 0 END) AS stitched, count(*) AS known
+        FROM ${raw(q('touchpoints'))} WHERE contact_id IN ${inStrings(ids)}`,
+  );
+  return {
+    query: emailOrId,
+    contacts,
+    canonicalContactId: canonical,
+    anonymousIds,
+    merges: mergeRows,
+    touches: { known: num(touchCounts[0]?.['known']), stitched: num(touchCounts[0]?.['stitched']) },
+  };
+}

@@ -1,0 +1,402 @@
+/**
+ * `revline import`: one file into one entity (and the entities its mapping derives), streamed.
+ *
+ * The path of a row: the source frames the file's records (ingest/sources) → the engine parses them
+ * into a staging table of raw text (Engine.appendCsv) → SQL normalises and validates every column
+ * (sql/compile/normalize.ts) → rows with problems and superseded duplicates go to quarantine →
+ * accepted rows are classified against the stored table and applied (sql/compile/import.ts) →
+ * identity resolution runs (identity.ts).
+ *
+ * Invariants:
+ * - Nothing is lost: `read = inserted + updated + unchanged + quarantined`, checked at the end of
+ *   every import (an internal error if it ever failed). A quarantined row is in the `quarantine`
+ *   table with its file, row number, raw row and every reason, and in `<file>.rejected.csv`.
+ * - Idempotent: importing the same file again classifies every row as unchanged and writes nothing.
+ * - The file is never held whole in JS memory: only one framed chunk and the quarantined rows of
+ *   one batch at a time.
+ * - Scratch tables are dropped whatever happens.
+ */
+
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Clock } from '../core/clock.js';
+import { RevlineError, internalError } from '../core/errors.js';
+import { normalizeField } from '../core/normalize/index.js';
+import { QUARANTINE, IMPORTS, REFERENCES, storedColumns, tableByEntity, type TableSpec } from '../core/schema/tables.js';
+import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
+import type { Engine } from '../engine/engine.js';
+import { compileApply, compileClassify, compileNormalize, type OutputPlan } from '../sql/compile/import.js';
+import { compileValueExpr, type StagedColumns } from './mappings/sql.js';
+import { NormalizeCompiler } from '../sql/compile/normalize.js';
+import { resolveIdentities, type IdentitySummary } from './identity.js';
+import { evaluateExpr, type PlannedOutput, type ValueExpr } from './mappings/mapping.js';
+import { chooseMapping, type MappingChoice } from './mappings/choose.js';
+import { openSource, RAW_COLUMN, type OpenedSource, type RejectedRecord, type SourceFormat } from './sources/source.js';
+
+export interface ImportOptions {
+  /** Entity as `--as` names it. */
+  readonly entity: string;
+  readonly mapping?: MappingChoice | undefined;
+  readonly timezone?: string | undefined;
+  readonly delimiter?: string | undefined;
+  readonly format?: SourceFormat | undefined;
+  readonly clock: Clock;
+  /** Id of this run; default derived from the clock. */
+  readonly importId?: string | undefined;
+  readonly freeMailDomains?: readonly string[] | undefined;
+  /** Write `<file>.rejected.csv` next to the file when rows are quarantined (default true). */
+  readonly rejectedReport?: boolean | undefined;
+  readonly onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+}
+
+export interface OutputCounts {
+  readonly entity: string;
+  readonly name: string;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+export interface UnmatchedReference {
+  readonly column: string;
+  readonly parent: string;
+  readonly rows: number;
+  readonly distinctValues: number;
+}
+
+export interface ImportSummary {
+  readonly importId: string;
+  readonly file: string;
+  readonly entity: string;
+  readonly mapping: string;
+  readonly read: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly quarantined: number;
+  /** Counts per output; the first is the primary one (the file's rows). */
+  readonly outputs: readonly OutputCounts[];
+  /** Values mapped to the channel `other`, most frequent first. */
+  readonly otherChannels: readonly { column: string; value: string; rows: number }[];
+  readonly unmatched: readonly UnmatchedReference[];
+  readonly ignoredColumns: readonly string[];
+  readonly identity: IdentitySummary | undefined;
+  readonly warnings: readonly string[];
+  readonly rejectedFile: string | undefined;
+  readonly seconds: number;
+}
+
+/** Reason as stored in quarantine.reasons (a JSON array of these). */
+export interface QuarantineReason {
+  readonly field: string | null;
+  readonly code: string;
+  readonly message: string;
+}
+
+let sequence = 0;
+function newImportId(clock: Clock): string {
+  const stamp = new Date(clock.now()).toISOString().replace(/[-:T.Z]/g, '').slice(0, 17);
+  sequence = (sequence + 1) % 1000;
+  return `imp_${stamp}_${String(sequence).padStart(3, '0')}`;
+}
+
+/** Staged column names: `_row`, `c0…cN` for the header, `_raw` for JSON Lines. */
+function stagedColumns(source: OpenedSource): string[] {
+  return ['_row', ...source.header.map((_, i) => `c${i}`), ...(source.hasRawColumn ? [RAW_COLUMN] : [])];
+}
+
+/** Reads rejected rows and writes them to the quarantine table and the report file. */
+class QuarantineWriter {
+  private report: WriteStream | undefined;
+  count = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly importId: string,
+    private readonly file: string,
+    private readonly reportPath: string | undefined,
+    private readonly entity: string,
+    private readonly header: readonly string[],
+    private readonly clock: Clock,
+  ) {}
+
+  async write(rows: readonly { row: number; values: readonly (string | null)[] | null; raw: string; reasons: readonly QuarantineReason[] }[]): Promise<void> {
+    if (rows.length === 0) return;
+    const at = new Date(this.clock.now()).toISOString();
+    await this.engine.append(
+      QUARANTINE.name,
+      storedColumns(QUARANTINE).map((c) => c.name),
+      rows.map((r) => [this.importId, this.file, this.entity, r.row, r.raw, JSON.stringify(r.reasons), at]),
+    );
+    this.count += rows.length;
+    if (this.reportPath === undefined) return;
+    if (!this.report) {
+      this.report = createWriteStream(this.reportPath);
+      this.report.write([...this.header, '_revline_row', '_revline_reasons', '_revline_raw'].map(csvCell).join(',') + '\n');
+    }
+    for (const r of rows) {
+      const cells = r.values ?? this.header.map(() => null);
+      const reasons = r.reasons.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; ');
+      const line = [...cells, String(r.row), reasons, r.values ? '' : r.raw].map((c) => csvCell(c ?? '')).join(',') + '\n';
+      if (!this.report.write(line)) await once(this.report, 'drain');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.report) return;
+    const done = once(this.report, 'finish');
+    this.report.end();
+    await done;
+  }
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number(value ?? 0);
+}
+
+/** The canonical column whose raw value a reason is about, and that raw value, for messages. */
+function describeProblem(
+  output: PlannedOutput,
+  table: TableSpec,
+  field: string,
+  code: string,
+  rowValues: readonly (string | null)[],
+  header: readonly string[],
+  timezone: string | undefined,
+): QuarantineReason {
+  const column = table.columns.find((c) => c.name === field);
+  const expr: ValueExpr | undefined = output.columns[field];
+  const row = Object.fromEntries(header.map((h, i) => [h, rowValues[i] ?? undefined]));
+  const raw = expr === undefined ? null : evaluateExpr(expr, row);
+  if (code === 'required-missing') {
+    return { field, code, message: `${field} is required for ${table.name} but is empty${expr ? '' : ' (the mapping gives no value for it)'}` };
+  }
+  if (column) {
+    const reference = normalizeField(column, raw, { timezone });
+    if (!reference.ok && reference.code === code) return { field, code, message: reference.message };
+  }
+  return { field, code, message: `${field} has the problem ${code} (value ${JSON.stringify(raw)})` };
+}
+
+function framerReasons(record: RejectedRecord): QuarantineReason[] {
+  return record.reasons.map((r) => ({ field: null, code: r.code, message: r.message }));
+}
+
+export async function importFile(engine: Engine, file: string, path: string, options: ImportOptions): Promise<ImportSummary> {
+  const started = options.clock.now();
+  const table = tableByEntity(options.entity);
+  if (!table) throw new RevlineError('entity-unknown', `Unknown entity "${options.entity}" given to --as.`);
+  const importId = options.importId ?? newImportId(options.clock);
+  const source = await openSource(path, {
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+  });
+  const warnings: string[] = [];
+  const chosen = await chooseMapping(options.entity, source.header, options.mapping, file);
+  warnings.push(...chosen.warnings);
+  const mapping = chosen.plan;
+  const d = engine.dialect;
+  const staged = stagedColumns(source);
+  const stage = `_stage_${importId}`;
+  const scratch: string[] = [stage];
+  const reportPath = options.rejectedReport === false ? undefined : `${path}.rejected.csv`;
+  const quarantine = new QuarantineWriter(engine, importId, file, reportPath, options.entity, source.header, options.clock);
+
+  await engine.append(
+    IMPORTS.name,
+    ['import_id', 'file', 'entity', 'started_at'],
+    [[importId, file, options.entity, new Date(started).toISOString()]],
+  );
+
+  let framed = 0;
+  let framerRejected = 0;
+  try {
+    await engine.exec(d.createStagingTable(stage, staged));
+    for await (const batch of source.batches()) {
+      if (batch.chunk.rows > 0) await engine.appendCsv(stage, staged, batch.chunk);
+      framed += batch.chunk.rows;
+      framerRejected += batch.rejected.length;
+      await quarantine.write(batch.rejected.map((r) => ({ row: r.row, values: null, raw: r.raw, reasons: framerReasons(r) })));
+      options.onProgress?.(batch.bytesRead, source.totalBytes);
+    }
+    // The reader adds warnings (blank lines, keys outside the header) as it goes: read them after.
+    warnings.unshift(...source.warnings);
+
+    const columns: StagedColumns = { header: source.header, staged: staged.slice(1, 1 + source.header.length) };
+    const compiler = new NormalizeCompiler(d, { timezone: options.timezone });
+    const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
+      const outputTable = tableByEntity(output.entity)!;
+      const raw = new Map<string, string>();
+      for (const [name, expr] of Object.entries(output.columns)) raw.set(name, compileValueExpr(d, expr, columns, compiler));
+      return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
+    });
+    const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;
+
+    // Normalise every output, then collect the rows that have a problem in any of them.
+    const normalized = plans.map((_, i) => `_norm_${importId}_${i}`);
+    for (let i = 0; i < plans.length; i++) {
+      scratch.push(normalized[i]!);
+      await engine.exec(d.createTableAs(normalized[i]!, compileNormalize(d, plans[i]!, stage, compiler, { freeMailDomains: freeMail })));
+    }
+    const bad = `_bad_${importId}`;
+    scratch.push(bad);
+    await engine.exec(
+      d.createTableAs(
+        bad,
+        normalized.map((n, i) => `SELECT ${d.quoteIdentifier('_row')}, ${i} AS _output, _problems FROM ${d.quoteIdentifier(n)} WHERE _problems <> ''`).join(' UNION ALL '),
+      ),
+    );
+    const classified = plans.map((_, i) => `_cls_${importId}_${i}`);
+    for (let i = 0; i < plans.length; i++) {
+      scratch.push(classified[i]!);
+      await engine.exec(d.createTableAs(classified[i]!, compileClassify(d, plans[i]!, normalized[i]!, bad)));
+    }
+
+    // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a later row.
+    const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)}`).join(', ');
+    const stagedRow = d.castInteger('s._row');
+    const rejectedSql = `SELECT ${stageCols}, b._row AS _row_number, b._output AS _output, b._problems AS _problems, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
+      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(bad)} b ON ${stagedRow} = b._row
+      UNION ALL
+      SELECT ${stageCols}, c._row AS _row_number, 0 AS _output, '' AS _problems, c._superseded_by AS _superseded_by
+      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(classified[0]!)} c ON ${stagedRow} = c._row WHERE c._superseded_by IS NOT NULL
+      ORDER BY _row_number, _output`;
+    let pending: { row: number; values: (string | null)[]; raw: string; reasons: QuarantineReason[] } | undefined;
+    let batchOut: NonNullable<typeof pending>[] = [];
+    const flushRow = async (force: boolean) => {
+      if (pending) batchOut.push(pending);
+      pending = undefined;
+      if (batchOut.length >= 5000 || (force && batchOut.length)) {
+        await quarantine.write(batchOut);
+        batchOut = [];
+      }
+    };
+    for await (const rows of engine.stream(rejectedSql, 5000)) {
+      for (const r of rows) {
+        const row = num(r['_row_number']);
+        if (!pending || pending.row !== row) {
+          await flushRow(false);
+          const values = source.header.map((_, i) => (r[`c${i}`] ?? null) as string | null);
+          const rawText = source.hasRawColumn ? String(r[RAW_COLUMN] ?? '') : JSON.stringify(Object.fromEntries(source.header.map((h, i) => [h, values[i]])));
+          pending = { row, values, raw: rawText, reasons: [] };
+        }
+        const output = mapping.outputs[num(r['_output'])]!;
+        const outputTable = tableByEntity(output.entity)!;
+        if (r['_superseded_by'] !== null && r['_superseded_by'] !== undefined) {
+          const keys = outputTable.key.join(', ');
+          pending.reasons.push({
+            field: keys,
+            code: 'key-duplicate',
+            message: `another row of this file has the same ${keys}; the last one (row ${num(r['_superseded_by'])}) was imported`,
+          });
+        }
+        for (const problem of String(r['_problems'] ?? '').split('|').filter(Boolean)) {
+          const [field, code] = problem.split(':') as [string, string];
+          const reason = describeProblem(output, outputTable, field, code, pending.values, source.header, options.timezone);
+          pending.reasons.push(mapping.outputs.length > 1 && num(r['_output']) > 0 ? { ...reason, message: `${output.name}: ${reason.message}` } : reason);
+        }
+      }
+    }
+    await flushRow(true);
+
+    // Apply, then count.
+    for (let i = 0; i < plans.length; i++) {
+      await engine.transaction(compileApply(d, plans[i]!.table, classified[i]!));
+    }
+    const outputs: OutputCounts[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      const counts = await engine.query(`SELECT _action, count(*) AS n FROM ${d.quoteIdentifier(classified[i]!)} WHERE _action IS NOT NULL GROUP BY _action`);
+      const get = (a: string) => num(counts.find((c) => c['_action'] === a)?.['n']);
+      outputs.push({ entity: plans[i]!.table.entity!, name: mapping.outputs[i]!.name, inserted: get('insert'), updated: get('update'), unchanged: get('unchanged') });
+    }
+    const otherChannels = await countOtherChannels(engine, plans, normalized, stage);
+    const unmatched = await countUnmatched(engine, plans[0]!.table, classified[0]!);
+    let identity: IdentitySummary | undefined;
+    if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
+      identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail });
+    }
+
+    const primary = outputs[0]!;
+    const quarantined = quarantine.count;
+    const accounted = primary.inserted + primary.updated + primary.unchanged + quarantined;
+    const readTotal = framed + framerRejected;
+    if (accounted !== readTotal) {
+      throw internalError(`import of ${file} does not account for every row: read ${readTotal}, but inserted + updated + unchanged + quarantined = ${accounted}`);
+    }
+    const finished = options.clock.now();
+    await engine.exec(d.deleteWhereKeyIn(IMPORTS.name, ['import_id'], `SELECT ${d.quoteString(importId)} AS import_id`));
+    await engine.append(
+      IMPORTS.name,
+      storedColumns(IMPORTS).map((c) => c.name),
+      [[
+        importId, file, options.entity, new Date(started).toISOString(), new Date(finished).toISOString(),
+        readTotal, primary.inserted, primary.updated, primary.unchanged, quarantined,
+        JSON.stringify({ mapping: chosen.name, outputs, otherChannels, unmatched, warnings }),
+      ]],
+    );
+    return {
+      importId,
+      file,
+      entity: options.entity,
+      mapping: chosen.name,
+      read: readTotal,
+      inserted: primary.inserted,
+      updated: primary.updated,
+      unchanged: primary.unchanged,
+      quarantined,
+      outputs,
+      otherChannels,
+      unmatched,
+      ignoredColumns: chosen.ignoredColumns,
+      identity,
+      warnings,
+      rejectedFile: quarantined > 0 ? reportPath : undefined,
+      seconds: (finished - started) / 1000,
+    };
+  } finally {
+    await quarantine.close();
+    for (const t of scratch.reverse()) await engine.exec(d.dropTable(t)).catch(() => undefined);
+  }
+}
+
+async function countOtherChannels(engine: Engine, plans: readonly OutputPlan[], normalized: readonly string[], stage: string) {
+  const d = engine.dialect;
+  const result: { column: string; value: string; rows: number }[] = [];
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    for (const column of plan.table.columns.filter((c) => c.normalize === 'channel' && !c.input)) {
+      const inputs = [plan.raw.get(column.name), ...(column.name === 'channel' ? [plan.raw.get('source'), plan.raw.get('medium')] : []), ...(column.name === 'original_source' ? [plan.raw.get('lead_source')] : [])].filter(
+        (x): x is string => x !== undefined,
+      );
+      if (inputs.length === 0) continue;
+      const label = d.joinNonNull(inputs, ' / ');
+      const rows = await engine.query(
+        `SELECT value, count(*) AS rows_with_value FROM (
+           SELECT ${label} AS value FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(normalized[i]!)} k ON k._row = ${d.castInteger('s._row')}
+           WHERE k.${d.quoteIdentifier(column.name)} = 'other') x
+         GROUP BY value ORDER BY rows_with_value DESC, value LIMIT 20`,
+      );
+      for (const r of rows) result.push({ column: `${plan.table.name}.${column.name}`, value: String(r['value']), rows: num(r['rows_with_value']) });
+    }
+  }
+  return result;
+}
+
+async function countUnmatched(engine: Engine, table: TableSpec, classified: string): Promise<UnmatchedReference[]> {
+  const d = engine.dialect;
+  const result: UnmatchedReference[] = [];
+  for (const ref of REFERENCES.filter((r) => r.table === table.name)) {
+    const c = d.quoteIdentifier(ref.column);
+    const rows = await engine.query(
+      `SELECT count(*) AS n, count(DISTINCT k.${c}) AS v FROM ${d.quoteIdentifier(classified)} k
+       WHERE k._action IS NOT NULL AND k.${c} IS NOT NULL AND k.${c} NOT IN (SELECT ${d.quoteIdentifier(ref.parentColumn)} FROM ${d.quoteIdentifier(ref.parent)} WHERE ${d.quoteIdentifier(ref.parentColumn)} IS NOT NULL)`,
+    );
+    const n = num(rows[0]?.['n']);
+    if (n > 0) result.push({ column: ref.column, parent: ref.parent, rows: n, distinctValues: num(rows[0]?.['v']) });
+  }
+  return result;
+}
