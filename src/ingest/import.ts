@@ -47,7 +47,11 @@ export interface ImportOptions {
   /** Write `<file>.rejected.csv` next to the file when rows are quarantined (default true). */
   readonly rejectedReport?: boolean | undefined;
   readonly onProgress?: ((bytesRead: number, totalBytes: number) => void) | undefined;
+  /** Called at the end of each phase with its wall time (for the benchmark). */
+  readonly onPhase?: ((phase: ImportPhase, milliseconds: number) => void) | undefined;
 }
+
+export type ImportPhase = 'stage' | 'normalize' | 'classify' | 'quarantine' | 'apply' | 'report' | 'identity';
 
 export interface OutputCounts {
   readonly entity: string;
@@ -214,6 +218,12 @@ export async function importFile(engine: Engine, file: string, path: string, opt
 
   let framed = 0;
   let framerRejected = 0;
+  let phaseStart = performance.now();
+  const phaseDone = (phase: ImportPhase) => {
+    const now = performance.now();
+    options.onPhase?.(phase, now - phaseStart);
+    phaseStart = now;
+  };
   try {
     await engine.exec(d.createStagingTable(stage, staged));
     for await (const batch of source.batches()) {
@@ -225,6 +235,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     }
     // The reader adds warnings (blank lines, keys outside the header) as it goes: read them after.
     warnings.unshift(...source.warnings);
+    phaseDone('stage');
 
     const columns: StagedColumns = { header: source.header, staged: staged.slice(1, 1 + source.header.length) };
     const compiler = new NormalizeCompiler(d, { timezone: options.timezone });
@@ -242,6 +253,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       scratch.push(normalized[i]!);
       await engine.exec(d.createTableAs(normalized[i]!, compileNormalize(d, plans[i]!, stage, compiler, { freeMailDomains: freeMail })));
     }
+    phaseDone('normalize');
     const bad = `_bad_${importId}`;
     scratch.push(bad);
     await engine.exec(
@@ -256,6 +268,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       await engine.exec(d.createTableAs(classified[i]!, compileClassify(d, plans[i]!, normalized[i]!, bad)));
     }
 
+    phaseDone('classify');
     // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a later row.
     const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)}`).join(', ');
     const stagedRow = d.castInteger('s._row');
@@ -302,11 +315,13 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       }
     }
     await flushRow(true);
+    phaseDone('quarantine');
 
     // Apply, then count.
     for (let i = 0; i < plans.length; i++) {
       await engine.transaction(compileApply(d, plans[i]!.table, classified[i]!));
     }
+    phaseDone('apply');
     const outputs: OutputCounts[] = [];
     for (let i = 0; i < plans.length; i++) {
       const counts = await engine.query(`SELECT _action, count(*) AS n FROM ${d.quoteIdentifier(classified[i]!)} WHERE _action IS NOT NULL GROUP BY _action`);
@@ -315,9 +330,11 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     }
     const otherChannels = await countOtherChannels(engine, plans, normalized, stage);
     const unmatched = await countUnmatched(engine, plans[0]!.table, classified[0]!);
+    phaseDone('report');
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
       identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail });
+      phaseDone('identity');
     }
 
     const primary = outputs[0]!;

@@ -17,7 +17,7 @@
 import { RevlineError } from '../../core/errors.js';
 import { storedColumns, type ColumnSpec, type TableSpec } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
-import { NO_PROBLEM, NormalizeCompiler, type ChannelInputsSql } from './normalize.js';
+import { Lets, NO_PROBLEM, NormalizeCompiler, type ChannelInputsSql } from './normalize.js';
 
 /** A mapping expression, compiled by mapping.ts into raw SQL text over staged columns. */
 export interface OutputPlan {
@@ -78,10 +78,11 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
   const { table, raw } = plan;
   const problems: string[] = [];
   const valueOf = new Map<string, string>();
+  const lets = new Lets(d);
   for (const column of table.columns) {
     const rawSql = raw.get(column.name);
     if (rawSql === undefined) continue;
-    const compiled = compiler.column(column, rawSql, channelInputs(table, column, raw));
+    const compiled = compiler.column(lets, column, rawSql, channelInputs(table, column, raw));
     valueOf.set(column.name, compiled.value);
     if (compiled.problem !== NO_PROBLEM) {
       problems.push(`CASE WHEN (${compiled.problem}) IS NOT NULL THEN concat('${column.name}:', ${compiled.problem}) END`);
@@ -97,8 +98,7 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
   }
 
   const identityAware = table.name === 'touchpoints';
-  // The staged row number is text; as a number it orders (and picks the last duplicate) correctly.
-  const inner: string[] = [`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`];
+  const inner: string[] = [q(d, '_row')];
   for (const column of table.columns) {
     if (column.input) continue;
     const v = valueOf.get(column.name);
@@ -114,7 +114,12 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
   }
   inner.push(`${d.joinNonNull(problems, '|')} AS ${q(d, '_problems')}`);
   const where = plan.when ? ` WHERE ${compiler.trim(plan.when)} IS NOT NULL` : '';
-  const innerSql = `SELECT ${inner.join(', ')} FROM ${q(d, stage)}${where}`;
+  // The staged row number is text; as a number it orders (and picks the last duplicate) correctly.
+  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...lets.levels[0]!].join(', ')} FROM ${q(d, stage)}${where}`;
+  for (let level = 1; level < lets.levels.length; level++) {
+    if (lets.levels[level]!.length) levels = `SELECT *, ${lets.levels[level]!.join(', ')} FROM (${levels}) l${level}`;
+  }
+  const innerSql = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
   const stored = storedColumns(table).map((c) => c.name);
   if (!identityAware) return innerSql;

@@ -135,6 +135,10 @@ export const clickhouseDialect: Dialect = {
   regexpMatches: (text, pattern) => `match(${text}, ${quoteString(pattern)})`,
   regexpExtract: (text, pattern, group) => `regexpExtract(${text}, ${quoteString(pattern)}, ${group})`,
   regexpReplaceAll: (text, pattern, replacement) => `replaceRegexpAll(${text}, ${quoteString(pattern)}, ${quoteString(replacement)})`,
+  trimAscii: (text) => `trimBoth(${text}, ' \\t\\n\\x0B\\f\\r')`,
+  // extractGroups takes no Nullable; a missing element of its array reads as ''.
+  regexpGroups: (text, pattern) => `extractGroups(ifNull(${text}, ''), ${quoteString(pattern)})`,
+  groupAt: (groups, n) => `arrayElement(${groups}, ${n})`,
   // ClickHouse's lower() is ASCII-only already (lowerUTF8 is the Unicode one).
   asciiLower: (text) => `lower(${text})`,
   castInteger: (text) => `toInt64OrNull(${text})`,

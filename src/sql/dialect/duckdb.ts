@@ -105,6 +105,11 @@ export const duckdbDialect: Dialect = {
   regexpMatches: (text, pattern) => `regexp_matches(${text}, ${quoteString(pattern)})`,
   regexpExtract: (text, pattern, group) => `regexp_extract(${text}, ${quoteString(pattern)}, ${group})`,
   regexpReplaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${quoteString(pattern)}, ${quoteString(replacement)}, 'g')`,
+  trimAscii: (text) => `trim(${text}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))`,
+  // A list of names makes regexp_extract return every group as one STRUCT, from one match.
+  regexpGroups: (text, pattern, groupCount) =>
+    `regexp_extract(coalesce(${text}, ''), ${quoteString(pattern)}, [${Array.from({ length: groupCount }, (_, i) => `'g${i + 1}'`).join(', ')}])`,
+  groupAt: (groups, n) => `struct_extract(${groups}, 'g${n}')`,
   // DuckDB's lower() folds every Unicode letter; translate() keeps it to ASCII, as ClickHouse's lower() does.
   asciiLower: (text) => `translate(${text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`,
   castInteger: (text) => `TRY_CAST(${text} AS BIGINT)`,
