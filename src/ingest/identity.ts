@@ -137,7 +137,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
     options,
   );
   const contacts = tableByName('contacts')!;
-  const contactCols = storedColumns(contacts).map((c) => (c.name === 'account_id' ? `m.account_id AS ${q('account_id')}` : `c.${q(c.name)}`));
+  const contactCols = storedColumns(contacts).map((c) => (c.name === 'account_id' ? `m.account_id AS ${q('account_id')}` : `c.${q(c.name)} AS ${q(c.name)}`));
   await replaceRows(
     engine,
     contacts,
@@ -150,7 +150,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
      FROM ${q('touchpoints')} t
      WHERE t.anonymous_id IS NOT NULL AND t.contact_id IS NOT NULL
      GROUP BY t.anonymous_id`;
-  const newStitches = `SELECT s.anonymous_id, s.contact_id, s.identified_at, s.by_form FROM (${stitchSource}) s
+  const newStitches = `SELECT s.anonymous_id AS anonymous_id, s.contact_id AS contact_id, s.identified_at AS identified_at, s.by_form AS by_form FROM (${stitchSource}) s
      LEFT JOIN (SELECT anonymous_id, 1 AS seen FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = s.anonymous_id
      LEFT JOIN (${undone(d, 'stitch')}) u ON u.from_id = s.anonymous_id AND u.to_id = s.contact_id
      WHERE i.seen IS NULL AND u.from_id IS NULL`;
@@ -177,7 +177,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
       ? `coalesce(t.contact_id, i.contact_id) AS ${q('contact_id')}`
       : c.name === 'account_id'
         ? `coalesce(t.account_id, ca.account_id) AS ${q('account_id')}`
-        : `t.${q(c.name)}`,
+        : `t.${q(c.name)} AS ${q(c.name)}`,
   );
   const touchesResolved = await replaceRows(
     engine,

@@ -270,7 +270,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
 
     phaseDone('classify');
     // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a later row.
-    const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)}`).join(', ');
+    const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)} AS ${d.quoteIdentifier(c)}`).join(', ');
     const stagedRow = d.castInteger('s._row');
     const rejectedSql = `SELECT ${stageCols}, b._row AS _row_number, b._output AS _output, b._problems AS _problems, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
       FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(bad)} b ON ${stagedRow} = b._row

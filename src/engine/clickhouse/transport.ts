@@ -36,6 +36,9 @@ export const SESSION_SETTINGS: Settings = {
   output_format_json_quote_denormals: 0,
   // A DateTime without an explicit zone prints in UTC, whatever the machine's zone.
   session_timezone: 'UTC',
+  // In `SELECT min(x) AS x … WHERE x IS NOT NULL`, WHERE means the column, as in standard SQL and
+  // DuckDB; by default ClickHouse reads the alias there (an aggregate in WHERE, or a wrong filter).
+  prefer_column_name_to_alias: 1,
 };
 
 export interface ClickHouseTransport {

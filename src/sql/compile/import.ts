@@ -134,11 +134,12 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
   const accountOf = `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} GROUP BY contact_id`;
   // Two levels, so every join compares plain columns (ClickHouse wants that): first the person,
   // then the account from the person or the email domain.
-  const person = stored.map((c) => (c === 'contact_id' ? `coalesce(n.contact_id, ce.contact_id, st.contact_id) AS ${q(d, c)}` : `n.${q(d, c)}`));
-  const personSql = `SELECT n.${q(d, '_row')}, ${person.join(', ')}, ${emailDomain} AS _email_domain, n._problems AS ${q(d, '_problems')}
+  // Every column is aliased: ClickHouse names an unaliased `n.x` "n.x", not "x".
+  const person = stored.map((c) => (c === 'contact_id' ? `coalesce(n.contact_id, ce.contact_id, st.contact_id) AS ${q(d, c)}` : `n.${q(d, c)} AS ${q(d, c)}`));
+  const personSql = `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${person.join(', ')}, ${emailDomain} AS _email_domain, n._problems AS ${q(d, '_problems')}
     FROM (${innerSql}) n LEFT JOIN (${byEmail}) ce ON ce.email = n.email LEFT JOIN (${stitched}) st ON st.anonymous_id = n.anonymous_id`;
-  const out = stored.map((c) => (c === 'account_id' ? `coalesce(p.account_id, ca.account_id, dm.account_id) AS ${q(d, c)}` : `p.${q(d, c)}`));
-  return `SELECT p.${q(d, '_row')}, ${out.join(', ')}, p._problems AS ${q(d, '_problems')}
+  const out = stored.map((c) => (c === 'account_id' ? `coalesce(p.account_id, ca.account_id, dm.account_id) AS ${q(d, c)}` : `p.${q(d, c)} AS ${q(d, c)}`));
+  return `SELECT p.${q(d, '_row')} AS ${q(d, '_row')}, ${out.join(', ')}, p._problems AS ${q(d, '_problems')}
     FROM (${personSql}) p LEFT JOIN (${accountOf}) ca ON ca.contact_id = p.contact_id LEFT JOIN (${domains}) dm ON dm.domain = p._email_domain`;
 }
 
@@ -154,7 +155,7 @@ export function compileClassify(d: Dialect, plan: OutputPlan, normalized: string
   const ranked = `SELECT n.*, row_number() OVER (PARTITION BY ${partition} ORDER BY n.${q(d, '_row')} DESC) AS _rank, max(n.${q(d, '_row')}) OVER (PARTITION BY ${partition}) AS _winner FROM ${q(d, normalized)} n WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
   const same = cols.map((c) => `(r.${q(d, c)} = t.${q(d, c)} OR (r.${q(d, c)} IS NULL AND t.${q(d, c)} IS NULL))`).join(' AND ');
   const join = key.map((k) => `r.${q(d, k)} = t.${q(d, k)}`).join(' AND ');
-  return `SELECT r.${q(d, '_row')}, ${cols.map((c) => `r.${q(d, c)}`).join(', ')},
+  return `SELECT r.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `r.${q(d, c)} AS ${q(d, c)}`).join(', ')},
     CASE WHEN r._rank > 1 THEN NULL WHEN t.${q(d, key[0]!)} IS NULL THEN 'insert' WHEN ${same} THEN 'unchanged' ELSE 'update' END AS ${q(d, '_action')},
     CASE WHEN r._rank > 1 THEN r._winner END AS ${q(d, '_superseded_by')}
     FROM (${ranked}) r LEFT JOIN ${q(d, table.name)} t ON ${join}`;
