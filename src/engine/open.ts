@@ -24,6 +24,8 @@ export const ENGINE_CHOICES: readonly EngineChoice[] = ['duckdb', 'clickhouse', 
 export interface OpenEngineOptions {
   readonly engine: EngineChoice;
   readonly location?: string;
+  /** DuckDB: cap on buffer memory (e.g. '2GB'); beyond it DuckDB spills to disk. */
+  readonly memoryLimit?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<Engine> {
 export async function connect(options: OpenEngineOptions): Promise<Engine> {
   switch (options.engine) {
     case 'duckdb':
-      return DuckDbEngine.open(options.location ?? ':memory:');
+      return DuckDbEngine.open(options.location ?? ':memory:', { memoryLimit: options.memoryLimit });
     case 'chdb':
       return new ClickHouseEngine(await ChdbTransport.open(options.location));
     case 'clickhouse': {

@@ -45,11 +45,14 @@ export class DuckDbEngine implements Engine {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Open (creating if needed) the database file at `location`, or an in-memory one for ':memory:'. */
-  static async open(location: string): Promise<DuckDbEngine> {
+  /**
+   * Open (creating if needed) the database file at `location`, or an in-memory one for ':memory:'.
+   * `memoryLimit` (e.g. '2GB') caps DuckDB's buffer memory; past it DuckDB spills to disk.
+   */
+  static async open(location: string, options: { memoryLimit?: string | undefined } = {}): Promise<DuckDbEngine> {
     let instance: DuckDBInstance | undefined;
     try {
-      instance = await DuckDBInstance.create(location);
+      instance = await DuckDBInstance.create(location, options.memoryLimit ? { memory_limit: options.memoryLimit } : {});
       const connection = await instance.connect();
       // Results must not depend on the machine's zone: TIMESTAMP holds UTC by convention.
       await connection.run("SET TimeZone = 'UTC'");
