@@ -241,3 +241,66 @@ export async function explainIdentity(engine: Engine, emailOrId: string): Promis
     touches: { known: num(touchCounts[0]?.['known']), stitched: num(touchCounts[0]?.['stitched']) },
   };
 }
+
+export interface UndoResult {
+  readonly merge: Row;
+  /** Rows whose stored value the undo reverted. */
+  readonly reverted: number;
+}
+
+/**
+ * Undo one decision. It stays recorded (with `undone_at`), and resolution never makes it again:
+ * - account_match: the contact loses that account (if it still has it), and so do the contact's
+ *   touches at that account (a touch does not record where its account came from, so all are);
+ * - stitch: the anonymous id is no longer the contact's; its touches that carry no email of their
+ *   own go back to anonymous;
+ * - dedupe: the two contacts are two people again (nothing stored depended on it).
+ */
+export async function undoMerge(engine: Engine, mergeId: string, clock: Clock): Promise<UndoResult> {
+  const d = engine.dialect;
+  const q = (n: string) => d.quoteIdentifier(n);
+  const found = await engine.query(sql`SELECT merge_id, kind, from_id, to_id, rule, import_id, decided_at, undone_at FROM ${raw(q('identity_merges'))} WHERE merge_id = ${param.string(mergeId)}`);
+  const merge = found[0];
+  if (!merge) {
+    throw new RevlineError('usage', `No identity decision has the id "${mergeId}".`, { hint: 'See the ids with revline identity explain <email|contact-id>.' });
+  }
+  if (merge['undone_at'] !== null) {
+    throw new RevlineError('usage', `The identity decision "${mergeId}" was already undone at ${String(merge['undone_at'])}.`);
+  }
+  const from = String(merge['from_id']);
+  const to = String(merge['to_id']);
+  let reverted = 0;
+  const merges = tableByName('identity_merges')!;
+  const at = new Date(clock.now()).toISOString();
+  const mergeCols = storedColumns(merges).map((c) => (c.name === 'undone_at' ? `CAST(${d.quoteString(at)} AS ${d.columnType('timestamp', true)}) AS ${q('undone_at')}` : `${q(c.name)}`));
+  await replaceRows(engine, merges, `SELECT ${mergeCols.join(', ')} FROM ${q('identity_merges')} WHERE merge_id = ${d.quoteString(mergeId)}`);
+  const lit = (v: string) => d.quoteString(v);
+  if (merge['kind'] === 'account_match') {
+    const contacts = tableByName('contacts')!;
+    reverted += await replaceRows(
+      engine,
+      contacts,
+      `SELECT ${storedColumns(contacts).map((c) => (c.name === 'account_id' ? `CAST(NULL AS ${d.columnType('string', true)}) AS ${q('account_id')}` : q(c.name))).join(', ')}
+       FROM ${q('contacts')} WHERE contact_id = ${lit(from)} AND account_id = ${lit(to)}`,
+    );
+    const touchpoints = tableByName('touchpoints')!;
+    reverted += await replaceRows(
+      engine,
+      touchpoints,
+      `SELECT ${storedColumns(touchpoints).map((c) => (c.name === 'account_id' ? `CAST(NULL AS ${d.columnType('string', true)}) AS ${q('account_id')}` : q(c.name))).join(', ')}
+       FROM ${q('touchpoints')} WHERE contact_id = ${lit(from)} AND account_id = ${lit(to)}`,
+    );
+  } else if (merge['kind'] === 'stitch') {
+    await engine.exec(d.deleteWhereKeyIn('identities', ['anonymous_id', 'contact_id'], `SELECT ${lit(from)} AS anonymous_id, ${lit(to)} AS contact_id`));
+    const touchpoints = tableByName('touchpoints')!;
+    reverted += await replaceRows(
+      engine,
+      touchpoints,
+      `SELECT ${storedColumns(touchpoints)
+        .map((c) => (c.name === 'contact_id' || c.name === 'account_id' ? `CAST(NULL AS ${d.columnType('string', true)}) AS ${q(c.name)}` : q(c.name)))
+        .join(', ')}
+       FROM ${q('touchpoints')} WHERE anonymous_id = ${lit(from)} AND contact_id = ${lit(to)} AND email IS NULL`,
+    );
+  }
+  return { merge: { ...merge, undone_at: at }, reverted };
+}

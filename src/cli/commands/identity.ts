@@ -1,19 +1,27 @@
 import { RevlineError } from '../../core/errors.js';
-import { explainIdentity } from '../../ingest/identity.js';
+import { systemClock } from '../../core/clock.js';
+import { explainIdentity, undoMerge } from '../../ingest/identity.js';
 import type { Command } from '../command.js';
 import { printDocument, renderTable } from '../output.js';
 
 export const identityCommand: Command = {
   name: 'identity',
-  summary: 'explain how a person was resolved: duplicates, stitched anonymous ids, account match',
-  usage: 'revline identity explain <email|contact-id> [--format table|json]',
+  summary: 'explain how a person was resolved (duplicates, stitched anonymous ids, account match), or undo a decision',
+  usage: 'revline identity explain <email|contact-id> | revline identity undo <merge-id> [--format table|json]',
   options: {},
   async run(context) {
     const [verb, who] = context.positionals;
-    if (verb !== 'explain' || who === undefined) {
-      throw new RevlineError('usage', 'revline identity takes: explain <email|contact-id>.', { hint: this.usage });
+    if ((verb !== 'explain' && verb !== 'undo') || who === undefined) {
+      throw new RevlineError('usage', 'revline identity takes: explain <email|contact-id>, or undo <merge-id>.', { hint: this.usage });
     }
     const engine = await context.openEngine();
+    if (verb === 'undo') {
+      const result = await undoMerge(engine, who, systemClock);
+      printDocument(context.io.stdout, context.format, result, () =>
+        `Undone: ${String(result.merge['kind'])} ${String(result.merge['from_id'])} → ${String(result.merge['to_id'])} (${result.reverted} stored rows reverted). It will not be decided again automatically.\n`,
+      );
+      return 0;
+    }
     const e = await explainIdentity(engine, who);
     printDocument(context.io.stdout, context.format, e, () =>
       [
