@@ -27,6 +27,12 @@ export interface IdentityOptions {
   readonly importId?: string | undefined;
   readonly clock: Clock;
   readonly freeMailDomains: readonly string[];
+  /**
+   * What the import changed, so resolution looks only where a decision can be new: `touchpoints`
+   * (with the scratch table of this import's classified touches) or `people` (contacts or
+   * accounts changed: every rule runs). Default `people`.
+   */
+  readonly scope?: { readonly kind: 'people' } | { readonly kind: 'touchpoints'; readonly classified: string } | undefined;
 }
 
 export interface IdentitySummary {
@@ -113,8 +119,13 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
   const q = (n: string) => d.quoteIdentifier(n);
   const free = options.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
 
+  const scope = options.scope ?? { kind: 'people' };
+  const people = scope.kind === 'people';
+  let deduplicated = 0;
+  let accountsMatched = 0;
+  if (people) {
   // 1. Dedupe: contacts sharing an email point at the first created.
-  const deduplicated = await recordMerges(
+  deduplicated = await recordMerges(
     engine,
     `SELECT 'dedupe' AS kind, c.contact_id AS from_id, k.contact_id AS to_id, concat('same email ', c.email) AS rule
      FROM ${q('contacts')} c
@@ -131,7 +142,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
        ON a.domain = ${d.regexpReplaceAll('c.email', '^.*@', '')}
      LEFT JOIN (${undone(d, 'account_match')}) u ON u.from_id = c.contact_id AND u.to_id = a.account_id
      WHERE c.account_id IS NULL AND c.email IS NOT NULL AND u.from_id IS NULL`;
-  const accountsMatched = await recordMerges(
+  accountsMatched = await recordMerges(
     engine,
     `SELECT 'account_match' AS kind, contact_id AS from_id, account_id AS to_id, concat('email domain ', domain, ' is the account domain') AS rule FROM (${candidates}) x`,
     options,
@@ -143,11 +154,14 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
     contacts,
     `SELECT ${contactCols.join(', ')} FROM ${q('contacts')} c JOIN (${candidates}) m ON m.contact_id = c.contact_id`,
   );
+  }
 
-  // 3. Stitch: an anonymous id seen with a known person.
+  // 3. Stitch: an anonymous id seen with a known person (after a touchpoints import, only this
+  // import's new and changed touches can show a new pair).
+  const touches = scope.kind === 'touchpoints' ? `(SELECT * FROM ${q(scope.classified)} WHERE _action IN ('insert', 'update'))` : q('touchpoints');
   const stitchSource = `SELECT t.anonymous_id AS anonymous_id, min(t.contact_id) AS contact_id, min(t.occurred_at) AS identified_at,
        max(CASE WHEN t.touch_type = 'form_fill' THEN 1 ELSE 0 END) AS by_form
-     FROM ${q('touchpoints')} t
+     FROM ${touches} t
      WHERE t.anonymous_id IS NOT NULL AND t.contact_id IS NOT NULL
      GROUP BY t.anonymous_id`;
   const newStitches = `SELECT s.anonymous_id AS anonymous_id, s.contact_id AS contact_id, s.identified_at AS identified_at, s.by_form AS by_form FROM (${stitchSource}) s
@@ -170,24 +184,35 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
     );
   }
 
-  // 4. Earlier anonymous touches become the person's; touches without an account take the person's.
+  // 4. Earlier anonymous touches of a newly stitched id become the person's (and the account's);
+  // after contacts or accounts change, touches without an account take their person's.
   const touchpoints = tableByName('touchpoints')!;
-  const touchCols = storedColumns(touchpoints).map((c) =>
-    c.name === 'contact_id'
-      ? `coalesce(t.contact_id, i.contact_id) AS ${q('contact_id')}`
-      : c.name === 'account_id'
-        ? `coalesce(t.account_id, ca.account_id) AS ${q('account_id')}`
-        : `t.${q(c.name)} AS ${q(c.name)}`,
-  );
-  const touchesResolved = await replaceRows(
-    engine,
-    touchpoints,
-    `SELECT ${touchCols.join(', ')} FROM ${q('touchpoints')} t
-     LEFT JOIN (SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = t.anonymous_id
-     LEFT JOIN (SELECT contact_id, min(account_id) AS account_id FROM ${q('contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id) ca
-       ON ca.contact_id = coalesce(t.contact_id, i.contact_id)
-     WHERE (t.contact_id IS NULL AND i.contact_id IS NOT NULL) OR (t.account_id IS NULL AND ca.account_id IS NOT NULL)`,
-  );
+  const touchColumns = (contact: string, account: string) =>
+    storedColumns(touchpoints)
+      .map((c) => (c.name === 'contact_id' ? `${contact} AS ${q(c.name)}` : c.name === 'account_id' ? `${account} AS ${q(c.name)}` : `t.${q(c.name)} AS ${q(c.name)}`))
+      .join(', ');
+  const resolvedAccounts = `SELECT contact_id, min(account_id) AS account_id FROM ${q('contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id`;
+  let touchesResolved = 0;
+  if (stitchRows.length > 0) {
+    const fresh = stitchRows.map((r) => d.quoteString(String(r['anonymous_id']))).join(', ');
+    touchesResolved += await replaceRows(
+      engine,
+      touchpoints,
+      `SELECT ${touchColumns('i.contact_id', 'coalesce(t.account_id, ca.account_id)')} FROM ${q('touchpoints')} t
+       JOIN (SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q('identities')} WHERE anonymous_id IN (${fresh}) GROUP BY anonymous_id) i ON i.anonymous_id = t.anonymous_id
+       LEFT JOIN (${resolvedAccounts}) ca ON ca.contact_id = i.contact_id
+       WHERE t.contact_id IS NULL`,
+    );
+  }
+  if (people) {
+    touchesResolved += await replaceRows(
+      engine,
+      touchpoints,
+      `SELECT ${touchColumns('t.contact_id', 'ca.account_id')} FROM ${q('touchpoints')} t
+       JOIN (${resolvedAccounts}) ca ON ca.contact_id = t.contact_id
+       WHERE t.account_id IS NULL`,
+    );
+  }
 
   return { stitched: stitchRows.length, touchesResolved, deduplicated, accountsMatched };
 }

@@ -199,6 +199,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     ...(options.format ? { format: options.format } : {}),
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
   });
+  if (source.header.length === 0) return emptyFileSummary(engine, file, importId, started, source.warnings, options);
   const warnings: string[] = [];
   const chosen = await chooseMapping(options.entity, source.header, options.mapping, file);
   warnings.push(...chosen.warnings);
@@ -272,11 +273,13 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a later row.
     const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)} AS ${d.quoteIdentifier(c)}`).join(', ');
     const stagedRow = d.castInteger('s._row');
-    const rejectedSql = `SELECT ${stageCols}, b._row AS _row_number, b._output AS _output, b._problems AS _problems, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
+    // The ORDER BY applies to the whole union only from outside it (in ClickHouse a trailing
+    // ORDER BY binds to the last SELECT), and the loop below needs each row's parts adjacent.
+    const rejectedSql = `SELECT * FROM (SELECT ${stageCols}, b._row AS _row_number, b._output AS _output, b._problems AS _problems, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
       FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(bad)} b ON ${stagedRow} = b._row
       UNION ALL
       SELECT ${stageCols}, c._row AS _row_number, 0 AS _output, '' AS _problems, c._superseded_by AS _superseded_by
-      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(classified[0]!)} c ON ${stagedRow} = c._row WHERE c._superseded_by IS NOT NULL
+      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(classified[0]!)} c ON ${stagedRow} = c._row WHERE c._superseded_by IS NOT NULL) u
       ORDER BY _row_number, _output`;
     let pending: { row: number; values: (string | null)[]; raw: string; reasons: QuarantineReason[] } | undefined;
     let batchOut: NonNullable<typeof pending>[] = [];
@@ -333,7 +336,8 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     phaseDone('report');
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
-      identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail });
+      const scope = plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, classified: classified[0]! } : { kind: 'people' as const };
+      identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail, scope });
       phaseDone('identity');
     }
 
@@ -378,6 +382,47 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await quarantine.close();
     for (const t of scratch.reverse()) await engine.exec(d.dropTable(t)).catch(() => undefined);
   }
+}
+
+/**
+ * An empty file (0 bytes, or only a BOM and whitespace: no header) imports 0 rows with the source's
+ * warning (docs/import-files.md); there is no header to plan a mapping against, so none is checked.
+ */
+async function emptyFileSummary(
+  engine: Engine,
+  file: string,
+  importId: string,
+  started: number,
+  sourceWarnings: readonly string[],
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const finished = options.clock.now();
+  const mapping = options.mapping === undefined ? `identity ${options.entity}` : 'preset' in options.mapping ? options.mapping.preset : options.mapping.label;
+  const warnings = [...sourceWarnings];
+  await engine.append(
+    IMPORTS.name,
+    storedColumns(IMPORTS).map((c) => c.name),
+    [[importId, file, options.entity, new Date(started).toISOString(), new Date(finished).toISOString(), 0, 0, 0, 0, 0, JSON.stringify({ mapping, outputs: [], otherChannels: [], unmatched: [], warnings })]],
+  );
+  return {
+    importId,
+    file,
+    entity: options.entity,
+    mapping,
+    read: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    quarantined: 0,
+    outputs: [],
+    otherChannels: [],
+    unmatched: [],
+    ignoredColumns: [],
+    identity: undefined,
+    warnings,
+    rejectedFile: undefined,
+    seconds: (finished - started) / 1000,
+  };
 }
 
 async function countOtherChannels(engine: Engine, plans: readonly OutputPlan[], normalized: readonly string[], stage: string) {

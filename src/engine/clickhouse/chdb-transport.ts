@@ -75,8 +75,18 @@ export class ChdbTransport implements ClickHouseTransport {
   }
 
   async *queryPieces(sql: string, params: BoundParams): AsyncIterable<string> {
+    // chdb formats every streamed block on its own, so each chunk repeats the names and types
+    // lines; the reader expects them once (as the HTTP stream sends them): keep the first pair only.
+    let header: string | undefined;
     for await (const chunk of this.session.queryStreamBind(sql, params, { format: RESULT_FORMAT })) {
-      yield chunk.text();
+      let text = chunk.text();
+      if (header === undefined) {
+        const end = text.indexOf('\n', text.indexOf('\n') + 1);
+        if (end >= 0) header = text.slice(0, end + 1);
+      } else if (text.startsWith(header)) {
+        text = text.slice(header.length);
+      }
+      yield text;
     }
   }
 

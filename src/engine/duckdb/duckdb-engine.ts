@@ -56,6 +56,9 @@ export class DuckDbEngine implements Engine {
       const connection = await instance.connect();
       // Results must not depend on the machine's zone: TIMESTAMP holds UTC by convention.
       await connection.run("SET TimeZone = 'UTC'");
+      // Scratch work (staging, normalising, classifying) needs no order, and keeping it costs
+      // parallelism; every order that matters is an explicit ORDER BY (results, storage order).
+      await connection.run('SET preserve_insertion_order = false');
       return new DuckDbEngine(location, instance, connection);
     } catch (error) {
       instance?.closeSync();
@@ -103,6 +106,9 @@ export class DuckDbEngine implements Engine {
     try {
       connection = await this.instance.connect();
       await connection.run("SET TimeZone = 'UTC'");
+      // Scratch work (staging, normalising, classifying) needs no order, and keeping it costs
+      // parallelism; every order that matters is an explicit ORDER BY (results, storage order).
+      await connection.run('SET preserve_insertion_order = false');
       const result = await connection.stream(printed.sql, values, types);
       let batch: T[] = [];
       for await (const rows of result.yieldConvertedRowObjects(revlineValueConverter)) {

@@ -80,9 +80,11 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
   const valueOf = new Map<string, string>();
   const lets = new Lets(d);
   for (const column of table.columns) {
-    const rawSql = raw.get(column.name);
+    const derivedFrom = channelInputs(table, column, raw);
+    // A channel column the file does not give is still derived from its inputs (source and medium, a lead source).
+    const rawSql = raw.get(column.name) ?? (Object.keys(derivedFrom).length > 0 ? `CAST(NULL AS ${d.columnType('string', true)})` : undefined);
     if (rawSql === undefined) continue;
-    const compiled = compiler.column(lets, column, rawSql, channelInputs(table, column, raw));
+    const compiled = compiler.column(lets, column, rawSql, derivedFrom);
     valueOf.set(column.name, compiled.value);
     if (compiled.problem !== NO_PROBLEM) {
       problems.push(`CASE WHEN (${compiled.problem}) IS NOT NULL THEN concat('${column.name}:', ${compiled.problem}) END`);
@@ -151,23 +153,34 @@ export function compileClassify(d: Dialect, plan: OutputPlan, normalized: string
   const { table } = plan;
   const key = table.key;
   const cols = storedColumns(table).map((c) => c.name);
-  const partition = key.map((k) => `n.${q(d, k)}`).join(', ');
-  const ranked = `SELECT n.*, row_number() OVER (PARTITION BY ${partition} ORDER BY n.${q(d, '_row')} DESC) AS _rank, max(n.${q(d, '_row')}) OVER (PARTITION BY ${partition}) AS _winner FROM ${q(d, normalized)} n WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
+  const good = `SELECT * FROM ${q(d, normalized)} WHERE ${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
+  // Keys seen more than once in the file, with the row that wins (the last): a hash aggregate,
+  // usually empty, instead of a window sort over every row.
+  const keys = key.map((k) => q(d, k)).join(', ');
+  const duplicates = `SELECT ${keys}, max(${q(d, '_row')}) AS _winner FROM (${good}) g GROUP BY ${keys} HAVING count(*) > 1`;
+  const on = (a: string, b: string) => key.map((k) => `${a}.${q(d, k)} = ${b}.${q(d, k)}`).join(' AND ');
+  const superseded = `(w._winner IS NOT NULL AND r.${q(d, '_row')} <> w._winner)`;
   const same = cols.map((c) => `(r.${q(d, c)} = t.${q(d, c)} OR (r.${q(d, c)} IS NULL AND t.${q(d, c)} IS NULL))`).join(' AND ');
-  const join = key.map((k) => `r.${q(d, k)} = t.${q(d, k)}`).join(' AND ');
   return `SELECT r.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `r.${q(d, c)} AS ${q(d, c)}`).join(', ')},
-    CASE WHEN r._rank > 1 THEN NULL WHEN t.${q(d, key[0]!)} IS NULL THEN 'insert' WHEN ${same} THEN 'unchanged' ELSE 'update' END AS ${q(d, '_action')},
-    CASE WHEN r._rank > 1 THEN r._winner END AS ${q(d, '_superseded_by')}
-    FROM (${ranked}) r LEFT JOIN ${q(d, table.name)} t ON ${join}`;
+    CASE WHEN ${superseded} THEN NULL WHEN t.${q(d, key[0]!)} IS NULL THEN 'insert' WHEN ${same} THEN 'unchanged' ELSE 'update' END AS ${q(d, '_action')},
+    CASE WHEN ${superseded} THEN w._winner END AS ${q(d, '_superseded_by')}
+    FROM (${good}) r
+    LEFT JOIN (${duplicates}) w ON ${on('r', 'w')}
+    LEFT JOIN ${q(d, table.name)} t ON ${on('r', 't')}`;
 }
 
-/** Statements that apply the classified rows: delete the updated keys, insert inserts and updates. */
+/**
+ * Statements that apply the classified rows: delete the updated keys, insert inserts and updates,
+ * in the table's storage order (account, then time) where the engine does not sort by itself.
+ */
 export function compileApply(d: Dialect, table: TableSpec, classified: string): string[] {
   const cols = storedColumns(table).map((c) => q(d, c.name)).join(', ');
   const key = table.key.map((k) => q(d, k));
   return [
     d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${q(d, classified)} WHERE ${q(d, '_action')} = 'update'`),
-    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM ${q(d, classified)} WHERE ${q(d, '_action')} IN ('insert', 'update')`,
+    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM ${q(d, classified)} WHERE ${q(d, '_action')} IN ('insert', 'update')${
+      d.sortsOnInsert ? '' : ` ORDER BY ${table.orderBy.map((c) => `${q(d, c)} NULLS LAST`).join(', ')}`
+    }`,
   ];
 }
 

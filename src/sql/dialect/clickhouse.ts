@@ -157,6 +157,8 @@ export const clickhouseDialect: Dialect = {
       ? "''"
       : `arrayStringConcat(arrayMap(x -> assumeNotNull(x), arrayFilter(x -> x IS NOT NULL, [${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])), ${quoteString(separator)})`,
   createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  // MergeTree sorts every part by the ORDER BY key.
+  sortsOnInsert: true,
   deleteWhereKeyIn: (table, keyColumns, keys) =>
     `DELETE FROM ${quoteIdentifier(table)} WHERE ${keyColumns.length === 1 ? quoteIdentifier(keyColumns[0]!) : `(${keyColumns.map(quoteIdentifier).join(', ')})`} IN (${keys})`,
 };

@@ -123,6 +123,12 @@ export interface Dialect {
   joinNonNull(values: readonly string[], separator: string): string;
   /** Statements that (re)create a scratch table holding the rows of `select`. */
   createTableAs(name: string, select: string): string[];
+  /**
+   * Whether a table keeps its rows in its `orderBy` order by itself (ClickHouse MergeTree sorts
+   * every part). When false, inserts sort their rows, so a journey's touches are stored together
+   * (DuckDB's zone maps then skip whole row groups). Default false: sorting is always correct.
+   */
+  readonly sortsOnInsert: boolean;
   /** Delete the rows of `table` whose key (`keyColumns`) is among the rows of `keys` (a SELECT of those columns). */
   deleteWhereKeyIn(table: string, keyColumns: readonly string[], keys: string): string;
 }

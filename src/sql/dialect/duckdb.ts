@@ -102,13 +102,15 @@ export const duckdbDialect: Dialect = {
     return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
   },
 
-  regexpMatches: (text, pattern) => `regexp_matches(${text}, ${quoteString(pattern)})`,
-  regexpExtract: (text, pattern, group) => `regexp_extract(${text}, ${quoteString(pattern)}, ${group})`,
-  regexpReplaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${quoteString(pattern)}, ${quoteString(replacement)}, 'g')`,
+  // Option 's': `.` matches a newline too, as in ClickHouse (whose RE2 is compiled with dot_nl) and
+  // in the reference's domain steps (flag s): without it a URL path holding a newline left its host invalid.
+  regexpMatches: (text, pattern) => `regexp_matches(${text}, ${quoteString(pattern)}, 's')`,
+  regexpExtract: (text, pattern, group) => `regexp_extract(${text}, ${quoteString(pattern)}, ${group}, 's')`,
+  regexpReplaceAll: (text, pattern, replacement) => `regexp_replace(${text}, ${quoteString(pattern)}, ${quoteString(replacement)}, 'gs')`,
   trimAscii: (text) => `trim(${text}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))`,
   // A list of names makes regexp_extract return every group as one STRUCT, from one match.
   regexpGroups: (text, pattern, groupCount) =>
-    `regexp_extract(coalesce(${text}, ''), ${quoteString(pattern)}, [${Array.from({ length: groupCount }, (_, i) => `'g${i + 1}'`).join(', ')}])`,
+    `regexp_extract(coalesce(${text}, ''), ${quoteString(pattern)}, [${Array.from({ length: groupCount }, (_, i) => `'g${i + 1}'`).join(', ')}], 's')`,
   groupAt: (groups, n) => `struct_extract(${groups}, 'g${n}')`,
   // DuckDB's lower() folds every Unicode letter; translate() keeps it to ASCII, as ClickHouse's lower() does.
   asciiLower: (text) => `translate(${text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`,
@@ -126,6 +128,8 @@ export const duckdbDialect: Dialect = {
   castTo: (expr, type) => `CAST(${expr} AS ${COLUMN_TYPES[type]})`,
   joinNonNull: (values, separator) => (values.length === 0 ? "''" : `concat_ws(${quoteString(separator)}, ${values.join(', ')})`),
   createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} AS ${select}`],
+  // DuckDB stores rows in insertion order.
+  sortsOnInsert: false,
   deleteWhereKeyIn: (table, keyColumns, keys) =>
     `DELETE FROM ${quoteIdentifier(table)} USING (${keys}) AS _keys WHERE ${keyColumns.map((k) => `${quoteIdentifier(table)}.${quoteIdentifier(k)} = _keys.${quoteIdentifier(k)}`).join(' AND ')}`,
 };
