@@ -177,7 +177,7 @@ function describeProblem(
   const row = Object.fromEntries(header.map((h, i) => [h, rowValues[i] ?? undefined]));
   const raw = expr === undefined ? null : evaluateExpr(expr, row);
   if (code === 'required-missing') {
-    return { field, code, message: `${field} is required for ${table.name} but is empty${expr ? '' : ' (the mapping gives no value for it)'}` };
+    return { field, code, message: `required for ${table.name} but empty${expr ? '' : ' (the mapping gives no value for it)'}` };
   }
   if (column) {
     const reference = normalizeField(column, raw, { timezone });
