@@ -106,12 +106,20 @@ export function parseWallClock(text: string): WallClock | TimestampProblem {
   return { micros, offsetMinutes };
 }
 
-/** Offset in minutes east of UTC of an IANA zone at a UTC instant. */
-export function zoneOffsetMinutes(zone: string, utcMillis: number): number {
+/**
+ * Offset in seconds east of UTC of an IANA zone at a UTC instant. Seconds, not minutes: local mean
+ * times before 1906 had offsets such as Asia/Kolkata's +05:21:10, and the engines honour them.
+ */
+export function zoneOffsetSeconds(zone: string, utcMillis: number): number {
   const parts = zoneFormatter(zone).formatToParts(new Date(utcMillis));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 60_000);
+  return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 1000);
+}
+
+/** Offset in whole minutes east of UTC of an IANA zone at a UTC instant. */
+export function zoneOffsetMinutes(zone: string, utcMillis: number): number {
+  return Math.round(zoneOffsetSeconds(zone, utcMillis) / 60);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -150,8 +158,8 @@ export function isKnownTimeZone(zone: string): boolean {
  */
 export function wallClockToUtcMicros(wallMicros: number, zone: string): number {
   const wallMillis = Math.floor(wallMicros / 1000);
-  let guess = wallMillis - zoneOffsetMinutes(zone, wallMillis) * 60_000;
-  guess = wallMillis - zoneOffsetMinutes(zone, guess) * 60_000;
+  let guess = wallMillis - zoneOffsetSeconds(zone, wallMillis) * 1000;
+  guess = wallMillis - zoneOffsetSeconds(zone, guess) * 1000;
   return wallMicros + (guess - wallMillis) * 1000;
 }
 

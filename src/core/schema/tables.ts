@@ -38,7 +38,7 @@ export type Normalizer =
   | 'url' // trimmed
   | 'timestamp' // ISO 8601 with a zone → UTC; without a zone needs --timezone
   | 'date' // YYYY-MM-DD (or a timestamp, whose UTC date is taken)
-  | 'decimal' // 1234.50, -12, 1e3; thousands separators not accepted
+  | 'decimal' // 1234.50, -12, $1,234.50; decimal commas and exponents refused
   | 'integer'
   | 'boolean' // true/false/yes/no/1/0/won/lost
   | 'enum' // lower-cased, spaces and dashes to underscores, must be one of `values`

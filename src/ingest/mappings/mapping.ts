@@ -34,6 +34,7 @@
 
 import { RevlineError, type ErrorLocation } from '../../core/errors.js';
 import { ENTITY_TABLES, tableByEntity, type ColumnSpec, type TableSpec } from '../../core/schema/tables.js';
+import { asciiLower, trimToNull } from '../../core/normalize/text.js';
 import { CHANNELS } from '../../core/vocabulary.js';
 
 // ---- types ---------------------------------------------------------------------------------
@@ -367,7 +368,7 @@ function checkExpr(ctx: Ctx, raw: unknown, path: readonly PathSegment[], lenient
       } else {
         const seen = new Map<string, string>();
         for (const [k, v] of Object.entries(map)) {
-          const folded = k.trim().toLowerCase();
+          const folded = mapKey(k);
           const prior = seen.get(folded);
           if (prior !== undefined) {
             report(ctx, 'expression-invalid', `Keys "${prior}" and "${k}" are the same value (keys match case-insensitively); keep one.`, [...path, 'map', k]);
@@ -774,8 +775,14 @@ function isNullConstant(e: ValueExpr): boolean {
 /** A file row: header name → cell text. */
 export type FileRow = Readonly<Record<string, string | undefined>>;
 
+/** Empty means null or only ASCII white space: exactly what the SQL form (and every engine) can trim. */
 function nonEmpty(v: string | null | undefined): v is string {
-  return v !== null && v !== undefined && v.trim() !== '';
+  return trimToNull(v) !== null;
+}
+
+/** How map keys and inputs are compared: trimmed, ASCII letters folded (as the SQL form does). */
+export function mapKey(value: string): string {
+  return asciiLower(trimToNull(value) ?? '');
 }
 
 /** The value of an expression on one row, with the semantics stated at the top of this module. */
@@ -783,8 +790,8 @@ export function evaluateExpr(e: ValueExpr, row: FileRow): string | null {
   if ('map' in e) {
     const input = e.from !== undefined ? evaluateExpr(e.from, row) : cell(row, e.column!);
     if (!nonEmpty(input)) return null;
-    const key = input.trim().toLowerCase();
-    for (const [k, v] of Object.entries(e.map)) if (k.trim().toLowerCase() === key) return v;
+    const key = mapKey(input);
+    for (const [k, v] of Object.entries(e.map)) if (mapKey(k) === key) return v;
     const otherwise = e.otherwise ?? 'keep';
     if (otherwise === 'keep') return input;
     if (otherwise === 'null') return null;

@@ -8,7 +8,7 @@
  */
 
 import { RevlineError } from '../../core/errors.js';
-import type { ValueExpr } from './mapping.js';
+import { mapKey, type ValueExpr } from './mapping.js';
 import type { Dialect } from '../../sql/dialect/dialect.js';
 import type { NormalizeCompiler } from '../../sql/compile/normalize.js';
 
@@ -40,7 +40,7 @@ export function compileValueExpr(d: Dialect, e: ValueExpr, columns: StagedColumn
   if ('map' in e) {
     const input = e.from !== undefined ? compile(e.from) : cell(e.column!);
     const key = compiler.lower(compiler.trim(input));
-    const branches = Object.entries(e.map).map(([k, v]) => `WHEN ${key} = ${d.quoteString(k.trim().toLowerCase())} THEN ${v === null ? 'NULL' : d.quoteString(v)}`);
+    const branches = Object.entries(e.map).map(([k, v]) => `WHEN ${key} = ${d.quoteString(mapKey(k))} THEN ${v === null ? 'NULL' : d.quoteString(v)}`);
     const otherwise = e.otherwise ?? 'keep';
     const fallback = otherwise === 'keep' ? input : otherwise === 'null' ? 'NULL' : otherwise.constant === null ? 'NULL' : d.quoteString(otherwise.constant);
     return `CASE WHEN NOT ${nonEmpty(input)} OR (${input}) IS NULL THEN NULL ${branches.join(' ')} ELSE ${fallback} END`;
