@@ -78,6 +78,12 @@ export interface ImportSummary {
   readonly updated: number;
   readonly unchanged: number;
   readonly quarantined: number;
+  /**
+   * Rows the mapping's own rule says are not this entity (a preset's `when`, e.g. Salesforce
+   * campaign members who never responded are not touchpoints): counted and explained, never silent.
+   * Zero for canonical files, where `read = inserted + updated + unchanged + quarantined`.
+   */
+  readonly skipped: number;
   /** Counts per output; the first is the primary one (the file's rows). */
   readonly outputs: readonly OutputCounts[];
   /** Values mapped to the channel `other`, most frequent first. */
@@ -343,10 +349,20 @@ export async function importFile(engine: Engine, file: string, path: string, opt
 
     const primary = outputs[0]!;
     const quarantined = quarantine.count;
-    const accounted = primary.inserted + primary.updated + primary.unchanged + quarantined;
+    let skipped = 0;
+    if (plans[0]!.when !== undefined) {
+      const [row] = await engine.query(
+        `SELECT count(*) AS n FROM ${d.quoteIdentifier(stage)} s WHERE ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(normalized[0]!)}) AND ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(bad)})`,
+      );
+      skipped = num(row?.['n']);
+      if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
+    }
+    const accounted = primary.inserted + primary.updated + primary.unchanged + skipped + quarantined;
     const readTotal = framed + framerRejected;
     if (accounted !== readTotal) {
-      throw internalError(`import of ${file} does not account for every row: read ${readTotal}, but inserted + updated + unchanged + quarantined = ${accounted}`);
+      throw internalError(
+        `import of ${file} does not account for every row: read ${readTotal}, but inserted + updated + unchanged + skipped + quarantined = ${accounted}`,
+      );
     }
     const finished = options.clock.now();
     await engine.exec(d.deleteWhereKeyIn(IMPORTS.name, ['import_id'], `SELECT ${d.quoteString(importId)} AS import_id`));
@@ -356,7 +372,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       [[
         importId, file, options.entity, new Date(started).toISOString(), new Date(finished).toISOString(),
         readTotal, primary.inserted, primary.updated, primary.unchanged, quarantined,
-        JSON.stringify({ mapping: chosen.name, outputs, otherChannels, unmatched, warnings }),
+        JSON.stringify({ mapping: chosen.name, skipped, outputs, otherChannels, unmatched, warnings }),
       ]],
     );
     return {
@@ -369,6 +385,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       updated: primary.updated,
       unchanged: primary.unchanged,
       quarantined,
+      skipped,
       outputs,
       otherChannels,
       unmatched,
@@ -414,6 +431,7 @@ async function emptyFileSummary(
     updated: 0,
     unchanged: 0,
     quarantined: 0,
+    skipped: 0,
     outputs: [],
     otherChannels: [],
     unmatched: [],

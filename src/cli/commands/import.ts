@@ -29,7 +29,7 @@ export function progressBar(out: OutputStream, label: string): ((done: number, t
 export function describeSummary(s: ImportSummary): string {
   const lines = [
     `${s.file} → ${s.entity} (mapping: ${s.mapping}) in ${s.seconds.toFixed(1)} s`,
-    `  read ${s.read} = inserted ${s.inserted} + updated ${s.updated} + unchanged ${s.unchanged} + quarantined ${s.quarantined}`,
+    `  read ${s.read} = inserted ${s.inserted} + updated ${s.updated} + unchanged ${s.unchanged}${s.skipped ? ` + skipped ${s.skipped}` : ''} + quarantined ${s.quarantined}`,
   ];
   for (const o of s.outputs.slice(1)) lines.push(`  also ${o.name}: inserted ${o.inserted}, updated ${o.updated}, unchanged ${o.unchanged}`);
   if (s.quarantined > 0) lines.push(`  quarantined rows and their reasons: ${s.rejectedFile ?? 'the quarantine table'} (revline sql "SELECT * FROM quarantine WHERE import_id = '${s.importId}'")`);

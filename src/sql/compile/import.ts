@@ -153,7 +153,14 @@ export function compileClassify(d: Dialect, plan: OutputPlan, normalized: string
   const { table } = plan;
   const key = table.key;
   const cols = storedColumns(table).map((c) => c.name);
-  const good = `SELECT * FROM ${q(d, normalized)} WHERE ${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
+  // A contact file without an account leaves a recorded (active) account match standing: the
+  // match is the stored value's origin, so the row is unchanged, not an update to "no account".
+  const matched = table.name === 'contacts';
+  const value = (c: string) => (matched && c === 'account_id' ? `coalesce(n.${q(d, c)}, am.to_id)` : `n.${q(d, c)}`);
+  const accountMatches = matched
+    ? ` LEFT JOIN (SELECT from_id, min(to_id) AS to_id FROM ${q(d, 'identity_merges')} WHERE kind = 'account_match' AND undone_at IS NULL GROUP BY from_id) am ON am.from_id = n.${q(d, 'contact_id')}`
+    : '';
+  const good = `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `${value(c)} AS ${q(d, c)}`).join(', ')} FROM ${q(d, normalized)} n${accountMatches} WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
   // Keys seen more than once in the file, with the row that wins (the last): a hash aggregate,
   // usually empty, instead of a window sort over every row.
   const keys = key.map((k) => q(d, k)).join(', ');
