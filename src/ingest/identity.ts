@@ -85,7 +85,6 @@ function merges(d: Dialect): string {
 async function recordMerges(engine: Engine, select: string, options: IdentityOptions): Promise<number> {
   const d = engine.dialect;
   const scratch = scratchName('merges');
-  const at = new Date(options.clock.now()).toISOString();
   try {
     await engine.exec(
       d.createTableAs(
@@ -96,14 +95,16 @@ async function recordMerges(engine: Engine, select: string, options: IdentityOpt
          WHERE m.seen IS NULL`,
       ),
     );
-    const rows = await engine.query(`SELECT kind, from_id, to_id, rule FROM ${d.quoteIdentifier(scratch)} ORDER BY kind, from_id, to_id`);
-    if (rows.length === 0) return 0;
-    await engine.append(
-      'identity_merges',
-      ['merge_id', 'kind', 'from_id', 'to_id', 'rule', 'import_id', 'decided_at'],
-      rows.map((r) => [`${r['kind']}:${r['from_id']}>${r['to_id']}`, r['kind'], r['from_id'], r['to_id'], r['rule'], options.importId ?? null, at]),
+    const n = num((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    if (n === 0) return 0;
+    // All in SQL: a large import can decide tens of thousands of stitches at once.
+    const importId = options.importId === undefined ? `CAST(NULL AS ${d.columnType('string', true)})` : d.quoteString(options.importId);
+    const decidedAt = d.epochMicrosToTimestamp(String(options.clock.now() * 1000));
+    await engine.exec(
+      `INSERT INTO ${merges(d)} (merge_id, kind, from_id, to_id, rule, import_id, decided_at)
+       SELECT concat(kind, ':', from_id, '>', to_id), kind, from_id, to_id, rule, ${importId}, ${decidedAt} FROM ${d.quoteIdentifier(scratch)}`,
     );
-    return rows.length;
+    return n;
   } finally {
     await engine.exec(d.dropTable(scratch));
   }
@@ -123,6 +124,8 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
   const people = scope.kind === 'people';
   let deduplicated = 0;
   let accountsMatched = 0;
+  let stitched = 0;
+  let touchesResolved = 0;
   if (people) {
   // 1. Dedupe: contacts sharing an email point at the first created.
   deduplicated = await recordMerges(
@@ -168,42 +171,44 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
      LEFT JOIN (SELECT anonymous_id, 1 AS seen FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = s.anonymous_id
      LEFT JOIN (${undone(d, 'stitch')}) u ON u.from_id = s.anonymous_id AND u.to_id = s.contact_id
      WHERE i.seen IS NULL AND u.from_id IS NULL`;
-  const stitchRows = await engine.query(`SELECT anonymous_id, contact_id, identified_at, by_form FROM (${newStitches}) x ORDER BY anonymous_id`);
-  if (stitchRows.length > 0) {
-    await engine.append(
-      'identities',
-      ['anonymous_id', 'contact_id', 'method', 'identified_at'],
-      stitchRows.map((r) => [r['anonymous_id'], r['contact_id'], num(r['by_form']) === 1 ? 'form_fill' : 'identify', r['identified_at']]),
-    );
-    await recordMerges(
-      engine,
-      `SELECT 'stitch' AS kind, anonymous_id AS from_id, contact_id AS to_id,
-         CASE WHEN method = 'form_fill' THEN 'form fill by the contact' ELSE 'a touch carrying both ids' END AS rule
-       FROM ${q('identities')}`,
-      options,
-    );
-  }
-
-  // 4. Earlier anonymous touches of a newly stitched id become the person's (and the account's);
-  // after contacts or accounts change, touches without an account take their person's.
   const touchpoints = tableByName('touchpoints')!;
   const touchColumns = (contact: string, account: string) =>
     storedColumns(touchpoints)
       .map((c) => (c.name === 'contact_id' ? `${contact} AS ${q(c.name)}` : c.name === 'account_id' ? `${account} AS ${q(c.name)}` : `t.${q(c.name)} AS ${q(c.name)}`))
       .join(', ');
   const resolvedAccounts = `SELECT contact_id, min(account_id) AS account_id FROM ${q('contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id`;
-  let touchesResolved = 0;
-  if (stitchRows.length > 0) {
-    const fresh = stitchRows.map((r) => d.quoteString(String(r['anonymous_id']))).join(', ');
-    touchesResolved += await replaceRows(
-      engine,
-      touchpoints,
-      `SELECT ${touchColumns('i.contact_id', 'coalesce(t.account_id, ca.account_id)')} FROM ${q('touchpoints')} t
-       JOIN (SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q('identities')} WHERE anonymous_id IN (${fresh}) GROUP BY anonymous_id) i ON i.anonymous_id = t.anonymous_id
-       LEFT JOIN (${resolvedAccounts}) ca ON ca.contact_id = i.contact_id
-       WHERE t.contact_id IS NULL`,
-    );
+  const stitches = scratchName('stitches');
+  await engine.exec(d.createTableAs(stitches, newStitches));
+  try {
+    stitched = num((await engine.query(`SELECT count(*) AS n FROM ${q(stitches)}`))[0]?.['n']);
+    if (stitched > 0) {
+      await engine.exec(
+        `INSERT INTO ${q('identities')} (anonymous_id, contact_id, method, identified_at)
+         SELECT anonymous_id, contact_id, CASE WHEN by_form = 1 THEN 'form_fill' ELSE 'identify' END, identified_at FROM ${q(stitches)}`,
+      );
+      await recordMerges(
+        engine,
+        `SELECT 'stitch' AS kind, anonymous_id AS from_id, contact_id AS to_id,
+           CASE WHEN by_form = 1 THEN 'form fill by the contact' ELSE 'a touch carrying both ids' END AS rule
+         FROM ${q(stitches)}`,
+        options,
+      );
+    }
+    // 4. Earlier anonymous touches of a newly stitched id become the person's (and the account's).
+    if (stitched > 0) {
+      touchesResolved += await replaceRows(
+        engine,
+        touchpoints,
+        `SELECT ${touchColumns('i.contact_id', 'coalesce(t.account_id, ca.account_id)')} FROM ${q('touchpoints')} t
+         JOIN ${q(stitches)} i ON i.anonymous_id = t.anonymous_id
+         LEFT JOIN (${resolvedAccounts}) ca ON ca.contact_id = i.contact_id
+         WHERE t.contact_id IS NULL`,
+      );
+    }
+  } finally {
+    await engine.exec(d.dropTable(stitches));
   }
+  // 5. After contacts or accounts change, touches without an account take their person's.
   if (people) {
     touchesResolved += await replaceRows(
       engine,
@@ -214,7 +219,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
     );
   }
 
-  return { stitched: stitchRows.length, touchesResolved, deduplicated, accountsMatched };
+  return { stitched, touchesResolved, deduplicated, accountsMatched };
 }
 
 export interface IdentityExplanation {

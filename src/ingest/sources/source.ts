@@ -42,7 +42,7 @@ export interface SourceOptions {
   delimiter?: string;
   /** A record longer than this is rejected, not loaded. Default 16 MiB. */
   maxRecordBytes?: number;
-  /** Target size of one chunk; a batch is handed over once its chunk reaches it. Default 8 MiB. */
+  /** Target size of one chunk; a batch is handed over once its chunk reaches it. Default 64 MiB. */
   chunkBytes?: number;
 }
 
@@ -98,7 +98,9 @@ export interface OpenedSource {
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+// 64 MiB: DuckDB's CSV reader costs ~100 ms per statement, so 8 MiB chunks spent half the staging time
+// starting statements (measured on the M world: 12.8 s at 8 MiB, 6.5 s at 64 MiB, no gain beyond).
+export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 /** How much of a rejected record is kept for the quarantine report. */
 export const RAW_KEEP_BYTES = 64 * 1024;
 /** The name of the extra jsonl column holding the original line. */
