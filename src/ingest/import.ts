@@ -211,6 +211,8 @@ export async function importFile(engine: Engine, file: string, path: string, opt
   warnings.push(...chosen.warnings);
   const mapping = chosen.plan;
   const d = engine.dialect;
+  // Built before a row is read, so a wrong --timezone fails at once, not after staging the file.
+  const compiler = new NormalizeCompiler(d, { timezone: options.timezone });
   const staged = stagedColumns(source);
   const stage = `_stage_${importId}`;
   const scratch: string[] = [stage];
@@ -245,7 +247,6 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     phaseDone('stage');
 
     const columns: StagedColumns = { header: source.header, staged: staged.slice(1, 1 + source.header.length) };
-    const compiler = new NormalizeCompiler(d, { timezone: options.timezone });
     const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
       const outputTable = tableByEntity(output.entity)!;
       const raw = new Map<string, string>();
