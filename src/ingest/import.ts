@@ -192,6 +192,19 @@ function describeProblem(
   return { field, code, message: `${field} has the problem ${code} (value ${JSON.stringify(raw)})` };
 }
 
+/**
+ * The raw SQL of a canonical column. A plain file column is passed as the staged column itself:
+ * every normaliser starts by trimming to null, which is exactly what the `column` expression's
+ * "empty is null" rule adds, so the result is the same and the column is read once.
+ */
+function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler): string {
+  if ('column' in expr && !('map' in expr)) {
+    const i = columns.header.indexOf(expr.column);
+    if (i >= 0) return d.quoteIdentifier(columns.staged[i]!);
+  }
+  return compileValueExpr(d, expr, columns, compiler);
+}
+
 function framerReasons(record: RejectedRecord): QuarantineReason[] {
   return record.reasons.map((r) => ({ field: null, code: r.code, message: r.message }));
 }
@@ -250,7 +263,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
       const outputTable = tableByEntity(output.entity)!;
       const raw = new Map<string, string>();
-      for (const [name, expr] of Object.entries(output.columns)) raw.set(name, compileValueExpr(d, expr, columns, compiler));
+      for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler));
       return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
     });
     const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;

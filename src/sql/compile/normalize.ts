@@ -36,13 +36,19 @@ export interface CompiledColumn {
 export class Lets {
   readonly levels: string[][] = [[], [], [], [], []];
   private count = 0;
+  /** The same expression at the same level is one name (a column can feed several rules). */
+  private readonly named = new Map<string, string>();
 
   constructor(private readonly d: Dialect) {}
 
   let(level: 0 | 1 | 2 | 3 | 4, expr: string): string {
-    const name = `__v${++this.count}`;
-    this.levels[level]!.push(`${expr} AS ${this.d.quoteIdentifier(name)}`);
-    return this.d.quoteIdentifier(name);
+    const key = `${level}\u0000${expr}`;
+    const known = this.named.get(key);
+    if (known !== undefined) return known;
+    const name = this.d.quoteIdentifier(`__v${++this.count}`);
+    this.levels[level]!.push(`${expr} AS ${name}`);
+    this.named.set(key, name);
+    return name;
   }
 }
 
@@ -90,8 +96,19 @@ export class NormalizeCompiler {
     return this.d.asciiLower(expr);
   }
 
-  vocabularyKey(raw: string): string {
-    return this.d.regexpReplaceAll(this.lower(this.trim(raw)), VOCABULARY_FOLD_PATTERN, '_');
+  /** The trimmed value, named once (trimming may read its input several times). */
+  private trimmed(lets: Lets, raw: string): string {
+    return lets.let(0, this.trim(raw));
+  }
+
+  /** Trimmed and ASCII-lower-cased, each step named once. */
+  private lowered(lets: Lets, raw: string): string {
+    return lets.let(1, this.lower(this.trimmed(lets, raw)));
+  }
+
+  /** core/normalize vocabularyKey: trimmed, lower-cased, runs of space, `-` and `_` folded to `_` (level 2). */
+  vocabularyKey(lets: Lets, raw: string): string {
+    return lets.let(2, this.d.regexpReplaceAll(this.lowered(lets, raw), VOCABULARY_FOLD_PATTERN, '_'));
   }
 
   /** A column that cannot fail: its problem is the SQL literal NULL, which reason lists skip. */
@@ -108,21 +125,22 @@ export class NormalizeCompiler {
   }
 
   email(lets: Lets, raw: string): CompiledColumn {
-    const v = lets.let(0, this.lower(this.trim(raw)));
-    const valid = lets.let(1, `coalesce(${this.d.regexpMatches(v, EMAIL_PATTERN)}, false)`);
+    const v = this.lowered(lets, raw);
+    const valid = lets.let(2, `coalesce(${this.d.regexpMatches(v, EMAIL_PATTERN)}, false)`);
     return this.checked(v, v, valid, 'email-invalid');
   }
 
-  host(raw: string): string {
-    let host = this.lower(this.trim(raw));
+  /** core/normalize hostOf, on an already trimmed and lower-cased value. */
+  private host(lowered: string): string {
+    let host = lowered;
     for (const step of DOMAIN_STRIP_STEPS) host = this.d.regexpReplaceAll(host, step, '');
     return `NULLIF(${host}, '')`;
   }
 
   domain(lets: Lets, raw: string): CompiledColumn {
-    const t = lets.let(0, this.trim(raw));
-    const h = lets.let(1, this.host(t));
-    const valid = lets.let(2, `coalesce(${this.d.regexpMatches(h, HOST_PATTERN)}, false)`);
+    const t = this.trimmed(lets, raw);
+    const h = lets.let(2, this.host(this.lowered(lets, raw)));
+    const valid = lets.let(3, `coalesce(${this.d.regexpMatches(h, HOST_PATTERN)}, false)`);
     return this.checked(t, h, valid, 'domain-invalid');
   }
 
@@ -132,7 +150,7 @@ export class NormalizeCompiler {
    */
   private wallClock(lets: Lets, raw: string): { text: string; micros: string; offsetMinutes: string; hasZone: string; problem: string } {
     const d = this.d;
-    const t = lets.let(0, this.trim(raw));
+    const t = this.trimmed(lets, raw);
     const groups = lets.let(1, d.regexpGroups(t, TIMESTAMP_PATTERN, 8));
     const group = (n: number) => lets.let(2, `NULLIF(${d.groupAt(groups, n)}, '')`);
     const isEpoch = lets.let(1, `coalesce(${d.regexpMatches(t, EPOCH_PATTERN)}, false)`);
@@ -204,7 +222,7 @@ export class NormalizeCompiler {
 
   decimal(lets: Lets, raw: string): CompiledColumn {
     const d = this.d;
-    const t = lets.let(0, this.trim(raw));
+    const t = this.trimmed(lets, raw);
     const matched = lets.let(1, `coalesce(${d.regexpMatches(t, DECIMAL_PATTERN)}, false)`);
     const negative = lets.let(1, `${d.regexpExtract(t, DECIMAL_PATTERN, 1)} = '-'`);
     const digits = lets.let(1, d.regexpReplaceAll(d.regexpReplaceAll(d.regexpExtract(t, DECIMAL_PATTERN, 2), ',', ''), '^0+([0-9])', '\\1'));
@@ -217,7 +235,7 @@ export class NormalizeCompiler {
 
   integer(lets: Lets, raw: string): CompiledColumn {
     const d = this.d;
-    const t = lets.let(0, this.trim(raw));
+    const t = this.trimmed(lets, raw);
     const digits = lets.let(1, d.regexpReplaceAll(d.regexpReplaceAll(d.regexpExtract(t, INTEGER_PATTERN, 2), ',', ''), '^0+([0-9])', '\\1'));
     const negative = lets.let(1, `${d.regexpExtract(t, INTEGER_PATTERN, 1)} = '-'`);
     const matched = lets.let(1, `coalesce(${d.regexpMatches(t, INTEGER_PATTERN)}, false)`);
@@ -227,7 +245,7 @@ export class NormalizeCompiler {
   }
 
   boolean(lets: Lets, raw: string): CompiledColumn {
-    const v = lets.let(0, this.lower(this.trim(raw)));
+    const v = this.lowered(lets, raw);
     return {
       value: `CASE WHEN ${this.inList(v, TRUE_WORDS)} THEN true WHEN ${this.inList(v, FALSE_WORDS)} THEN false END`,
       problem: `CASE WHEN ${v} IS NOT NULL AND NOT ${this.inList(v, [...TRUE_WORDS, ...FALSE_WORDS])} THEN 'boolean-invalid' END`,
@@ -235,15 +253,15 @@ export class NormalizeCompiler {
   }
 
   enumeration(lets: Lets, raw: string, values: readonly string[]): CompiledColumn {
-    const k = lets.let(0, this.vocabularyKey(raw));
+    const k = this.vocabularyKey(lets, raw);
     return this.checked(k, k, this.inList(k, values), 'value-unknown');
   }
 
   /** mapChannel in SQL: named channel, then medium rules, then source rules, then `other`. */
   channel(lets: Lets, raw: string, inputs: ChannelInputsSql = {}, extra: readonly string[] = []): CompiledColumn {
-    const c = lets.let(0, this.vocabularyKey(raw));
-    const s = inputs.source ? lets.let(0, this.vocabularyKey(inputs.source)) : 'NULL';
-    const m = inputs.medium ? lets.let(0, this.vocabularyKey(inputs.medium)) : 'NULL';
+    const c = this.vocabularyKey(lets, raw);
+    const s = inputs.source ? this.vocabularyKey(lets, inputs.source) : 'NULL';
+    const m = inputs.medium ? this.vocabularyKey(lets, inputs.medium) : 'NULL';
     const branches: string[] = [];
     if (extra.length) branches.push(`WHEN ${this.inList(c, extra)} THEN ${c}`);
     branches.push(`WHEN ${this.inList(c, CHANNELS)} THEN ${c}`);
@@ -272,9 +290,9 @@ export class NormalizeCompiler {
       case 'id':
       case 'text':
       case 'url':
-        return this.ok(lets.let(0, this.trim(raw)));
+        return this.ok(this.trimmed(lets, raw));
       case 'lower':
-        return this.ok(lets.let(0, this.lower(this.trim(raw))));
+        return this.ok(this.lowered(lets, raw));
       case 'email':
         return this.email(lets, raw);
       case 'domain':

@@ -90,7 +90,10 @@ export interface Dialect {
   regexpExtract(text: string, pattern: string, group: number): string;
   /** Every match of `pattern` replaced (`\1` refers to a group); NULL for NULL. */
   regexpReplaceAll(text: string, pattern: string, replacement: string): string;
-  /** `text` without ASCII white space (space, tab, LF, VT, FF, CR) at either end; NULL for NULL. */
+  /**
+   * `text` without ASCII white space (space, tab, LF, VT, FF, CR) at either end; NULL for NULL.
+   * May evaluate `text` more than once: pass a column or a named value.
+   */
   trimAscii(text: string): string;
   /**
    * Every capture group of the first match of `pattern`, computed in one pass; read them with
@@ -99,7 +102,7 @@ export interface Dialect {
   regexpGroups(text: string, pattern: string, groupCount: number): string;
   /** Group `n` (1-based) of a {@link regexpGroups} value. */
   groupAt(groups: string, n: number): string;
-  /** A–Z to a–z and nothing else, whatever the engine's locale. */
+  /** A–Z to a–z and nothing else, whatever the engine's locale. May evaluate `text` more than once. */
   asciiLower(text: string): string;
   /** A BIGINT from decimal digits (leading zeros allowed); NULL when the text is not one. */
   castInteger(text: string): string;
