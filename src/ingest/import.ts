@@ -353,7 +353,21 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     }
     const otherChannels = await countOtherChannels(engine, plans, normalized, stage);
     const unmatched = await countUnmatched(engine, plans[0]!.table, classified[0]!);
+    let skipped = 0;
+    if (plans[0]!.when !== undefined) {
+      const [row] = await engine.query(
+        `SELECT count(*) AS n FROM ${d.quoteIdentifier(stage)} s WHERE ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(normalized[0]!)}) AND ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(bad)})`,
+      );
+      skipped = num(row?.['n']);
+      if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
+    }
     phaseDone('report');
+    // Staged and normalised rows are not needed any more: free them before identity resolution,
+    // which on a large file otherwise runs with every scratch copy of the file still held.
+    for (const name of [stage, bad, ...normalized]) {
+      await engine.exec(d.dropTable(name));
+      scratch.splice(scratch.indexOf(name), 1);
+    }
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
       const scope = plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, classified: classified[0]! } : { kind: 'people' as const };
@@ -363,14 +377,6 @@ export async function importFile(engine: Engine, file: string, path: string, opt
 
     const primary = outputs[0]!;
     const quarantined = quarantine.count;
-    let skipped = 0;
-    if (plans[0]!.when !== undefined) {
-      const [row] = await engine.query(
-        `SELECT count(*) AS n FROM ${d.quoteIdentifier(stage)} s WHERE ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(normalized[0]!)}) AND ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(bad)})`,
-      );
-      skipped = num(row?.['n']);
-      if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
-    }
     const accounted = primary.inserted + primary.updated + primary.unchanged + skipped + quarantined;
     const readTotal = framed + framerRejected;
     if (accounted !== readTotal) {
