@@ -4,6 +4,7 @@
  * `--format` means the same everywhere.
  */
 
+import { csvField } from '../core/csv.js';
 import { RevlineError } from '../core/errors.js';
 import type { OutputStream } from './io.js';
 
@@ -34,10 +35,6 @@ function cellText(value: unknown, forTable: boolean): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-export function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function renderTable(table: Table): string {

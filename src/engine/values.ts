@@ -79,3 +79,11 @@ export function exactInteger(value: bigint | string | number): number | bigint {
   const big = typeof value === 'bigint' ? value : BigInt(value);
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
 }
+
+/**
+ * A count or other integer from a query row as a JS number: engines return integers as numbers,
+ * and as bigint only past 2^53, which no row count reaches.
+ */
+export function countOf(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}

@@ -22,6 +22,7 @@ import { storedColumns, tableByName, type TableSpec } from '../core/schema/table
 import type { Engine, Row } from '../engine/engine.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { inStrings, param, raw, sql } from '../sql/fragment.js';
+import { countOf } from '../engine/values.js';
 
 export interface IdentityOptions {
   readonly importId?: string | undefined;
@@ -46,8 +47,6 @@ export interface IdentitySummary {
   readonly accountsMatched: number;
 }
 
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
-
 let scratchSequence = 0;
 function scratchName(prefix: string): string {
   scratchSequence = (scratchSequence + 1) % 1_000_000;
@@ -65,7 +64,7 @@ export async function replaceRows(engine: Engine, table: TableSpec, selectSql: s
   const key = table.key.map((k) => d.quoteIdentifier(k));
   try {
     await engine.exec(d.createTableAs(scratch, selectSql));
-    const n = num((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
     if (n === 0) return 0;
     await engine.transaction([
       d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${d.quoteIdentifier(scratch)}`),
@@ -95,7 +94,7 @@ async function recordMerges(engine: Engine, select: string, options: IdentityOpt
          WHERE m.seen IS NULL`,
       ),
     );
-    const n = num((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
     if (n === 0) return 0;
     // All in SQL: a large import can decide tens of thousands of stitches at once.
     const importId = options.importId === undefined ? `CAST(NULL AS ${d.columnType('string', true)})` : d.quoteString(options.importId);
@@ -180,7 +179,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
   const stitches = scratchName('stitches');
   await engine.exec(d.createTableAs(stitches, newStitches));
   try {
-    stitched = num((await engine.query(`SELECT count(*) AS n FROM ${q(stitches)}`))[0]?.['n']);
+    stitched = countOf((await engine.query(`SELECT count(*) AS n FROM ${q(stitches)}`))[0]?.['n']);
     if (stitched > 0) {
       await engine.exec(
         `INSERT INTO ${q('identities')} (anonymous_id, contact_id, method, identified_at)
@@ -268,7 +267,7 @@ export async function explainIdentity(engine: Engine, emailOrId: string): Promis
     canonicalContactId: canonical,
     anonymousIds,
     merges: mergeRows,
-    touches: { known: num(touchCounts[0]?.['known']), stitched: num(touchCounts[0]?.['stitched']) },
+    touches: { known: countOf(touchCounts[0]?.['known']), stitched: countOf(touchCounts[0]?.['stitched']) },
   };
 }
 

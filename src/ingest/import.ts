@@ -32,6 +32,8 @@ import { resolveIdentities, type IdentitySummary } from './identity.js';
 import { evaluateExpr, type PlannedOutput, type ValueExpr } from './mappings/mapping.js';
 import { chooseMapping, type MappingChoice } from './mappings/choose.js';
 import { openSource, RAW_COLUMN, type OpenedSource, type RejectedRecord, type SourceFormat } from './sources/source.js';
+import { countOf } from '../engine/values.js';
+import { csvField } from '../core/csv.js';
 
 export interface ImportOptions {
   /** Entity as `--as` names it. */
@@ -142,12 +144,12 @@ class QuarantineWriter {
     if (this.reportPath === undefined) return;
     if (!this.report) {
       this.report = createWriteStream(this.reportPath);
-      this.report.write([...this.header, '_revline_row', '_revline_reasons', '_revline_raw'].map(csvCell).join(',') + '\n');
+      this.report.write([...this.header, '_revline_row', '_revline_reasons', '_revline_raw'].map(csvField).join(',') + '\n');
     }
     for (const r of rows) {
       const cells = r.values ?? this.header.map(() => null);
       const reasons = r.reasons.map((x) => (x.field ? `${x.field}: ${x.message}` : x.message)).join('; ');
-      const line = [...cells, String(r.row), reasons, r.values ? '' : r.raw].map((c) => csvCell(c ?? '')).join(',') + '\n';
+      const line = [...cells, String(r.row), reasons, r.values ? '' : r.raw].map((c) => csvField(c ?? '')).join(',') + '\n';
       if (!this.report.write(line)) await once(this.report, 'drain');
     }
   }
@@ -158,14 +160,6 @@ class QuarantineWriter {
     this.report.end();
     await done;
   }
-}
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number(value ?? 0);
 }
 
 /** The canonical column whose raw value a reason is about, and that raw value, for messages. */
@@ -313,27 +307,27 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     };
     for await (const rows of engine.stream(rejectedSql, 5000)) {
       for (const r of rows) {
-        const row = num(r['_row_number']);
+        const row = countOf(r['_row_number']);
         if (!pending || pending.row !== row) {
           await flushRow(false);
           const values = source.header.map((_, i) => (r[`c${i}`] ?? null) as string | null);
           const rawText = source.hasRawColumn ? String(r[RAW_COLUMN] ?? '') : JSON.stringify(Object.fromEntries(source.header.map((h, i) => [h, values[i]])));
           pending = { row, values, raw: rawText, reasons: [] };
         }
-        const output = mapping.outputs[num(r['_output'])]!;
+        const output = mapping.outputs[countOf(r['_output'])]!;
         const outputTable = tableByEntity(output.entity)!;
         if (r['_superseded_by'] !== null && r['_superseded_by'] !== undefined) {
           const keys = outputTable.key.join(', ');
           pending.reasons.push({
             field: keys,
             code: 'key-duplicate',
-            message: `another row of this file has the same ${keys}; the last one (row ${num(r['_superseded_by'])}) was imported`,
+            message: `another row of this file has the same ${keys}; the last one (row ${countOf(r['_superseded_by'])}) was imported`,
           });
         }
         for (const problem of String(r['_problems'] ?? '').split('|').filter(Boolean)) {
           const [field, code] = problem.split(':') as [string, string];
           const reason = describeProblem(output, outputTable, field, code, pending.values, source.header, options.timezone);
-          pending.reasons.push(mapping.outputs.length > 1 && num(r['_output']) > 0 ? { ...reason, message: `${output.name}: ${reason.message}` } : reason);
+          pending.reasons.push(mapping.outputs.length > 1 && countOf(r['_output']) > 0 ? { ...reason, message: `${output.name}: ${reason.message}` } : reason);
         }
       }
     }
@@ -348,7 +342,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     const outputs: OutputCounts[] = [];
     for (let i = 0; i < plans.length; i++) {
       const counts = await engine.query(`SELECT _action, count(*) AS n FROM ${d.quoteIdentifier(classified[i]!)} WHERE _action IS NOT NULL GROUP BY _action`);
-      const get = (a: string) => num(counts.find((c) => c['_action'] === a)?.['n']);
+      const get = (a: string) => countOf(counts.find((c) => c['_action'] === a)?.['n']);
       outputs.push({ entity: plans[i]!.table.entity!, name: mapping.outputs[i]!.name, inserted: get('insert'), updated: get('update'), unchanged: get('unchanged') });
     }
     const otherChannels = await countOtherChannels(engine, plans, normalized, stage);
@@ -358,7 +352,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       const [row] = await engine.query(
         `SELECT count(*) AS n FROM ${d.quoteIdentifier(stage)} s WHERE ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(normalized[0]!)}) AND ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(bad)})`,
       );
-      skipped = num(row?.['n']);
+      skipped = countOf(row?.['n']);
       if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
     }
     phaseDone('report');
@@ -480,7 +474,7 @@ async function countOtherChannels(engine: Engine, plans: readonly OutputPlan[], 
            WHERE k.${d.quoteIdentifier(column.name)} = 'other') x
          GROUP BY value ORDER BY rows_with_value DESC, value LIMIT 20`,
       );
-      for (const r of rows) result.push({ column: `${plan.table.name}.${column.name}`, value: String(r['value']), rows: num(r['rows_with_value']) });
+      for (const r of rows) result.push({ column: `${plan.table.name}.${column.name}`, value: String(r['value']), rows: countOf(r['rows_with_value']) });
     }
   }
   return result;
@@ -495,8 +489,8 @@ async function countUnmatched(engine: Engine, table: TableSpec, classified: stri
       `SELECT count(*) AS n, count(DISTINCT k.${c}) AS v FROM ${d.quoteIdentifier(classified)} k
        WHERE k._action IS NOT NULL AND k.${c} IS NOT NULL AND k.${c} NOT IN (SELECT ${d.quoteIdentifier(ref.parentColumn)} FROM ${d.quoteIdentifier(ref.parent)} WHERE ${d.quoteIdentifier(ref.parentColumn)} IS NOT NULL)`,
     );
-    const n = num(rows[0]?.['n']);
-    if (n > 0) result.push({ column: ref.column, parent: ref.parent, rows: n, distinctValues: num(rows[0]?.['v']) });
+    const n = countOf(rows[0]?.['n']);
+    if (n > 0) result.push({ column: ref.column, parent: ref.parent, rows: n, distinctValues: countOf(rows[0]?.['v']) });
   }
   return result;
 }

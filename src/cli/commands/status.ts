@@ -2,8 +2,7 @@ import { ALL_TABLES, REFERENCES } from '../../core/schema/tables.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Command } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
-
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+import { countOf } from '../../engine/values.js';
 
 export interface WorkspaceStatus {
   engine: string;
@@ -19,19 +18,19 @@ export async function workspaceStatus(engine: Engine): Promise<WorkspaceStatus> 
   const tables = [];
   for (const t of ALL_TABLES) {
     const r = await engine.query(`SELECT count(*) AS n FROM ${q(t.name)}`);
-    tables.push({ table: t.name, rows: num(r[0]?.['n']) });
+    tables.push({ table: t.name, rows: countOf(r[0]?.['n']) });
   }
   const quarantine = (await engine.query(`SELECT entity, file, count(*) AS n FROM ${q('quarantine')} GROUP BY entity, file ORDER BY entity, file`)).map((r) => ({
     entity: String(r['entity']),
     file: String(r['file']),
-    rows: num(r['n']),
+    rows: countOf(r['n']),
   }));
   const unmatched = [];
   for (const ref of REFERENCES) {
     const r = await engine.query(
       `SELECT count(*) AS n FROM ${q(ref.table)} WHERE ${q(ref.column)} IS NOT NULL AND ${q(ref.column)} NOT IN (SELECT ${q(ref.parentColumn)} FROM ${q(ref.parent)} WHERE ${q(ref.parentColumn)} IS NOT NULL)`,
     );
-    const n = num(r[0]?.['n']);
+    const n = countOf(r[0]?.['n']);
     if (n > 0) unmatched.push({ table: ref.table, column: ref.column, parent: ref.parent, rows: n });
   }
   const lastImports = await engine.query(

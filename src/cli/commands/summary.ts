@@ -3,8 +3,7 @@ import { compileRevenueByChannel, compileStageCounts } from '../../sql/compile/s
 import type { Command } from '../command.js';
 import type { CliIo } from '../io.js';
 import { printDocument, renderTable, type OutputFormat } from '../output.js';
-
-const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+import { countOf } from '../../engine/values.js';
 
 export interface FunnelSummary {
   stages: { stage: string; contacts: number }[];
@@ -13,13 +12,13 @@ export interface FunnelSummary {
 }
 
 export async function funnelSummary(engine: Engine): Promise<FunnelSummary> {
-  const stages = (await engine.query(compileStageCounts(engine.dialect))).map((r) => ({ stage: String(r['stage']), contacts: num(r['contacts']) }));
+  const stages = (await engine.query(compileStageCounts(engine.dialect))).map((r) => ({ stage: String(r['stage']), contacts: countOf(r['contacts']) }));
   const channels = (await engine.query(compileRevenueByChannel(engine.dialect))).map((r) => ({
     channel: String(r['channel']),
-    opportunities: num(r['opportunities']),
-    won: num(r['won']),
-    pipeline: num(r['pipeline']),
-    revenue: num(r['revenue']),
+    opportunities: countOf(r['opportunities']),
+    won: countOf(r['won']),
+    pipeline: countOf(r['pipeline']),
+    revenue: countOf(r['revenue']),
   }));
   const total = channels.reduce(
     (t, c) => ({ opportunities: t.opportunities + c.opportunities, won: t.won + c.won, pipeline: t.pipeline + c.pipeline, revenue: t.revenue + c.revenue }),
