@@ -36,6 +36,9 @@ import { RevlineError, type ErrorLocation } from '../../core/errors.js';
 import { ENTITY_TABLES, tableByEntity, type ColumnSpec, type TableSpec } from '../../core/schema/tables.js';
 import { asciiLower, trimToNull } from '../../core/normalize/text.js';
 import { CHANNELS } from '../../core/vocabulary.js';
+import { closestName } from '../../core/names.js';
+
+export { closestName };
 
 // ---- types ---------------------------------------------------------------------------------
 
@@ -163,36 +166,6 @@ export function matchHeader(header: readonly string[], name: string): HeaderMatc
   if (hits.length === 1) return { kind: 'found', name: hits[0]! };
   if (hits.length > 1) return { kind: 'ambiguous', names: hits };
   return { kind: 'missing', suggestion: closestName(name, header) };
-}
-
-/** The candidate closest to `name` (edit distance, case-insensitive), if it is close enough to be a typo. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const target = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = squash(c) === squash(name) ? 0 : editDistance(target, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 // ---- vocabularies the validator checks literals against -------------------------------------

@@ -131,6 +131,12 @@ export const clickhouseDialect: Dialect = {
     // toNullable lets a NULL fallback share the value's type (leadInFrame requires one type).
     return sql`leadInFrame(toNullable(${value}), ${raw(String(offset))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+  epochMicros: (timestamp) => sql`toUnixTimestamp64Micro(${timestamp})`,
+  contains: (haystack, needle) => sql`(position(${haystack}, ${needle}) > 0)`,
+  hash64: (values) => sql`sipHash64(tuple(${joinSql([...values], ', ')}))`,
+  fingerprint: (values) => sql`toString(sipHash64(tuple(${joinSql([...values], ', ')})))`,
+  xorAggregate: (value) => sql`groupBitXor(${value})`,
+  createTableAsSelect: (name, select) => [raw(dropTable(name)), sql`CREATE TABLE ${raw(quoteIdentifier(name))} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
 
   regexpMatches: (text, pattern) => `match(${text}, ${quoteString(pattern)})`,
   regexpExtract: (text, pattern, group) => `regexpExtract(${text}, ${quoteString(pattern)}, ${group})`,

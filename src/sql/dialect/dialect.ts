@@ -76,6 +76,21 @@ export interface Dialect {
    * NULL. A NULL fallback gives NULL on every engine.
    */
   leadOr(value: SqlFragment, offset: number, fallback: SqlFragment, window: WindowSpec): SqlFragment;
+  /** Microseconds since 1970-01-01 00:00:00 UTC of a timestamp, as a 64-bit integer; NULL for NULL. */
+  epochMicros(timestamp: SqlFragment): SqlFragment;
+  /** Whether `needle` occurs in `haystack` (case-sensitive, plain text, no patterns); NULL for NULL. */
+  contains(haystack: SqlFragment, needle: SqlFragment): SqlFragment;
+  /**
+   * A 64-bit hash of the values together, as text; NULLs take part (NULL, 'a' differs from 'a', NULL).
+   * Only ever compared with hashes from the same engine.
+   */
+  fingerprint(values: readonly SqlFragment[]): SqlFragment;
+  /** Bitwise XOR of a 64-bit unsigned integer over the group (an order-free fingerprint of a set). */
+  xorAggregate(value: SqlFragment): SqlFragment;
+  /** The 64-bit unsigned hash of the values (see {@link fingerprint}), as a number for {@link xorAggregate}. */
+  hash64(values: readonly SqlFragment[]): SqlFragment;
+  /** Statements that (re)create a scratch table holding the rows of `select` (params kept). */
+  createTableAsSelect(name: string, select: SqlFragment): SqlFragment[];
 }
 
 // ---- Semantic SQL for import ----------------------------------------------------------------

@@ -101,6 +101,12 @@ export const duckdbDialect: Dialect = {
   leadOr(value, offset, fallback, window) {
     return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+  epochMicros: (timestamp) => sql`epoch_us(${timestamp})`,
+  contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
+  hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
+  fingerprint: (values) => sql`CAST(hash(row(${joinSql([...values], ', ')})) AS VARCHAR)`,
+  xorAggregate: (value) => sql`bit_xor(${value})`,
+  createTableAsSelect: (name, select) => [raw(dropTable(name)), sql`CREATE TABLE ${raw(quoteIdentifier(name))} AS ${select}`],
 
   // Option 's': `.` matches a newline too, as in ClickHouse (whose RE2 is compiled with dot_nl) and
   // in the reference's domain steps (flag s): without it a URL path holding a newline left its host invalid.

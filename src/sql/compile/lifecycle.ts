@@ -1,0 +1,328 @@
+/**
+ * Definitions and score models compiled to SQL: every contact judged at every one of its moments,
+ * inside the engine, so a pass over millions of touches scales with the engine.
+ *
+ * The result of {@link compileJudgement} is a scratch table with one row per (contact, moment):
+ * `contact_id`, `at_us` (epoch µs), `q<i>` (definition i holds) and `s<j>` (score model j's score).
+ * Live qualification, the backtest and score reports read that table.
+ *
+ * Invariants (test/engines/lifecycle-sql.case.test.ts checks them against core/lifecycle/reference.ts
+ * on every engine):
+ * - Same moments as the reference: each touch of the contact, and its creation.
+ * - No look-ahead: every running sum ends at the moment judged (`RANGE … CURRENT ROW`, which
+ *   includes touches at the very same instant, as the reference does).
+ * - Decayed sums are exact to floating-point rounding for any history length: Σ p·2^((s−t)/h) is kept
+ *   as a running sum anchored at the start of the moment's era (eras are 256 half-lives long, so no
+ *   power overflows), plus the previous era's total; anything older weighs less than 2^-256.
+ * - Leaves are never NULL (a comparison with a missing value is false), so `NOT` means "not true".
+ */
+
+import type { Condition, FieldCondition, QualificationDefinition, Scalar, ScoreModel, TouchFilter } from '../../core/lifecycle/language.js';
+import { fieldSpec, scoreModelsOf } from '../../core/lifecycle/language.js';
+import { DAY_MICROS } from '../../core/lifecycle/reference.js';
+import type { Dialect } from '../dialect/dialect.js';
+import { ident, inStrings, joinSql, param, raw, sql, type SqlFragment } from '../fragment.js';
+
+/** Length of one era of a decaying score, in half-lives. */
+const ERA_HALF_LIVES = 256;
+
+export interface JudgementInput {
+  readonly definitions: readonly QualificationDefinition[];
+  /** Every model a definition names, and any whose score should be in the result. */
+  readonly models: readonly ScoreModel[];
+  /** A SELECT of `contact_id`s to judge; absent: every contact. */
+  readonly scope?: SqlFragment;
+  readonly freeMailDomains: readonly string[];
+  /** Names of the scratch tables (they are dropped and recreated). */
+  readonly prefix: string;
+}
+
+export interface Judgement {
+  /** Statements to run in order; the last creates {@link Judgement.table}. */
+  readonly statements: readonly SqlFragment[];
+  readonly table: string;
+  /** Every scratch table, for dropping afterwards. */
+  readonly scratch: readonly string[];
+  /** Column of definition i: `q${i}`; of model j: `s${j}`. */
+  readonly definitionColumns: readonly string[];
+  readonly scoreColumns: ReadonlyMap<string, string>;
+}
+
+const lowerAscii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** Column of the facts table holding a field. */
+const fieldColumn = (field: string) => `f_${field.replace('.', '_')}`;
+
+function fieldExpression(d: Dialect, field: string, freeMail: readonly string[]): SqlFragment {
+  const [table, column] = field.split('.') as [string, string];
+  if (field === 'contact.email_domain') return raw(`nullif(${d.regexpExtract(`c.${d.quoteIdentifier('email')}`, '@([^@]*)$', 1)}, '')`);
+  if (field === 'contact.free_mail') {
+    const domain = d.regexpExtract(`c.${d.quoteIdentifier('email')}`, '@([^@]*)$', 1);
+    return raw(`CASE WHEN c.${d.quoteIdentifier('email')} IS NULL THEN NULL ELSE ${domain} IN (${freeMail.map((m) => d.quoteString(m)).join(', ') || 'NULL'}) END`);
+  }
+  const spec = fieldSpec(field)!;
+  const ref = `${table === 'contact' ? 'c' : 'a'}.${d.quoteIdentifier(column)}`;
+  return raw(spec.type === 'number' ? d.castTo(ref, 'float') : ref);
+}
+
+function scalarParam(value: Scalar, type: 'text' | 'number' | 'boolean'): SqlFragment {
+  if (type === 'number') return sql`${param.float(Number(value))}`;
+  if (type === 'boolean') return sql`${param.boolean(value === true)}`;
+  return sql`${param.string(lowerAscii(String(value)))}`;
+}
+
+/** A field leaf over the facts table's column; never NULL. */
+function fieldLeaf(d: Dialect, c: FieldCondition): SqlFragment {
+  const spec = fieldSpec(c.field)!;
+  const column = fieldColumn(c.field);
+  const value = spec.type === 'text' ? raw(d.asciiLower(d.quoteIdentifier(column))) : ident(column);
+  if (c.op === 'present') {
+    const present = spec.type === 'text' ? sql`(${ident(column)} IS NOT NULL AND ${ident(column)} <> '')` : sql`(${ident(column)} IS NOT NULL)`;
+    return c.value === true ? present : sql`(NOT ${present})`;
+  }
+  const one = (v: Scalar) => scalarParam(v, spec.type);
+  const list = () => joinSql((c.value as Scalar[]).map(one), ', ');
+  let test: SqlFragment;
+  switch (c.op) {
+    case 'eq':
+      test = sql`${value} = ${one(c.value as Scalar)}`;
+      break;
+    case 'ne':
+      test = sql`${value} <> ${one(c.value as Scalar)}`;
+      break;
+    case 'in':
+      test = sql`${value} IN (${list()})`;
+      break;
+    case 'not_in':
+      test = sql`${value} NOT IN (${list()})`;
+      break;
+    case 'gt':
+      test = sql`${value} > ${one(c.value as Scalar)}`;
+      break;
+    case 'gte':
+      test = sql`${value} >= ${one(c.value as Scalar)}`;
+      break;
+    case 'lt':
+      test = sql`${value} < ${one(c.value as Scalar)}`;
+      break;
+    case 'lte':
+      test = sql`${value} <= ${one(c.value as Scalar)}`;
+      break;
+    case 'contains':
+      test = d.contains(value, sql`${param.string(lowerAscii(String(c.value)))}`);
+      break;
+  }
+  return sql`coalesce(${test}, false)`;
+}
+
+/**
+ * Whether a row of the moments table (columns touch_type, channel, funnel_stage, campaign_id) is a
+ * touch of `kind` (1: the touch itself; 2: its exit from a window) that matches; never NULL.
+ */
+function touchFilterSql(filter: TouchFilter, kind: 1 | 2 = 1): SqlFragment {
+  const parts: SqlFragment[] = [sql`is_touch = ${raw(String(kind))}`];
+  const add = (column: string, values: readonly string[] | undefined) => {
+    if (values !== undefined) parts.push(sql`coalesce(${ident(column)} IN ${inStrings(values)}, false)`);
+  };
+  add('touch_type', filter.types);
+  add('channel', filter.channels);
+  add('funnel_stage', filter.contentStages);
+  add('campaign_id', filter.campaigns);
+  return joinSql(parts, ' AND ');
+}
+
+/** Every window length (µs) a touches condition uses, ascending. */
+function windowLengths(condition: Condition, into: Set<number>): void {
+  if (condition.kind === 'touches' && condition.withinDays !== undefined) into.add(windowMicros(condition.withinDays));
+  else if (condition.kind === 'all' || condition.kind === 'any') condition.of.forEach((c) => windowLengths(c, into));
+  else if (condition.kind === 'not') windowLengths(condition.of, into);
+}
+
+const windowMicros = (days: number) => Math.round(days * DAY_MICROS);
+
+function collectFields(condition: Condition, into: Set<string>): void {
+  if (condition.kind === 'field') into.add(condition.field);
+  else if (condition.kind === 'all' || condition.kind === 'any') condition.of.forEach((c) => collectFields(c, into));
+  else if (condition.kind === 'not') collectFields(condition.of, into);
+}
+
+/**
+ * Compiles the judgement of `input.definitions` and `input.models` over every moment of the
+ * contacts in scope.
+ */
+export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
+  const facts = `${input.prefix}_facts`;
+  const moments = `${input.prefix}_moments`;
+  const judged = `${input.prefix}_judged`;
+  const scratch = [facts, moments, judged];
+  const statements: SqlFragment[] = [];
+  const modelIndex = new Map(input.models.map((m, j) => [m.name, j]));
+  for (const def of input.definitions) {
+    for (const name of scoreModelsOf(def.when)) if (!modelIndex.has(name)) throw new Error(`internal: score model ${name} not given to compileJudgement`);
+  }
+  const inScope = (column: string) => (input.scope ? sql` WHERE ${raw(column)} IN (${input.scope})` : sql``);
+
+  // ---- facts: one row per contact, the fields every condition reads, and the fit leaves
+  const fields = new Set<string>();
+  input.definitions.forEach((def) => collectFields(def.when, fields));
+  input.models.forEach((m) => m.fit.forEach((r) => collectFields(r.when, fields)));
+  const fieldColumns = [...fields].sort().map((f) => sql`${fieldExpression(d, f, input.freeMailDomains)} AS ${ident(fieldColumn(f))}`);
+  statements.push(
+    ...d.createTableAsSelect(
+      facts,
+      sql`SELECT c.contact_id AS contact_id${fieldColumns.length ? sql`, ${joinSql(fieldColumns, ', ')}` : sql``}
+        FROM ${ident('contacts')} c LEFT JOIN ${ident('accounts')} a ON a.account_id = c.account_id${inScope('c.contact_id')}`,
+    ),
+  );
+
+  // ---- moments: each touch of a contact in scope (is_touch 1), its creation (0), and for each
+  // window length W a touch's exit from windows of that length (2) at its time + W + 1 µs: a running
+  // sum of +1 at the touch and −1 at its exit counts the touches within W (closed) of each moment.
+  // (ClickHouse takes only 32-bit RANGE offsets, too short for days in microseconds.)
+  const lengths = new Set<number>();
+  input.definitions.forEach((def) => windowLengths(def.when, lengths));
+  const text = raw(d.columnType('string', true));
+  const nullText = sql`CAST(NULL AS ${text})`;
+  const touchRows = (kind: 1 | 2, window: number | null) =>
+    sql`SELECT t.contact_id AS contact_id, ${d.epochMicros(raw('t.occurred_at'))}${raw(window === null ? '' : ` + ${window + 1}`)} AS at_us, ${raw(String(kind))} AS is_touch,
+          ${window === null ? sql`CAST(NULL AS ${raw(d.columnType('integer', true))})` : sql`CAST(${raw(String(window))} AS ${raw(d.columnType('integer', true))})`} AS window_us,
+          t.touch_type AS touch_type, t.channel AS channel, t.campaign_id AS campaign_id, ct.funnel_stage AS funnel_stage
+        FROM ${ident('touchpoints')} t LEFT JOIN ${ident('content')} ct ON ct.content_id = t.content_id
+        WHERE t.contact_id IS NOT NULL${input.scope ? sql` AND t.contact_id IN (${input.scope})` : sql``}`;
+  statements.push(
+    ...d.createTableAsSelect(
+      moments,
+      joinSql(
+        [
+          touchRows(1, null),
+          sql`SELECT c.contact_id AS contact_id, ${d.epochMicros(raw('c.created_at'))} AS at_us, 0 AS is_touch, CAST(NULL AS ${raw(d.columnType('integer', true))}) AS window_us,
+          ${nullText} AS touch_type, ${nullText} AS channel, ${nullText} AS campaign_id, ${nullText} AS funnel_stage
+        FROM ${ident('contacts')} c WHERE c.created_at IS NOT NULL${input.scope ? sql` AND c.contact_id IN (${input.scope})` : sql``}`,
+          ...[...lengths].sort((a, b) => a - b).map((w) => touchRows(2, w)),
+        ],
+        '\n        UNION ALL\n        ',
+      ),
+    ),
+  );
+
+  // ---- leaves: each touches condition a window count; each score a column
+  const windows: SqlFragment[] = [];
+  const leafOf = new Map<Condition, SqlFragment>();
+  const visit = (c: Condition) => {
+    if (c.kind === 'all' || c.kind === 'any') c.of.forEach(visit);
+    else if (c.kind === 'not') visit(c.of);
+    else if (c.kind === 'field') leafOf.set(c, fieldLeaf(d, c));
+    else if (c.kind === 'touches') {
+      const name = `w${windows.length}`;
+      const exit = c.withinDays === undefined ? sql`` : sql` WHEN ${touchFilterSql(c.filter, 2)} AND window_us = ${raw(String(windowMicros(c.withinDays)))} THEN -1`;
+      windows.push(
+        sql`sum(CASE WHEN ${touchFilterSql(c.filter)} THEN 1${exit} ELSE 0 END) OVER (PARTITION BY m.contact_id ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${ident(name)}`,
+      );
+      leafOf.set(c, sql`(${ident(name)} >= ${raw(String(c.atLeast))})`);
+    } else leafOf.set(c, sql`(${ident(`s${modelIndex.get(c.model)}`)} >= ${param.float(c.atLeast)})`);
+  };
+  input.definitions.forEach((def) => visit(def.when));
+  const tree = (c: Condition): SqlFragment => {
+    switch (c.kind) {
+      case 'all':
+        return sql`(${joinSql(c.of.map(tree), ' AND ')})`;
+      case 'any':
+        return sql`(${joinSql(c.of.map(tree), ' OR ')})`;
+      case 'not':
+        return sql`(NOT ${tree(c.of)})`;
+      default:
+        return leafOf.get(c)!;
+    }
+  };
+
+  // ---- scores: per model and group, fit points (per contact) plus decayed behaviour points
+  const scoreColumns: SqlFragment[] = [];
+  const eraJoins: SqlFragment[] = [];
+  input.models.forEach((model, j) => {
+    const groups = [...new Set([...model.fit.map((r) => r.group), ...model.behaviour.map((r) => r.group)])];
+    const halfLifeUs = model.halfLifeDays === undefined ? undefined : model.halfLifeDays * DAY_MICROS;
+    const eraUs = halfLifeUs === undefined ? undefined : halfLifeUs * ERA_HALF_LIVES;
+    const era = eraUs === undefined ? undefined : raw(`floor(m.at_us / ${eraUs})`);
+    const anchor = eraUs === undefined ? undefined : raw(`(floor(m.at_us / ${eraUs}) * ${eraUs})`);
+    const eraTable = `${input.prefix}_era${j}`;
+    const behaviourOf = (group: string, at: SqlFragment, anchor: SqlFragment | undefined) => {
+      const rules = model.behaviour.filter((r) => r.group === group);
+      if (rules.length === 0) return undefined;
+      const points = joinSql(
+        rules.map((r) => sql`CASE WHEN ${touchFilterSql(r.touch)} THEN ${param.float(r.points)} ELSE 0 END`),
+        ' + ',
+      );
+      return anchor === undefined ? sql`(${points})` : sql`(${points}) * pow(2, (${at} - ${anchor}) / ${raw(String(halfLifeUs))})`;
+    };
+    if (era !== undefined && model.behaviour.length > 0) {
+      scratch.push(eraTable);
+      const totals = groups.flatMap((g) => {
+        const b = behaviourOf(g, raw('m.at_us'), anchor);
+        return b ? [sql`sum(${b}) AS ${ident(`g_${groups.indexOf(g)}`)}`] : [];
+      });
+      statements.push(
+        ...d.createTableAsSelect(eraTable, sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM ${ident(moments)} m GROUP BY m.contact_id, ${era}`),
+      );
+      eraJoins.push(sql` LEFT JOIN ${ident(eraTable)} e${raw(String(j))} ON e${raw(String(j))}.contact_id = m.contact_id AND e${raw(String(j))}.era = ${era} - 1`);
+    }
+    const groupSums = groups.map((g, gi) => {
+      const fit = model.fit.filter((r) => r.group === g).map((r) => sql`CASE WHEN ${fitTree(d, r.when)} THEN ${param.float(r.points)} ELSE 0 END`);
+      const fitSum = fit.length ? sql`(${joinSql(fit, ' + ')})` : sql`0`;
+      let behaviour: SqlFragment = sql`0`;
+      if (era === undefined || anchor === undefined) {
+        const b = behaviourOf(g, raw('m.at_us'), undefined);
+        if (b) behaviour = sql`sum(${b}) OVER (PARTITION BY m.contact_id ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      } else {
+        const b = behaviourOf(g, raw('m.at_us'), anchor);
+        if (b) {
+          const running = sql`sum(${b}) OVER (PARTITION BY m.contact_id, ${era} ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+          const previous = sql`coalesce(e${raw(String(j))}.${ident(`g_${gi}`)}, 0) * pow(2, -${raw(String(ERA_HALF_LIVES))})`;
+          behaviour = sql`pow(2, (${anchor} - m.at_us) / ${raw(String(halfLifeUs))}) * (${running} + ${previous})`;
+        }
+      }
+      const sum = sql`(${fitSum} + ${behaviour})`;
+      const cap = model.caps[g];
+      return cap === undefined ? sum : sql`greatest(-${param.float(cap)}, least(${param.float(cap)}, ${sum}))`;
+    });
+    const total = groupSums.length ? joinSql(groupSums, ' + ') : sql`0`;
+    scoreColumns.push(sql`${model.maxTotal === undefined ? sql`(${total})` : sql`least(${param.float(model.maxTotal)}, ${total})`} AS ${ident(`s${j}`)}`);
+  });
+
+  // ---- level 1: windows and scores per moment; level 2: the definitions over them
+  const fitLeafColumns = [...leafOf.entries()].filter(([c]) => c.kind === 'field');
+  const level1 = sql`SELECT m.contact_id AS contact_id, m.at_us AS at_us, m.is_touch AS is_touch${windows.length ? sql`, ${joinSql(windows, ', ')}` : sql``}${
+    scoreColumns.length ? sql`, ${joinSql(scoreColumns, ', ')}` : sql``
+  }${fitLeafColumns.length ? sql`, ${joinSql(fitLeafColumns.map(([, leaf], i) => sql`${leaf} AS ${ident(`l${i}`)}`), ', ')}` : sql``}
+    FROM ${ident(moments)} m LEFT JOIN ${ident(facts)} f ON f.contact_id = m.contact_id${joinSql(eraJoins, '')}`;
+  fitLeafColumns.forEach(([c], i) => leafOf.set(c, ident(`l${i}`)));
+  const definitionColumns = input.definitions.map((_, i) => `q${i}`);
+  const level2 = sql`SELECT contact_id, at_us, ${joinSql(
+    [...input.definitions.map((def, i) => sql`CAST(${tree(def.when)} AS ${raw(d.columnType('boolean', false))}) AS ${ident(`q${i}`)}`), ...input.models.map((_, j) => ident(`s${j}`))],
+    ', ',
+  )}
+    FROM (${level1}) x WHERE is_touch < 2`;
+  statements.push(...d.createTableAsSelect(judged, level2));
+  return {
+    statements,
+    table: judged,
+    scratch,
+    definitionColumns,
+    scoreColumns: new Map(input.models.map((m, j) => [m.name, `s${j}`])),
+  };
+}
+
+/** A fit condition (fields only); its leaves read the facts columns, unique in every join here. */
+function fitTree(d: Dialect, c: Condition): SqlFragment {
+  switch (c.kind) {
+    case 'all':
+      return sql`(${joinSql(c.of.map((x) => fitTree(d, x)), ' AND ')})`;
+    case 'any':
+      return sql`(${joinSql(c.of.map((x) => fitTree(d, x)), ' OR ')})`;
+    case 'not':
+      return sql`(NOT ${fitTree(d, c.of)})`;
+    case 'field':
+      return fieldLeaf(d, c);
+    default:
+      throw new Error(`internal: a fit rule holds a ${c.kind} condition`);
+  }
+}
