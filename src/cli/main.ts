@@ -9,7 +9,12 @@ import { parseArgs } from 'node:util';
 import { RevlineError, exitCodeFor } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Command, CommandContext, OptionSpecs } from './command.js';
+import { contactCommand } from './commands/contact.js';
+import { definitionsCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
+import { leadCommand, leadsCommand } from './commands/lead.js';
+import { qualifyCommand } from './commands/qualify.js';
+import { scoreCommand } from './commands/score.js';
 import { identityCommand } from './commands/identity.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
@@ -27,6 +32,12 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   summaryCommand,
   identityCommand,
+  definitionsCommand,
+  qualifyCommand,
+  contactCommand,
+  scoreCommand,
+  leadCommand,
+  leadsCommand,
   sqlCommand,
 ];
 

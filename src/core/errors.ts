@@ -26,6 +26,11 @@ export type ErrorCode =
   | 'preset-unknown'
   | 'timezone-unknown'
   | 'contact-not-found'
+  | 'definition-invalid'
+  | 'definition-not-found'
+  | 'approval-refused'
+  | 'user-unknown'
+  | 'transition-refused'
   | 'query-not-read-only'
   | 'demo-size-unknown'
   | 'internal';
@@ -107,6 +112,11 @@ export function exitCodeFor(code: ErrorCode): 1 | 2 {
     case 'mapping-invalid':
     case 'timezone-unknown':
     case 'contact-not-found':
+    case 'definition-invalid':
+    case 'definition-not-found':
+    case 'approval-refused':
+    case 'user-unknown':
+    case 'transition-refused':
     case 'query-not-read-only':
     case 'internal':
       return 1;

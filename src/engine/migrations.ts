@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ALL_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { FOUNDATION_TABLES, LIFECYCLE_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { ident, param, sql } from '../sql/fragment.js';
 import type { Engine, SqlInput } from './engine.js';
@@ -31,7 +31,12 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'create-tables',
-    statements: (dialect) => ALL_TABLES.flatMap((table) => dialect.createTable(table)),
+    statements: (dialect) => FOUNDATION_TABLES.flatMap((table) => dialect.createTable(table)),
+  },
+  {
+    version: 2,
+    name: 'create-lifecycle-tables',
+    statements: (dialect) => LIFECYCLE_TABLES.flatMap((table) => dialect.createTable(table)),
   },
 ];
 

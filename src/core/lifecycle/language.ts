@@ -515,11 +515,10 @@ function checkLifecycle(c: Checker, obj: Record<string, unknown>, common: { name
       obj['slas'].forEach((item, i) => {
         const o = c.object(item, ['slas', i], 'An SLA');
         if (!o) return;
-        c.keys(o, ['slas', i], ['stage', 'until', 'within_hours'], 'An SLA');
+        c.keys(o, ['slas', i], ['stage', 'within_hours'], 'An SLA');
         const stage = c.strings(o['stage'], ['slas', i, 'stage'], 'stages', stages);
-        const until = c.strings(o['until'], ['slas', i, 'until'], 'stages', stages);
         const hours = c.number(o['within_hours'], ['slas', i, 'within_hours'], 'within_hours', { positive: true });
-        if (stage && until && hours !== undefined) slas.push({ stage: stage[0]!, until, withinHours: hours });
+        if (stage && hours !== undefined) slas.push({ stage: stage[0]!, withinHours: hours });
       });
   }
   const teams: Record<string, number> = {};

@@ -23,11 +23,9 @@ export type RoleStage = (typeof ROLE_STAGES)[number];
 /** The exits of the funnel. */
 export const EXIT_STAGES = { disqualified: 'disqualified', recycled: 'recycled', lost: 'closed_lost' } as const;
 
+/** A contact that enters `stage` must leave it (any next stage event) within `withinHours`. */
 export interface Sla {
-  /** The stage whose entry starts the clock. */
   readonly stage: string;
-  /** Leaving `stage` for any of these stops the clock in time. */
-  readonly until: readonly string[];
   readonly withinHours: number;
 }
 
@@ -65,7 +63,7 @@ export const DEFAULT_DISQUALIFY_REASONS = [
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
   funnel: DEFAULT_LIFECYCLE_STAGES.filter((s) => !(Object.values(EXIT_STAGES) as string[]).includes(s)),
   disqualifyReasons: DEFAULT_DISQUALIFY_REASONS,
-  slas: [{ stage: 'mql', until: ['sal', 'disqualified', 'recycled'], withinHours: 48 }],
+  slas: [{ stage: 'mql', withinHours: 48 }],
   approvals: { teams: { marketing: 1, sales: 1 } },
   leadStatuses: {
     accepted: ['working', 'accepted', 'in progress', 'connected', 'open - contacted'],

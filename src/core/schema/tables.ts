@@ -418,7 +418,81 @@ export const WORLD_TRUTH: TableSpec = {
 
 export const SYSTEM_TABLES: readonly TableSpec[] = [IDENTITIES, IMPORTS, QUARANTINE, IDENTITY_MERGES, WORLD_TRUTH];
 
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES];
+/** The tables of schema version 1 (the foundation). A released migration never changes, so this list does not either. */
+export const FOUNDATION_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES];
+
+// ---- lifecycle (schema version 2) ----------------------------------------------------------
+
+export const DEFINITIONS: TableSpec = {
+  name: 'definitions',
+  kind: 'system',
+  key: ['name', 'version'],
+  orderBy: ['name', 'version'],
+  appendOnly: true,
+  doc: 'One version of a shared definition (MQL, SQL, score model, lifecycle settings), as proposed. Never changed; its status comes from definition_events.',
+  columns: [
+    sys('name', 'string', 'Name of the definition.', true),
+    sys('version', 'integer', 'Version, from 1.', true),
+    sys('kind', 'string', 'mql | sql | score | lifecycle', true),
+    sys('body', 'string', 'The checked definition as JSON (what the engine applies).', true),
+    sys('source', 'string', 'The file as proposed (what people read).', true),
+    sys('file', 'string', 'File it was proposed from.'),
+    sys('proposed_by', 'string', 'User id of the proposer, if given.'),
+    sys('proposed_at', 'timestamp', 'When.', true),
+  ],
+};
+
+export const DEFINITION_EVENTS: TableSpec = {
+  name: 'definition_events',
+  kind: 'system',
+  key: ['name', 'version', 'event', 'happened_at'],
+  orderBy: ['name', 'version', 'happened_at'],
+  appendOnly: true,
+  doc: 'What happened to a definition version: proposed, approved (by whom, of which team), live, retired.',
+  columns: [
+    sys('name', 'string', 'Definition.', true),
+    sys('version', 'integer', 'Version.', true),
+    sys('event', 'string', 'proposed | approved | live | retired', true),
+    sys('user_id', 'string', 'Who (approvals and proposals).'),
+    sys('team', 'string', 'Their team at the time.'),
+    sys('happened_at', 'timestamp', 'When.', true),
+    sys('note', 'string', 'Why (for live and retired: which approvals or which successor).'),
+  ],
+};
+
+export const LIFECYCLE_MARKS: TableSpec = {
+  name: 'lifecycle_marks',
+  kind: 'system',
+  key: ['contact_id'],
+  orderBy: ['contact_id'],
+  doc: 'Fingerprint of what a contact looked like when live definitions last judged it; a contact whose fingerprint changed has new activity.',
+  columns: [
+    sys('contact_id', 'string', 'Contact.', true),
+    sys('fingerprint', 'string', 'Hash of the contact, its account, its touches, its stage log and the live definitions.', true),
+    sys('evaluated_at', 'timestamp', 'When.', true),
+  ],
+};
+
+export const SLA_BREACHES: TableSpec = {
+  name: 'sla_breaches',
+  kind: 'system',
+  key: ['contact_id', 'stage', 'entered_at'],
+  orderBy: ['contact_id', 'entered_at'],
+  appendOnly: true,
+  doc: 'A contact stayed in a stage longer than its SLA allows: an event of its own.',
+  columns: [
+    sys('contact_id', 'string', 'Contact.', true),
+    sys('stage', 'string', 'Stage whose SLA was breached.', true),
+    sys('entered_at', 'timestamp', 'When the contact entered it.', true),
+    sys('due_at', 'timestamp', 'When it had to leave it (the moment of the breach).', true),
+    sys('owner_id', 'string', 'Owner of the contact at the time.'),
+    sys('detected_at', 'timestamp', 'When the engine recorded the breach.', true),
+  ],
+};
+
+export const LIFECYCLE_TABLES: readonly TableSpec[] = [DEFINITIONS, DEFINITION_EVENTS, LIFECYCLE_MARKS, SLA_BREACHES];
+
+export const ALL_TABLES: readonly TableSpec[] = [...FOUNDATION_TABLES, ...LIFECYCLE_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

@@ -12,11 +12,11 @@
 
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
-import { checkMapping, mappingError, type Mapping, type MappingCheck, type MappingProblem, type PathSegment } from './mapping.js';
+import { parseLocated, type LocatedFormat } from '../located-yaml.js';
+import { checkMapping, mappingError, type Mapping, type MappingCheck, type MappingProblem } from './mapping.js';
 
-export type MappingFormat = 'yaml' | 'json';
+export type MappingFormat = LocatedFormat;
 
 const FORMATS: Readonly<Record<string, MappingFormat>> = { '.yaml': 'yaml', '.yml': 'yaml', '.json': 'json' };
 
@@ -33,19 +33,12 @@ export function mappingFormatOf(path: string): MappingFormat | undefined {
  * const { mapping, problems } = parseMappingText(text, 'mappings/web.yaml', 'yaml', header);
  */
 export function parseMappingText(text: string, file: string, format: MappingFormat, header?: readonly string[]): MappingCheck {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const problems: MappingProblem[] = doc.errors.map((e) => ({
-      code: 'mapping-shape',
-      message: `The file is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${firstLine(e.message)}${e.code === 'DUPLICATE_KEY' ? ' Remove the repeated key.' : ''}`,
-      at: { file, row: lineCounter.linePos(e.pos[0]).line },
-    }));
+  const located = parseLocated(text, format);
+  if (located.syntaxErrors.length > 0) {
+    const problems: MappingProblem[] = located.syntaxErrors.map((e) => ({ code: 'mapping-shape', message: e.message, at: { file, row: e.line } }));
     return { mapping: undefined, problems, skipped: [] };
   }
-  const data: unknown = doc.toJS();
-  const lineOf = (path: readonly PathSegment[]) => lineOfPath(doc, lineCounter, path);
-  return checkMapping(data, header, { file, lineOf });
+  return checkMapping(located.data, header, { file, lineOf: located.lineOf });
 }
 
 /**
@@ -78,38 +71,3 @@ export async function loadMappingFile(path: string, header?: readonly string[]):
   return mapping;
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim();
-}
-
-/**
- * Line of the node at `path`; for a path that does not exist (a missing key), the line of the
- * deepest ancestor that does, so "required column missing" points at the `columns:` block.
- */
-function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[]): number | undefined {
-  let node: unknown = doc.contents;
-  let line = offsetLine(node, lineCounter);
-  for (const seg of path) {
-    let next: unknown;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      // Why the key's line: a block value (a nested map) starts on the next line, the key names the field.
-      if (pair) {
-        line = offsetLine(pair.key, lineCounter) ?? line;
-        next = pair.value;
-        if (isScalar(next)) line = offsetLine(next, lineCounter) ?? line;
-      }
-    } else if (isSeq(node) && typeof seg === 'number') {
-      next = node.items[seg];
-      line = offsetLine(next, lineCounter) ?? line;
-    }
-    if (next === undefined) break;
-    node = next;
-  }
-  return line;
-}
-
-function offsetLine(node: unknown, lineCounter: LineCounter): number | undefined {
-  if (!isNode(node) || !node.range) return undefined;
-  return lineCounter.linePos(node.range[0]).line;
-}

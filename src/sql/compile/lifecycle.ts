@@ -326,3 +326,107 @@ function fitTree(d: Dialect, c: Condition): SqlFragment {
       throw new Error(`internal: a fit rule holds a ${c.kind} condition`);
   }
 }
+
+// ---- the stage log ------------------------------------------------------------------------------
+
+/** `CASE stage WHEN … THEN rank …`: the order of events of one contact at the same instant. */
+function stageRankSql(d: Dialect, stages: readonly string[], column: string): SqlFragment {
+  return raw(`CASE ${column} ${stages.map((s, i) => `WHEN ${d.quoteString(s)} THEN ${i}`).join(' ')} ELSE ${stages.length} END`);
+}
+
+/**
+ * Each contact's current stage (`contact_id`, `stage`, `entered_us`): its latest event by time,
+ * then by stage rank (settings.ts, `currentStage`, is the reference). Contacts without events have no row.
+ */
+export function compileCurrentStages(d: Dialect, stages: readonly string[], scope?: SqlFragment): SqlFragment {
+  return sql`SELECT contact_id, stage, entered_us FROM (
+      SELECT contact_id, stage, ${d.epochMicros(raw('entered_at'))} AS entered_us,
+        row_number() OVER (PARTITION BY contact_id ORDER BY entered_at DESC, ${stageRankSql(d, stages, 'stage')} DESC) AS rn
+      FROM ${ident('lifecycle_events')}${scope ? sql` WHERE contact_id IN (${scope})` : sql``}
+    ) ranked WHERE rn = 1`;
+}
+
+export interface RuleTransition {
+  /** Index of the definition's column in the judged table. */
+  readonly column: string;
+  readonly stage: string;
+  /** Stages it moves contacts from; null: no stage yet. */
+  readonly from: readonly (string | null)[];
+  readonly actor: string;
+  readonly version: number;
+}
+
+/**
+ * The transitions live definitions make now: for each contact whose current stage one of them may
+ * move it from, the first judged moment after it entered that stage where the definition holds;
+ * the earliest over all definitions wins (ties: the first listed). Columns: contact_id, stage,
+ * at_us, actor, version.
+ */
+export function compileRuleTransitions(d: Dialect, judged: string, current: string, rules: readonly RuleTransition[]): SqlFragment {
+  const candidates = rules.map((r, i) => {
+    const named = r.from.filter((s): s is string => s !== null);
+    const eligible = joinSql(
+      [...(named.length ? [sql`s.stage IN ${inStrings(named)}`] : []), ...(r.from.includes(null) ? [sql`s.stage IS NULL`] : [])],
+      ' OR ',
+    );
+    return sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS at_us, ${raw(String(i))} AS rule
+      FROM ${ident(judged)} j LEFT JOIN ${ident(current)} s ON s.contact_id = j.contact_id
+      WHERE j.${ident(r.column)} AND (${r.from.length ? eligible : sql`false`}) AND (s.entered_us IS NULL OR j.at_us > s.entered_us)
+      GROUP BY j.contact_id`;
+  });
+  const pick = (field: (r: RuleTransition) => string | number) =>
+    raw(`CASE rule ${rules.map((r, i) => `WHEN ${i} THEN ${typeof field(r) === 'number' ? field(r) : d.quoteString(String(field(r)))}`).join(' ')} END`);
+  return sql`SELECT contact_id, ${pick((r) => r.stage)} AS stage, at_us, ${pick((r) => r.actor)} AS actor, ${pick((r) => r.version)} AS version FROM (
+      SELECT contact_id, at_us, rule, row_number() OVER (PARTITION BY contact_id ORDER BY at_us, rule) AS rn
+      FROM (${joinSql(candidates, ' UNION ALL ')}) c
+    ) firsts WHERE rn = 1`;
+}
+
+/**
+ * SLA breaches not yet recorded: stage entries of `stage` that the contact did not leave (its next
+ * stage event) within `withinHours`, judged at `nowUs`. Columns as in `sla_breaches`.
+ */
+export function compileSlaBreaches(d: Dialect, stages: readonly string[], sla: { stage: string; withinHours: number }, nowUs: number): SqlFragment {
+  const dueUs = sql`(entered_us + ${raw(String(Math.round(sla.withinHours * 3_600_000_000)))})`;
+  const next = d.leadOr(raw('entered_us'), 1, raw('NULL'), {
+    partitionBy: [raw('contact_id')],
+    orderBy: [raw('entered_us'), stageRankSql(d, stages, 'stage')],
+  });
+  return sql`SELECT x.contact_id AS contact_id, x.stage AS stage, x.entered_at AS entered_at, ${raw(d.epochMicrosToTimestamp('x.due_us'))} AS due_at, c.owner_id AS owner_id
+    FROM (
+      SELECT contact_id, stage, entered_at, entered_us, next_us, ${dueUs} AS due_us FROM (
+        SELECT contact_id, stage, entered_at, ${d.epochMicros(raw('entered_at'))} AS entered_us, ${next} AS next_us FROM (
+          SELECT contact_id, stage, entered_at, ${d.epochMicros(raw('entered_at'))} AS entered_us FROM ${ident('lifecycle_events')}
+        ) e
+      ) n WHERE stage = ${param.string(sla.stage)}
+    ) x
+    LEFT JOIN ${ident('contacts')} c ON c.contact_id = x.contact_id
+    LEFT JOIN ${ident('sla_breaches')} b ON b.contact_id = x.contact_id AND b.stage = x.stage AND b.entered_at = x.entered_at
+    WHERE b.contact_id IS NULL AND ((x.next_us IS NULL AND x.due_us < ${param.integer(nowUs)}) OR x.next_us > x.due_us)`;
+}
+
+/**
+ * A fingerprint per contact of everything a judgement reads: the contact, its account, its touches,
+ * its stage log, and `signature` (the live definitions). Columns: contact_id, fingerprint.
+ */
+export function compileFingerprints(d: Dialect, signature: string, scope?: SqlFragment): SqlFragment {
+  const contactColumns = ['email', 'title', 'job_level', 'department', 'account_id', 'original_source', 'created_by', 'owner_id', 'lead_status', 'created_at'];
+  const accountColumns = ['domain', 'name', 'industry', 'employees', 'annual_revenue', 'country', 'technologies', 'is_icp'];
+  const touchColumns = ['touchpoint_id', 'occurred_at', 'touch_type', 'channel', 'campaign_id', 'content_id'].map((c) => raw(`t.${d.quoteIdentifier(c)}`));
+  const where = (column: string) => (scope ? sql` WHERE ${raw(column)} IN (${scope})` : sql``);
+  return sql`SELECT c.contact_id AS contact_id, ${d.fingerprint([
+    sql`${param.string(signature)}`,
+    ...contactColumns.map((col) => raw(`c.${d.quoteIdentifier(col)}`)),
+    ...accountColumns.map((col) => raw(`a.${d.quoteIdentifier(col)}`)),
+    raw('tp.n'),
+    raw('tp.x'),
+    raw('le.n'),
+    raw('le.last_us'),
+  ])} AS fingerprint
+    FROM ${ident('contacts')} c
+    LEFT JOIN ${ident('accounts')} a ON a.account_id = c.account_id
+    LEFT JOIN (SELECT t.contact_id AS contact_id, count(*) AS n, ${d.xorAggregate(d.hash64(touchColumns))} AS x FROM ${ident('touchpoints')} t${
+      scope ? sql` WHERE t.contact_id IN (${scope})` : sql` WHERE t.contact_id IS NOT NULL`
+    } GROUP BY t.contact_id) tp ON tp.contact_id = c.contact_id
+    LEFT JOIN (SELECT contact_id, count(*) AS n, max(${d.epochMicros(raw('entered_at'))}) AS last_us FROM ${ident('lifecycle_events')}${where('contact_id')} GROUP BY contact_id) le ON le.contact_id = c.contact_id${where('c.contact_id')}`;
+}
