@@ -3,6 +3,7 @@
  * in the same run. Timings live here, never in pass/fail tests (the machines are shared and noisy).
  *
  * Areas:
+ * - lifecycle: see bench/lifecycle.ts.
  * - import: the demo world exported as canonical CSV, then imported table by table into a fresh
  *   DuckDB workspace through Revline's import path; beside each table, DuckDB's own `read_csv` of
  *   the same file into a plain table in a fresh database: rows/s of both, their ratio, peak RSS.
@@ -19,33 +20,8 @@ import { tableByName } from '../src/core/schema/tables.js';
 import { openEngine } from '../src/engine/open.js';
 import { exportTable } from '../src/ingest/demo.js';
 import { importFile, type ImportPhase } from '../src/ingest/import.js';
-
-/** Samples the resident set size while `work` runs; returns its result, seconds and peak MiB. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakMiB: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 25);
-  const started = performance.now();
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, seconds: (performance.now() - started) / 1000, peakMiB: peak / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function printTable(columns: string[], rows: (string | number)[][]): void {
-  const cells = rows.map((r) => r.map((v) => (typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v)));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (vs: string[]) => vs.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  console.log(line(columns));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const r of cells) console.log(line(r));
-}
+import { benchLifecycle } from './lifecycle.js';
+import { fmt, measured, printTable } from './measure.js';
 
 async function benchImport(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'revline-bench-'));
@@ -115,7 +91,7 @@ async function benchImport(size: DemoSize, seed: number, memoryLimit: string): P
   }
 }
 
-const AREAS = ['import'] as const;
+const AREAS = ['import', 'lifecycle'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -133,7 +109,8 @@ async function main(): Promise<number> {
     console.error(`Unknown size "${size}". Sizes: ${DEMO_SIZES.join(', ')}.`);
     return 2;
   }
-  await benchImport(size as DemoSize, Number(values.seed ?? 1), values['memory-limit'] ?? '2GB');
+  const run = area === 'lifecycle' ? benchLifecycle : benchImport;
+  await run(size as DemoSize, Number(values.seed ?? 1), values['memory-limit'] ?? '2GB');
   return 0;
 }
 

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench -- lifecycle [--size S|M|L]`: the lifecycle engine on the demo world. Builds the
+ * world through the import path into a fresh DuckDB workspace, makes the default definitions live,
+ * and times a full qualify pass, an incremental pass with nothing new, and (baseline, same run)
+ * DuckDB's own running count over the same touches in contact and time order.
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../src/core/clock.js';
+import type { DemoSize } from '../src/core/demo/index.js';
+import { openEngine } from '../src/engine/open.js';
+import { buildDemo } from '../src/ingest/demo.js';
+import { installDefaultDefinitions } from '../src/lifecycle/defaults.js';
+import { qualify } from '../src/lifecycle/qualify.js';
+import { measured, fmt, printTable } from './measure.js';
+
+export async function benchLifecycle(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'revline-bench-'));
+  try {
+    console.log(`Lifecycle benchmark: demo world ${size} (seed ${seed}); DuckDB memory_limit ${memoryLimit}; ${os.cpus().length} cores\n`);
+    const engine = await openEngine({ engine: 'duckdb', location: path.join(dir, 'revline.duckdb'), memoryLimit });
+    try {
+      const built = await measured(() => buildDemo(engine, { size, seed, clock: systemClock }));
+      console.log(`demo world built through import in ${fmt(built.seconds, 1)} s\n`);
+      const users = await engine.query("SELECT min(CASE WHEN team = 'marketing' THEN user_id END) AS m, min(CASE WHEN team = 'sales' THEN user_id END) AS s FROM users");
+      await installDefaultDefinitions(engine, { proposer: String(users[0]!['m']), approvers: [String(users[0]!['m']), String(users[0]!['s'])], clock: systemClock });
+      const [counts] = await engine.query('SELECT (SELECT count(*) FROM touchpoints WHERE contact_id IS NOT NULL) AS touches, (SELECT count(*) FROM contacts) AS contacts');
+      const baseline = await measured(() =>
+        engine.query('SELECT count(*) AS n, max(k) AS k FROM (SELECT count(*) OVER (PARTITION BY contact_id ORDER BY occurred_at RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS k FROM touchpoints WHERE contact_id IS NOT NULL) w'),
+      );
+      const full = await measured(() => qualify(engine, { clock: systemClock, full: true }));
+      const again = await measured(() => qualify(engine, { clock: systemClock }));
+      printTable(
+        ['step', 'contacts judged', 'seconds', 'x baseline', 'peak RSS MiB'],
+        [
+          ['baseline: running count per contact (DuckDB)', Number(counts!['contacts']), baseline.seconds, 1, baseline.peakMiB],
+          ['qualify --full', full.result.judged, full.seconds, full.seconds / baseline.seconds, full.peakMiB],
+          ['qualify (nothing new)', again.result.judged, again.seconds, again.seconds / baseline.seconds, again.peakMiB],
+        ],
+      );
+      console.log(`\n${fmt(Number(counts!['touches']))} known touches; transitions of the full pass: ${JSON.stringify(full.result.transitions)}; ${full.result.slaBreaches} SLA breaches`);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
