@@ -1,5 +1,6 @@
 import { systemClock } from '../../core/clock.js';
 import { RevlineError } from '../../core/errors.js';
+import { backtest, type BacktestReport } from '../../lifecycle/backtest.js';
 import { loadDefinitionFile } from '../../lifecycle/files.js';
 import { approve, loadRegistry, propose } from '../../lifecycle/store.js';
 import { stringOption, type Command } from '../command.js';
@@ -76,8 +77,60 @@ export const definitionsCommand: Command = {
         );
         return 0;
       }
+      case 'backtest': {
+        if (!arg) throw new RevlineError('usage', 'revline definitions backtest needs a file.', { hint: this.usage });
+        const registry = await loadRegistry(engine);
+        const { artefact } = await loadDefinitionFile(context.resolvePath(arg), registry.context);
+        if (artefact.kind !== 'mql' && artefact.kind !== 'sql') {
+          throw new RevlineError('usage', `Only MQL and SQL definitions are backtested; ${arg} is kind ${artefact.kind}.`);
+        }
+        const from = stringOption(context.values, 'from');
+        const to = stringOption(context.values, 'to');
+        const r = await backtest(engine, artefact, { clock: systemClock, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+        printDocument(context.io.stdout, context.format, r, () => describeBacktest(r));
+        return 0;
+      }
       default:
         throw new RevlineError('usage', `revline definitions takes check, propose, approve, list, history or backtest${verb ? `, not "${verb}"` : ''}.`, { hint: this.usage });
     }
   },
 };
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function describeBacktest(r: BacktestReport): string {
+  const sides = r.sides;
+  const label = (s: BacktestReport['sides'][number]) => `${s.label} ${s.name}${s.version !== null ? ` v${s.version}` : ''}`;
+  const months = [...new Set(sides.flatMap((s) => Object.keys(s.perMonth)))].sort();
+  return [
+    `Backtest ${r.from.slice(0, 10)} … ${r.to.slice(0, 10)}: each contact judged at its moments on what was known then; outcomes from actual history; horizon ${r.horizonDays} days. (${r.seconds.toFixed(1)} s)\n`,
+    renderTable({
+      title: 'Outcomes of the qualified',
+      columns: ['', ...sides.map(label)],
+      rows: [
+        ['qualified', ...sides.map((s) => s.qualified)],
+        ['→ SAL', ...sides.map((s) => pct(s.rates.sal))],
+        ['→ SQL', ...sides.map((s) => pct(s.rates.sql))],
+        ['→ opportunity', ...sides.map((s) => pct(s.rates.opportunity))],
+        ['→ won', ...sides.map((s) => pct(s.rates.won))],
+        ['pipeline', ...sides.map((s) => s.pipeline)],
+        ['revenue', ...sides.map((s) => s.revenue)],
+        [`precision (opportunity within ${r.horizonDays} d)`, ...sides.map((s) => pct(s.precision))],
+        [`recall (of ${r.opportunityContacts} contacts with a first opportunity)`, ...sides.map((s) => pct(s.recall))],
+      ],
+    }),
+    renderTable({ title: 'Qualified per month', columns: ['month', ...sides.map(label)], rows: months.map((m) => [m, ...sides.map((s) => s.perMonth[m] ?? 0)]) }),
+    renderTable({
+      title: `Added: qualified by the proposed definition only (${r.addedCount}; a sample)`,
+      columns: ['contact_id', 'qualified_at', `opportunity within ${r.horizonDays} d`],
+      rows: r.added.map((a) => [a.contact_id, a.qualified_at, a.opportunity_within_horizon ? 'yes' : 'no']),
+    }),
+    sides.length > 1
+      ? renderTable({
+          title: `Dropped: qualified by the live definition only (${r.droppedCount}; a sample)`,
+          columns: ['contact_id', 'qualified_at', `opportunity within ${r.horizonDays} d`],
+          rows: r.dropped.map((a) => [a.contact_id, a.qualified_at, a.opportunity_within_horizon ? 'yes' : 'no']),
+        })
+      : 'No live definition of this kind to compare with.\n',
+  ].join('\n');
+}

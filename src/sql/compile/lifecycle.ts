@@ -430,3 +430,58 @@ export function compileFingerprints(d: Dialect, signature: string, scope?: SqlFr
     } GROUP BY t.contact_id) tp ON tp.contact_id = c.contact_id
     LEFT JOIN (SELECT contact_id, count(*) AS n, max(${d.epochMicros(raw('entered_at'))}) AS last_us FROM ${ident('lifecycle_events')}${where('contact_id')} GROUP BY contact_id) le ON le.contact_id = c.contact_id${where('c.contact_id')}`;
 }
+
+// ---- backtest ---------------------------------------------------------------------------------
+
+export interface BacktestWindow {
+  readonly fromUs: number;
+  readonly toUs: number;
+  readonly horizonUs: number;
+}
+
+/**
+ * The qualifications a definition would have made, with what became of each contact after:
+ * one row per contact — `contact_id`, `m_us` (the first moment in the window at which the
+ * definition held, before the contact reached any of `beyond` in the actual log), and from the
+ * actual history after m: `sal`, `sql_`, `opportunity` (0/1), `pipeline`, `revenue`, `won`, and
+ * `opp_within` (an opportunity created within the horizon after m).
+ */
+export function compileBacktestQualifications(d: Dialect, judged: string, column: string, beyond: readonly string[], w: BacktestWindow): SqlFragment {
+  const eventUs = d.epochMicros(raw('e.entered_at'));
+  const oppUs = d.epochMicros(raw('o.created_at'));
+  const firsts = sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS m_us
+    FROM ${ident(judged)} j
+    LEFT JOIN (SELECT e.contact_id AS contact_id, min(${eventUs}) AS beyond_us FROM ${ident('lifecycle_events')} e WHERE e.stage IN ${inStrings(beyond)} GROUP BY e.contact_id) b
+      ON b.contact_id = j.contact_id
+    WHERE j.${ident(column)} AND j.at_us >= ${param.integer(w.fromUs)} AND j.at_us <= ${param.integer(w.toUs)} AND (b.beyond_us IS NULL OR j.at_us < b.beyond_us)
+    GROUP BY j.contact_id`;
+  return sql`SELECT q.contact_id AS contact_id, q.m_us AS m_us,
+      coalesce(st.sal, 0) AS sal, coalesce(st.sql_, 0) AS sql_,
+      coalesce(op.opportunity, 0) AS opportunity, coalesce(op.won, 0) AS won, coalesce(op.pipeline, 0) AS pipeline, coalesce(op.revenue, 0) AS revenue,
+      coalesce(op.opp_within, 0) AS opp_within
+    FROM (${firsts}) q
+    LEFT JOIN (
+      SELECT f.contact_id AS contact_id,
+        max(CASE WHEN e.stage = 'sal' THEN 1 ELSE 0 END) AS sal,
+        max(CASE WHEN e.stage = 'sql' THEN 1 ELSE 0 END) AS sql_
+      FROM (${firsts}) f JOIN ${ident('lifecycle_events')} e ON e.contact_id = f.contact_id
+      WHERE ${eventUs} >= f.m_us GROUP BY f.contact_id
+    ) st ON st.contact_id = q.contact_id
+    LEFT JOIN (
+      SELECT f.contact_id AS contact_id, 1 AS opportunity,
+        max(CASE WHEN o.is_won THEN 1 ELSE 0 END) AS won,
+        sum(coalesce(o.amount, 0)) AS pipeline,
+        sum(CASE WHEN o.is_won THEN coalesce(o.amount, 0) ELSE 0 END) AS revenue,
+        max(CASE WHEN ${oppUs} <= f.m_us + ${param.integer(w.horizonUs)} THEN 1 ELSE 0 END) AS opp_within
+      FROM (${firsts}) f JOIN ${ident('opportunities')} o ON o.primary_contact_id = f.contact_id
+      WHERE ${oppUs} >= f.m_us GROUP BY f.contact_id
+    ) op ON op.contact_id = q.contact_id`;
+}
+
+/** Contacts whose first opportunity as primary contact was created in the window: `contact_id`, `o_us`. */
+export function compileFirstOpportunities(d: Dialect, w: BacktestWindow): SqlFragment {
+  const oppUs = d.epochMicros(raw('created_at'));
+  return sql`SELECT primary_contact_id AS contact_id, min(${oppUs}) AS o_us FROM ${ident('opportunities')}
+    WHERE primary_contact_id IS NOT NULL GROUP BY primary_contact_id
+    HAVING min(${oppUs}) >= ${param.integer(w.fromUs)} AND min(${oppUs}) <= ${param.integer(w.toUs)}`;
+}
