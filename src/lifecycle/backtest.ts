@@ -103,7 +103,7 @@ export async function backtest(
     horizonUs: horizonDays * DAY_MICROS,
   };
   const definitions = [proposed, ...(live ? [live.definition] : [])];
-  const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX });
+  const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true });
   try {
     await engine.exec([...judgement.statements]);
     const funnel = registry.settings.funnel;

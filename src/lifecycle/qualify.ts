@@ -66,7 +66,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
     // Who has new activity: a fingerprint that differs from the one recorded when last judged.
     const fingerprints = compileFingerprints(d, signature);
     await engine.exec(
-      d.createTableAsSelect(
+      d.createScratchTable(
         SCOPE,
         options.full
           ? sql`SELECT contact_id FROM ${ident('contacts')}`
@@ -79,7 +79,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
 
     if (registry.definitions.length > 0) {
       const definitions = registry.definitions.map((x) => x.definition);
-      const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], scope: scopeSelect, freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX });
+      const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], scope: scopeSelect, freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true });
       scratch.push(...judgement.scratch);
       await engine.exec([...judgement.statements]);
       const rules: RuleTransition[] = registry.definitions.map(({ definition, version }, i) => ({
@@ -91,8 +91,8 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
       }));
       // Follow chains until nothing moves; each round moves a contact at most one stage.
       for (let round = 0; round < stages.length; round++) {
-        await engine.exec(d.createTableAsSelect(CURRENT, compileCurrentStages(d, stages, scopeSelect)));
-        await engine.exec(d.createTableAsSelect(MOVES, compileRuleTransitions(d, judgement.table, CURRENT, rules)));
+        await engine.exec(d.createScratchTable(CURRENT, compileCurrentStages(d, stages, scopeSelect)));
+        await engine.exec(d.createScratchTable(MOVES, compileRuleTransitions(d, judgement.table, CURRENT, rules)));
         const moves = await engine.query(sql`SELECT stage, actor, version, count(*) AS n FROM ${ident(MOVES)} GROUP BY stage, actor, version ORDER BY stage, actor`);
         if (moves.length === 0) break;
         for (const m of moves) {

@@ -35,6 +35,8 @@ export interface JudgementInput {
   readonly freeMailDomains: readonly string[];
   /** Names of the scratch tables (they are dropped and recreated). */
   readonly prefix: string;
+  /** Keep only moments at which some definition holds (all that qualification and backtests read). */
+  readonly onlyQualifying?: boolean;
 }
 
 export interface Judgement {
@@ -131,11 +133,26 @@ function touchFilterSql(filter: TouchFilter, kind: 1 | 2 = 1): SqlFragment {
   return joinSql(parts, ' AND ');
 }
 
-/** Every window length (µs) a touches condition uses, ascending. */
-function windowLengths(condition: Condition, into: Set<number>): void {
-  if (condition.kind === 'touches' && condition.withinDays !== undefined) into.add(windowMicros(condition.withinDays));
-  else if (condition.kind === 'all' || condition.kind === 'any') condition.of.forEach((c) => windowLengths(c, into));
-  else if (condition.kind === 'not') windowLengths(condition.of, into);
+/** The filters of the touches conditions with a window, by window length (µs). */
+function windowedFilters(condition: Condition, into: Map<number, TouchFilter[]>): void {
+  if (condition.kind === 'touches' && condition.withinDays !== undefined) {
+    const w = windowMicros(condition.withinDays);
+    into.set(w, [...(into.get(w) ?? []), condition.filter]);
+  } else if (condition.kind === 'all' || condition.kind === 'any') condition.of.forEach((c) => windowedFilters(c, into));
+  else if (condition.kind === 'not') windowedFilters(condition.of, into);
+}
+
+/** The same touch filter over the touchpoints and content tables (aliases t, ct) instead of the moments table. */
+function sourceFilterSql(filter: TouchFilter): SqlFragment {
+  const parts: SqlFragment[] = [sql`true`];
+  const add = (column: string, values: readonly string[] | undefined) => {
+    if (values !== undefined) parts.push(sql`coalesce(${raw(column)} IN ${inStrings(values)}, false)`);
+  };
+  add('t.touch_type', filter.types);
+  add('t.channel', filter.channels);
+  add('ct.funnel_stage', filter.contentStages);
+  add('t.campaign_id', filter.campaigns);
+  return joinSql(parts, ' AND ');
 }
 
 const windowMicros = (days: number) => Math.round(days * DAY_MICROS);
@@ -168,7 +185,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
   input.models.forEach((m) => m.fit.forEach((r) => collectFields(r.when, fields)));
   const fieldColumns = [...fields].sort().map((f) => sql`${fieldExpression(d, f, input.freeMailDomains)} AS ${ident(fieldColumn(f))}`);
   statements.push(
-    ...d.createTableAsSelect(
+    ...d.createScratchTable(
       facts,
       sql`SELECT c.contact_id AS contact_id${fieldColumns.length ? sql`, ${joinSql(fieldColumns, ', ')}` : sql``}
         FROM ${ident('contacts')} c LEFT JOIN ${ident('accounts')} a ON a.account_id = c.account_id${inScope('c.contact_id')}`,
@@ -179,18 +196,21 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
   // window length W a touch's exit from windows of that length (2) at its time + W + 1 µs: a running
   // sum of +1 at the touch and −1 at its exit counts the touches within W (closed) of each moment.
   // (ClickHouse takes only 32-bit RANGE offsets, too short for days in microseconds.)
-  const lengths = new Set<number>();
-  input.definitions.forEach((def) => windowLengths(def.when, lengths));
+  // Exit rows only for touches some condition with that window counts: most touches are counted by none.
+  const windowed = new Map<number, TouchFilter[]>();
+  input.definitions.forEach((def) => windowedFilters(def.when, windowed));
   const text = raw(d.columnType('string', true));
   const nullText = sql`CAST(NULL AS ${text})`;
-  const touchRows = (kind: 1 | 2, window: number | null) =>
+  const touchRows = (kind: 1 | 2, window: number | null, only?: readonly TouchFilter[]) =>
     sql`SELECT t.contact_id AS contact_id, ${d.epochMicros(raw('t.occurred_at'))}${raw(window === null ? '' : ` + ${window + 1}`)} AS at_us, ${raw(String(kind))} AS is_touch,
           ${window === null ? sql`CAST(NULL AS ${raw(d.columnType('integer', true))})` : sql`CAST(${raw(String(window))} AS ${raw(d.columnType('integer', true))})`} AS window_us,
           t.touch_type AS touch_type, t.channel AS channel, t.campaign_id AS campaign_id, ct.funnel_stage AS funnel_stage
         FROM ${ident('touchpoints')} t LEFT JOIN ${ident('content')} ct ON ct.content_id = t.content_id
-        WHERE t.contact_id IS NOT NULL${input.scope ? sql` AND t.contact_id IN (${input.scope})` : sql``}`;
+        WHERE t.contact_id IS NOT NULL${input.scope ? sql` AND t.contact_id IN (${input.scope})` : sql``}${
+          only ? sql` AND (${joinSql(only.map(sourceFilterSql), ' OR ')})` : sql``
+        }`;
   statements.push(
-    ...d.createTableAsSelect(
+    ...d.createScratchTable(
       moments,
       joinSql(
         [
@@ -198,7 +218,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
           sql`SELECT c.contact_id AS contact_id, ${d.epochMicros(raw('c.created_at'))} AS at_us, 0 AS is_touch, CAST(NULL AS ${raw(d.columnType('integer', true))}) AS window_us,
           ${nullText} AS touch_type, ${nullText} AS channel, ${nullText} AS campaign_id, ${nullText} AS funnel_stage
         FROM ${ident('contacts')} c WHERE c.created_at IS NOT NULL${input.scope ? sql` AND c.contact_id IN (${input.scope})` : sql``}`,
-          ...[...lengths].sort((a, b) => a - b).map((w) => touchRows(2, w)),
+          ...[...windowed].sort(([a], [b]) => a - b).map(([w, filters]) => touchRows(2, w, filters)),
         ],
         '\n        UNION ALL\n        ',
       ),
@@ -261,7 +281,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
         return b ? [sql`sum(${b}) AS ${ident(`g_${groups.indexOf(g)}`)}`] : [];
       });
       statements.push(
-        ...d.createTableAsSelect(eraTable, sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM ${ident(moments)} m GROUP BY m.contact_id, ${era}`),
+        ...d.createScratchTable(eraTable, sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM ${ident(moments)} m GROUP BY m.contact_id, ${era}`),
       );
       eraJoins.push(sql` LEFT JOIN ${ident(eraTable)} e${raw(String(j))} ON e${raw(String(j))}.contact_id = m.contact_id AND e${raw(String(j))}.era = ${era} - 1`);
     }
@@ -300,8 +320,10 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
     [...input.definitions.map((def, i) => sql`CAST(${tree(def.when)} AS ${raw(d.columnType('boolean', false))}) AS ${ident(`q${i}`)}`), ...input.models.map((_, j) => ident(`s${j}`))],
     ', ',
   )}
-    FROM (${level1}) x WHERE is_touch < 2`;
-  statements.push(...d.createTableAsSelect(judged, level2));
+    FROM (${level1}) x WHERE is_touch < 2${
+      input.onlyQualifying && input.definitions.length > 0 ? sql` AND (${joinSql(input.definitions.map((def) => tree(def.when)), ' OR ')})` : sql``
+    }`;
+  statements.push(...d.createScratchTable(judged, level2));
   return {
     statements,
     table: judged,

@@ -136,7 +136,7 @@ export const clickhouseDialect: Dialect = {
   hash64: (values) => sql`sipHash64(tuple(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`toString(sipHash64(tuple(${joinSql([...values], ', ')})))`,
   xorAggregate: (value) => sql`groupBitXor(${value})`,
-  createTableAsSelect: (name, select) => [raw(dropTable(name)), sql`CREATE TABLE ${raw(quoteIdentifier(name))} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  createScratchTable: (name, select) => [raw(dropTable(name)), sql`CREATE TABLE ${raw(quoteIdentifier(name))} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
 
   regexpMatches: (text, pattern) => `match(${text}, ${quoteString(pattern)})`,
   regexpExtract: (text, pattern, group) => `regexpExtract(${text}, ${quoteString(pattern)}, ${group})`,

@@ -89,8 +89,12 @@ export interface Dialect {
   xorAggregate(value: SqlFragment): SqlFragment;
   /** The 64-bit unsigned hash of the values (see {@link fingerprint}), as a number for {@link xorAggregate}. */
   hash64(values: readonly SqlFragment[]): SqlFragment;
-  /** Statements that (re)create a scratch table holding the rows of `select` (params kept). */
-  createTableAsSelect(name: string, select: SqlFragment): SqlFragment[];
+  /**
+   * Statements that (re)create a scratch table holding the rows of `select` (params kept), for the
+   * life of this connection: DuckDB makes it TEMP (in memory, spilling past the memory limit; a
+   * table in the database file costs compression and checkpoints: 5–8× slower); ClickHouse a MergeTree.
+   */
+  createScratchTable(name: string, select: SqlFragment): SqlFragment[];
 }
 
 // ---- Semantic SQL for import ----------------------------------------------------------------

@@ -106,7 +106,7 @@ export const duckdbDialect: Dialect = {
   hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`CAST(hash(row(${joinSql([...values], ', ')})) AS VARCHAR)`,
   xorAggregate: (value) => sql`bit_xor(${value})`,
-  createTableAsSelect: (name, select) => [raw(dropTable(name)), sql`CREATE TABLE ${raw(quoteIdentifier(name))} AS ${select}`],
+  createScratchTable: (name, select) => [raw(dropTable(name)), sql`CREATE TEMP TABLE ${raw(quoteIdentifier(name))} AS ${select}`],
 
   // Option 's': `.` matches a newline too, as in ClickHouse (whose RE2 is compiled with dot_nl) and
   // in the reference's domain steps (flag s): without it a URL path holding a newline left its host invalid.
