@@ -6,8 +6,8 @@
  *   definitions) changed since they were last judged are judged again; `full` judges everyone.
  *   Judging a contact again that has nothing new adds nothing, so a second pass is a no-op.
  * - Every transition is appended to `lifecycle_events` naming the rule and its version; nothing
- *   is updated or deleted. A transition's time is the moment the definition first held after the
- *   contact entered its current stage, so history imported late lands at its true time.
+ *   is updated or deleted. A transition's time is the first moment the definition held while the
+ *   contact's stage as of that moment allowed it, so history imported late lands at its true time.
  * - Chains (lead → MQL → … when definitions allow it) are followed until nothing moves.
  * - CRM lead statuses move an MQL to SAL or disqualified (with the configured reason) at the time
  *   of the pass; SLA breaches are recorded once per stage entry.
@@ -41,7 +41,6 @@ export interface QualifyResult {
 
 const PREFIX = '_lc';
 const SCOPE = `${PREFIX}_scope`;
-const CURRENT = `${PREFIX}_current`;
 const MOVES = `${PREFIX}_moves`;
 
 /** The live definitions as one string: judging again is needed whenever it changes. */
@@ -60,7 +59,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
   const stages = allStages(registry.settings);
   const signature = liveSignature(registry);
   const scopeSelect = sql`SELECT contact_id FROM ${ident(SCOPE)}`;
-  const scratch = [SCOPE, CURRENT, MOVES];
+  const scratch = [SCOPE, MOVES];
   const transitions: Record<string, number> = {};
   try {
     // Who has new activity: a fingerprint that differs from the one recorded when last judged.
@@ -91,8 +90,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
       }));
       // Follow chains until nothing moves; each round moves a contact at most one stage.
       for (let round = 0; round < stages.length; round++) {
-        await engine.exec(d.createScratchTable(CURRENT, compileCurrentStages(d, stages, scopeSelect)));
-        await engine.exec(d.createScratchTable(MOVES, compileRuleTransitions(d, judgement.table, CURRENT, rules)));
+        await engine.exec(d.createScratchTable(MOVES, compileRuleTransitions(d, stages, judgement.table, rules)));
         const moves = await engine.query(sql`SELECT stage, actor, version, count(*) AS n FROM ${ident(MOVES)} GROUP BY stage, actor, version ORDER BY stage, actor`);
         if (moves.length === 0) break;
         for (const m of moves) {

@@ -144,6 +144,29 @@ describeEngines('lifecycle engine on journeys', (engine) => {
     ]);
   });
 
+  test('history imported late is judged as of each moment: an MQL lands between a lead and a later opportunity, not after it', async () => {
+    await loadJourneys(engine(), {
+      users: TEAM,
+      accounts: [{ id: 'big', employees: 500 }],
+      contacts: [{ id: 'eve', email: 'eve@big.example', account: 'big', created: '2024-01-01' }],
+      touches: [
+        { contact: 'eve', at: '2024-02-01T10:00:00Z', type: 'demo_request' },
+        { contact: 'eve', at: '2024-06-01T10:00:00Z', type: 'demo_request' },
+      ],
+      events: [
+        { contact: 'eve', stage: 'lead', at: '2024-01-01' },
+        { contact: 'eve', stage: 'opportunity', at: '2024-05-01' },
+      ],
+    });
+    await makeLive(engine(), MQL);
+    expect((await qualify(engine(), { clock: NOW })).transitions).toEqual({ 'mql by mql-engaged v1': 1 });
+    expect((await stageLog(engine(), 'eve')).map((e) => [e.stage, e.entered_at, e.actor_type])).toEqual([
+      ['lead', '2024-01-01T00:00:00.000Z', 'import'],
+      ['mql', '2024-02-01T10:00:00.000Z', 'rule'],
+      ['opportunity', '2024-05-01T00:00:00.000Z', 'import'],
+    ]);
+  });
+
   test('touches after a decision never change it: the same MQL moment with or without later activity', async () => {
     await loadJourneys(engine(), journeys);
     await makeLive(engine(), MQL);

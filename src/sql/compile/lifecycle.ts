@@ -379,28 +379,40 @@ export interface RuleTransition {
 }
 
 /**
- * The transitions live definitions make now: for each contact whose current stage one of them may
- * move it from, the first judged moment after it entered that stage where the definition holds;
- * the earliest over all definitions wins (ties: the first listed). Columns: contact_id, stage,
- * at_us, actor, version.
+ * The transitions live definitions make: for each contact, the first judged moment at which one of
+ * them holds while the contact's stage as of that moment (its latest event at or before it, ties by
+ * stage rank) is one it may move the contact from, and the contact did not enter that stage at that
+ * very instant; the earliest over all definitions wins (ties: the first listed). Judging as of each
+ * moment, not by today's stage, puts history imported late at its true place.
+ * Columns: contact_id, stage, at_us, actor, version.
  */
-export function compileRuleTransitions(d: Dialect, judged: string, current: string, rules: readonly RuleTransition[]): SqlFragment {
-  const candidates = rules.map((r, i) => {
-    const named = r.from.filter((s): s is string => s !== null);
-    const eligible = joinSql(
-      [...(named.length ? [sql`s.stage IN ${inStrings(named)}`] : []), ...(r.from.includes(null) ? [sql`s.stage IS NULL`] : [])],
-      ' OR ',
-    );
-    return sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS at_us, ${raw(String(i))} AS rule
-      FROM ${ident(judged)} j LEFT JOIN ${ident(current)} s ON s.contact_id = j.contact_id
-      WHERE j.${ident(r.column)} AND (${r.from.length ? eligible : sql`false`}) AND (s.entered_us IS NULL OR j.at_us > s.entered_us)
-      GROUP BY j.contact_id`;
-  });
+export function compileRuleTransitions(d: Dialect, stages: readonly string[], judged: string, rules: readonly RuleTransition[]): SqlFragment {
+  const rank = stageRankSql(d, stages, 'e.stage');
+  const moments = rules.map(
+    (r, i) => sql`SELECT j.contact_id AS contact_id, j.at_us AS at_us, 1 AS kind, CAST(NULL AS ${raw(d.columnType('string', true))}) AS stage, 0 AS r, ${raw(String(i))} AS rule
+      FROM ${ident(judged)} j WHERE j.${ident(r.column)}`,
+  );
+  const window = (value: SqlFragment) => d.lastNonNull(value, { partitionBy: [raw('contact_id')], orderBy: [raw('at_us'), raw('kind'), raw('r')] });
+  const eligible = joinSql(
+    rules.map((r, i) => {
+      const named = r.from.filter((s): s is string => s !== null);
+      const tests = [...(named.length ? [sql`asof_stage IN ${inStrings(named)}`] : []), ...(r.from.includes(null) ? [sql`asof_stage IS NULL`] : [])];
+      return sql`WHEN ${raw(String(i))} THEN ${tests.length ? joinSql(tests, ' OR ') : sql`false`}`;
+    }),
+    ' ',
+  );
   const pick = (field: (r: RuleTransition) => string | number) =>
     raw(`CASE rule ${rules.map((r, i) => `WHEN ${i} THEN ${typeof field(r) === 'number' ? field(r) : d.quoteString(String(field(r)))}`).join(' ')} END`);
   return sql`SELECT contact_id, ${pick((r) => r.stage)} AS stage, at_us, ${pick((r) => r.actor)} AS actor, ${pick((r) => r.version)} AS version FROM (
-      SELECT contact_id, at_us, rule, row_number() OVER (PARTITION BY contact_id ORDER BY at_us, rule) AS rn
-      FROM (${joinSql(candidates, ' UNION ALL ')}) c
+      SELECT contact_id, at_us, rule, row_number() OVER (PARTITION BY contact_id ORDER BY at_us, rule) AS rn FROM (
+        SELECT contact_id, at_us, kind, rule, ${window(raw('stage'))} AS asof_stage, ${window(raw('CASE WHEN kind = 0 THEN at_us END'))} AS asof_us
+        FROM (
+          SELECT e.contact_id AS contact_id, ${d.epochMicros(raw('e.entered_at'))} AS at_us, 0 AS kind, e.stage AS stage, ${rank} AS r, -1 AS rule
+          FROM ${ident('lifecycle_events')} e WHERE e.contact_id IN (SELECT contact_id FROM ${ident(judged)})
+          UNION ALL ${joinSql(moments, ' UNION ALL ')}
+        ) log_and_moments
+      ) staged
+      WHERE kind = 1 AND (asof_us IS NULL OR at_us > asof_us) AND (CASE rule ${eligible} END)
     ) firsts WHERE rn = 1`;
 }
 

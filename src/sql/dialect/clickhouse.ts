@@ -83,6 +83,15 @@ function windowClause(window: WindowSpec): SqlFragment {
   return joinSql(parts, ' ');
 }
 
+/** The window with a frame from the partition's start to the current row. */
+function cumulativeWindow(window: WindowSpec): SqlFragment {
+  const parts: SqlFragment[] = [];
+  if (window.partitionBy.length > 0) parts.push(sql`PARTITION BY ${joinSql(window.partitionBy, ', ')}`);
+  if (window.orderBy.length > 0) parts.push(sql`ORDER BY ${joinSql(window.orderBy, ', ')}`);
+  parts.push(raw('ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW'));
+  return joinSql(parts, ' ');
+}
+
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
   quoteIdentifier,
@@ -131,6 +140,8 @@ export const clickhouseDialect: Dialect = {
     // toNullable lets a NULL fallback share the value's type (leadInFrame requires one type).
     return sql`leadInFrame(toNullable(${value}), ${raw(String(offset))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+  // anyLast skips NULLs; the frame is spelled out because windowClause's is the whole partition.
+  lastNonNull: (value, window) => sql`anyLast(${value}) OVER (${cumulativeWindow(window)})`,
   epochMicros: (timestamp) => sql`toUnixTimestamp64Micro(${timestamp})`,
   contains: (haystack, needle) => sql`(position(${haystack}, ${needle}) > 0)`,
   hash64: (values) => sql`sipHash64(tuple(${joinSql([...values], ', ')}))`,

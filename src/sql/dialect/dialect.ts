@@ -76,6 +76,11 @@ export interface Dialect {
    * NULL. A NULL fallback gives NULL on every engine.
    */
   leadOr(value: SqlFragment, offset: number, fallback: SqlFragment, window: WindowSpec): SqlFragment;
+  /**
+   * The last non-NULL `value` from the partition's first row to the current row, in `window`'s
+   * order; NULL when there is none.
+   */
+  lastNonNull(value: SqlFragment, window: WindowSpec): SqlFragment;
   /** Microseconds since 1970-01-01 00:00:00 UTC of a timestamp, as a 64-bit integer; NULL for NULL. */
   epochMicros(timestamp: SqlFragment): SqlFragment;
   /** Whether `needle` occurs in `haystack` (case-sensitive, plain text, no patterns); NULL for NULL. */

@@ -101,6 +101,7 @@ export const duckdbDialect: Dialect = {
   leadOr(value, offset, fallback, window) {
     return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
   },
+  lastNonNull: (value, window) => sql`last_value(${value} IGNORE NULLS) OVER (${windowClause(window)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
   epochMicros: (timestamp) => sql`epoch_us(${timestamp})`,
   contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
