@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- lifecycle [--size S|M|L]`: the lifecycle engine on the demo world. Builds the
- * world through the import path into a fresh DuckDB workspace, makes the default definitions live,
- * and times a full qualify pass, an incremental pass with nothing new, and (baseline, same run)
+ * world through the import path into a fresh DuckDB workspace, runs its funnel (default definitions
+ * live, qualify and simulated sales decisions), and times a full qualify pass, an incremental pass with nothing new, and (baseline, same run)
  * DuckDB's own running count over the same touches in contact and time order.
  */
 
@@ -12,7 +12,7 @@ import { systemClock } from '../src/core/clock.js';
 import type { DemoSize } from '../src/core/demo/index.js';
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
-import { installDefaultDefinitions } from '../src/lifecycle/defaults.js';
+import { runDemoFunnel } from '../src/lifecycle/demo.js';
 import { qualify } from '../src/lifecycle/qualify.js';
 import { measured, fmt, printTable } from './measure.js';
 
@@ -24,8 +24,8 @@ export async function benchLifecycle(size: DemoSize, seed: number, memoryLimit: 
     try {
       const built = await measured(() => buildDemo(engine, { size, seed, clock: systemClock }));
       console.log(`demo world built through import in ${fmt(built.seconds, 1)} s\n`);
-      const users = await engine.query("SELECT min(CASE WHEN team = 'marketing' THEN user_id END) AS m, min(CASE WHEN team = 'sales' THEN user_id END) AS s FROM users");
-      await installDefaultDefinitions(engine, { proposer: String(users[0]!['m']), approvers: [String(users[0]!['m']), String(users[0]!['s'])], clock: systemClock });
+      const funnel = await measured(() => runDemoFunnel(engine, built.result.world, systemClock));
+      console.log(`demo funnel by the lifecycle engine in ${fmt(funnel.seconds, 1)} s (${funnel.result.rounds} rounds of qualify and simulated sales decisions): ${JSON.stringify(funnel.result.transitions)}; decisions ${JSON.stringify(funnel.result.decisions)}\n`);
       const [counts] = await engine.query('SELECT (SELECT count(*) FROM touchpoints WHERE contact_id IS NOT NULL) AS touches, (SELECT count(*) FROM contacts) AS contacts');
       const baseline = await measured(() =>
         engine.query('SELECT count(*) AS n, max(k) AS k FROM (SELECT count(*) OVER (PARTITION BY contact_id ORDER BY occurred_at RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS k FROM touchpoints WHERE contact_id IS NOT NULL) w'),

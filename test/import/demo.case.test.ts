@@ -13,6 +13,8 @@ import { expect, test } from 'vitest';
 import { generateWorld } from '../../src/core/demo/index.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { buildDemo } from '../../src/ingest/demo.js';
+import { DEFAULT_DISQUALIFY_REASONS } from '../../src/core/lifecycle/settings.js';
+import { runDemoFunnel } from '../../src/lifecycle/demo.js';
 import { describeEngines, expectEngineRan, openTestEngine } from '../engines/engines.js';
 import { CLOCK, hashTable, importWith } from './fixtures.js';
 
@@ -72,6 +74,34 @@ describeEngines('demo world through the import path', (engine, name) => {
       expect(result.world.counts()).toEqual(generateWorld({ size: 'S', seed: SEED }).counts());
     });
   }
+
+  test('the demo world’s MQLs and SQLs are made by the default definitions and its SALs and rejections by simulated sales decisions; a second run changes nothing', { timeout: 120_000 }, async () => {
+    // Runs after the build above, on the same engine.
+    const world = generateWorld({ size: 'S', seed: SEED });
+    const funnel = await runDemoFunnel(engine(), world, CLOCK);
+    expect(funnel.definitionsInstalled).toEqual(['engagement', 'mql', 'sql']);
+    expect(funnel.transitions['mql by mql v1']).toBeGreaterThan(1000);
+    expect(funnel.transitions['sql by sql v1']).toBeGreaterThan(100);
+    expect(funnel.decisions['sal']).toBeGreaterThan(500);
+    expect(funnel.decisions['disqualified']).toBeGreaterThan(100);
+    const byActor = await engine().query(
+      'SELECT stage, actor_type, count(*) AS n, count(DISTINCT definition_version) AS versions, min(reason) AS some_reason FROM lifecycle_events GROUP BY stage, actor_type ORDER BY stage, actor_type',
+    );
+    const made = byActor.map((r) => `${String(r['stage'])}:${String(r['actor_type'])}`);
+    expect(made.filter((x) => /^(mql|sal|sql|disqualified):/.test(x))).toEqual(['disqualified:user', 'mql:rule', 'sal:user', 'sql:rule']);
+    // Every rejection carries a configured reason; every user decision follows an MQL made by a rule.
+    const reasons = await engine().query("SELECT DISTINCT reason FROM lifecycle_events WHERE stage = 'disqualified'");
+    expect(reasons.every((r) => DEFAULT_DISQUALIFY_REASONS.includes(r['reason'] as never))).toBe(true);
+    const orphans = await engine().query(
+      `SELECT count(*) AS n FROM lifecycle_events d WHERE d.actor_type = 'user' AND d.stage IN ('sal', 'disqualified')
+         AND NOT EXISTS (SELECT 1 FROM lifecycle_events m WHERE m.contact_id = d.contact_id AND m.stage = 'mql' AND m.actor_type = 'rule' AND m.entered_at < d.entered_at)`,
+    );
+    expect(Number(orphans[0]!['n'])).toBe(0);
+    const before = await counts(engine());
+    const again = await runDemoFunnel(engine(), world, CLOCK);
+    expect([again.definitionsInstalled, again.transitions, again.decisions]).toEqual([[], {}, {}]);
+    expect(await counts(engine())).toEqual(before);
+  });
 
   test('a workspace that holds a world refuses a world of another seed and keeps its rows, since two worlds would mix', async () => {
     // Runs after the build above, on the same engine.

@@ -2,6 +2,7 @@ import { systemClock } from '../../core/clock.js';
 import { RevlineError } from '../../core/errors.js';
 import { DEMO_SIZES, type DemoSize } from '../../core/demo/index.js';
 import { buildDemo } from '../../ingest/demo.js';
+import { runDemoFunnel } from '../../lifecycle/demo.js';
 import { stringOption, type Command } from '../command.js';
 import { printDocument, renderTable } from '../output.js';
 import { progressBar } from './import.js';
@@ -45,24 +46,32 @@ export const demoCommand: Command = {
       onProgress: (done, total) => bar?.(done, total),
     });
     bar?.finish();
+    // The funnel (MQL, SAL, SQL, rejections) is the lifecycle engine's, on the default definitions.
+    const funnel = engine && !exportOnly ? await runDemoFunnel(engine, result.world, systemClock) : null;
     const doc = {
       size,
       seed,
       location: engine?.location ?? null,
       exported: result.files,
       tables: result.imports.map((s) => ({ table: s.entity, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, seconds: s.seconds })),
+      funnel,
     };
+    const funnelLine = funnel
+      ? `Lifecycle engine: ${Object.entries(funnel.transitions).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ') || 'no new transitions'}; simulated sales decisions: ${
+          Object.entries(funnel.decisions).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ') || 'none new'
+        }.\n`
+      : '';
     if (!context.values['summary'] || context.format !== 'table') {
       printDocument(context.io.stdout, context.format, doc, () =>
         renderTable({
           title: `Demo world ${size} (seed ${seed})${engine ? ` in ${engine.location}` : ''}`,
           columns: ['table', 'read', 'inserted', 'updated', 'unchanged', 'seconds'],
           rows: doc.tables.map((t) => [t.table, t.read, t.inserted, t.updated, t.unchanged, Number(t.seconds.toFixed(2))]),
-        }) + (result.files.length ? `CSV files in ${exportDir}\n` : ''),
+        }) + (result.files.length ? `CSV files in ${exportDir}\n` : '') + funnelLine,
       );
     } else {
       const rows = doc.tables.reduce((n, t) => n + t.read, 0);
-      context.io.stdout.write(`Demo world ${size} (seed ${seed}): ${rows.toLocaleString('en-US')} rows imported into ${engine?.location} through the import path.\n\n`);
+      context.io.stdout.write(`Demo world ${size} (seed ${seed}): ${rows.toLocaleString('en-US')} rows imported into ${engine?.location} through the import path.\n${funnelLine}\n`);
     }
     if (context.values['summary'] && engine) printFunnelSummary(context.io, context.format, await funnelSummary(engine));
     return 0;

@@ -12,4 +12,6 @@ export type { DemoSize, SizeParams, WorldOptions } from './plan.js';
 export { CHANNEL_PROFILES, DISQUALIFY_REASONS, LOST_REASONS } from './catalog.js';
 export type { ChannelProfile } from './catalog.js';
 export { Random, weightTable } from './random.js';
+export { simulateSalesDecisions } from './sales.js';
+export type { MqlToDecide, SalesDecision } from './sales.js';
 export type { WeightTable } from './random.js';

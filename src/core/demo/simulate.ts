@@ -25,6 +25,10 @@
  *   except anonymous touches (the history a form fill stitches).
  * - After `run`, touches are sorted by (time, creation order), lifecycle events by
  *   (contact, time), opportunities by creation time; each contact's lifecycle times strictly rise.
+ * - Only what a marketing tool and a CRM record on their own is written to lifecycle_events:
+ *   subscriber, lead, opportunity, customer, closed_lost and the recycle after a lost deal. MQL, SAL,
+ *   SQL and sales' rejections are the lifecycle engine's work (lifecycle/demo.ts); the simulator
+ *   still walks them internally, because buying behaviour (touches, deals) follows them.
  * - Buffers are reused between runs: read results before the next `run`.
  */
 
@@ -40,6 +44,9 @@ const C = CHANNEL_INDEX;
 
 /** Lifecycle stages, in DEFAULT_LIFECYCLE_STAGES order. */
 export const LC = { subscriber: 0, lead: 1, mql: 2, sal: 3, sql: 4, opportunity: 5, customer: 6, disqualified: 7, recycled: 8, closed_lost: 9 } as const;
+
+/** Stages the simulated tools record themselves (1), by LC index; the rest is the engine's. */
+const RECORDED = Uint8Array.from([1, 1, 0, 0, 0, 1, 1, 0, 0, 1]);
 /** Opportunity stages, in DEFAULT_OPPORTUNITY_STAGES order. */
 export const OS = { qualification: 0, meeting: 1, proposal: 2, negotiation: 3, closed_won: 4, closed_lost: 5 } as const;
 /** Creation routes, in CREATORS order. */
@@ -769,9 +776,10 @@ export class AccountSimulator {
   private lifecycle(p: number, stage: number, t: number, reason: number, actor: number): void {
     // Strictly rising per contact, so (contact, stage, entered_at) is a key and the order is total.
     const at = Math.floor(Math.max(t, this.pLastEvent[p]! + 60));
+    const recorded = RECORDED[stage] === 1 || (stage === LC.recycled && this.pStage[p] === LC.closed_lost);
     this.pStage[p] = stage;
     this.pLastEvent[p] = at;
-    if (at >= this.plan.endSec) return;
+    if (at >= this.plan.endSec || !recorded) return;
     const n = this.lcCount;
     if (n >= this.lcTime.length) {
       this.lcPerson = grow(this.lcPerson, n + 1);

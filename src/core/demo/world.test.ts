@@ -12,7 +12,7 @@ import {
   TEAMS,
   TOUCH_TYPES,
 } from '../vocabulary.js';
-import { CHANNEL_PROFILES, DISQUALIFY_REASONS, LOST_REASONS, NAME_ENDS, NAME_STARTS } from './catalog.js';
+import { CHANNEL_PROFILES, LOST_REASONS, NAME_ENDS, NAME_STARTS } from './catalog.js';
 import { DEMO_TABLES, demoColumns, generateWorld, type DemoTable, type DemoWorld } from './world.js';
 
 // ---- helpers ----------------------------------------------------------------------------------
@@ -212,7 +212,6 @@ describe('generateWorld: values', () => {
     inList(data.users.rows.map((r) => r.team!), TEAMS, 'team');
     inList(data.lifecycle_events.rows.map((r) => r.stage!), DEFAULT_LIFECYCLE_STAGES, 'lifecycle stage');
     inList(data.lifecycle_events.rows.map((r) => r.actor_type!), ['import'], 'actor_type');
-    inList(data.lifecycle_events.rows.filter((r) => r.reason).map((r) => r.reason!), DISQUALIFY_REASONS, 'reason');
     inList(data.opportunities.rows.map((r) => r.stage!), DEFAULT_OPPORTUNITY_STAGES, 'opportunity stage');
     inList(data.opportunities.rows.map((r) => r.created_by!), CREATORS, 'opportunity created_by');
     inList(data.opportunities.rows.map((r) => r.source!), CHANNELS, 'opportunity source');
@@ -226,7 +225,11 @@ describe('generateWorld: values', () => {
     expect(new Set(data.touchpoints.rows.map((r) => r.touch_type))).toEqual(new Set(TOUCH_TYPES));
     expect(new Set(data.touchpoints.rows.map((r) => r.channel))).toEqual(new Set(CHANNELS));
     expect(new Set(data.contacts.rows.map((r) => r.created_by))).toEqual(new Set(['marketing', 'sales', 'partner', 'self', 'other']));
-    expect(new Set(data.lifecycle_events.rows.filter((r) => r.reason).map((r) => r.reason))).toEqual(new Set(DISQUALIFY_REASONS));
+  });
+
+  it('records only the stages a marketing tool and a CRM record themselves: MQL, SAL, SQL and rejections are the lifecycle engine’s', () => {
+    expect(new Set(data.lifecycle_events.rows.map((r) => r.stage))).toEqual(new Set(['subscriber', 'lead', 'opportunity', 'customer', 'closed_lost', 'recycled']));
+    expect(data.lifecycle_events.rows.filter((r) => r.reason)).toEqual([]);
   });
 
   it('keeps source and medium consistent with the channel', () => {
