@@ -17,6 +17,7 @@ import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
 import { FOUNDATION_TABLES, LIFECYCLE_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
+import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
 import type { Engine, SqlInput } from './engine.js';
 
@@ -36,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     name: 'create-lifecycle-tables',
-    statements: (dialect) => LIFECYCLE_TABLES.flatMap((table) => dialect.createTable(table)),
+    statements: (dialect) => [...LIFECYCLE_TABLES.flatMap((table) => dialect.createTable(table)), compileOpportunityOriginsView(dialect)],
   },
 ];
 

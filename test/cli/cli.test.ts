@@ -139,10 +139,12 @@ describe('revline CLI: commands on a workspace', () => {
     expect(fs.existsSync(path.join(dir, 'contacts.csv.rejected.csv'))).toBe(true);
   });
 
-  test('import --format json prints the summaries as a JSON array (one per file) and nothing else', async () => {
+  test('import --format json prints one JSON document: the summaries (one per file) and the qualify pass that followed', async () => {
     const r = await run('import', write('a.csv', ACCOUNTS), write('b.csv', 'account_id,name\nA2,Globex\nA1,Acme Inc\n'), '--as', 'accounts', '--db', db, '--format', 'json');
     expect(r.code).toBe(0);
-    const summaries = JSON.parse(r.out) as { file: string; read: number; inserted: number; updated: number; unchanged: number; quarantined: number }[];
+    const doc = JSON.parse(r.out) as { imports: { file: string; read: number; inserted: number; updated: number; unchanged: number; quarantined: number }[]; qualify: { judged: number; transitions: object } };
+    expect(doc.qualify).toMatchObject({ judged: 0, transitions: {} });
+    const summaries = doc.imports;
     expect(summaries.map((s) => [s.file, s.read, s.inserted, s.updated, s.unchanged, s.quarantined])).toEqual([
       ['a.csv', 1, 1, 0, 0, 0],
       ['b.csv', 2, 1, 1, 0, 0],

@@ -12,7 +12,7 @@ export interface Journeys {
   readonly contacts: readonly { id: string; email?: string; title?: string; account?: string; created?: string; lead_status?: string; owner?: string; created_by?: string; source?: string }[];
   readonly touches?: readonly { contact: string; at: string; type: string; channel?: string; id?: string }[];
   readonly events?: readonly { contact: string; stage: string; at: string; actor_type?: string; reason?: string }[];
-  readonly opportunities?: readonly { id: string; contact: string; account?: string; created: string; amount: number; won?: boolean; closed?: string }[];
+  readonly opportunities?: readonly { id: string; contact: string; account?: string; created: string; amount: number; won?: boolean; closed?: string; source?: string; created_by?: string }[];
 }
 
 const iso = (day: string) => (day.length === 10 ? `${day}T00:00:00.000Z` : day);
@@ -33,8 +33,8 @@ export async function loadJourneys(engine: Engine, j: Journeys): Promise<void> {
   );
   await engine.append(
     'opportunities',
-    ['opportunity_id', 'primary_contact_id', 'account_id', 'created_at', 'amount', 'is_won', 'closed_at'],
-    (j.opportunities ?? []).map((o) => [o.id, o.contact, o.account ?? null, iso(o.created), o.amount, o.won ?? null, o.closed ? iso(o.closed) : null]),
+    ['opportunity_id', 'primary_contact_id', 'account_id', 'created_at', 'amount', 'is_won', 'closed_at', 'source', 'created_by'],
+    (j.opportunities ?? []).map((o) => [o.id, o.contact, o.account ?? null, iso(o.created), o.amount, o.won ?? null, o.closed ? iso(o.closed) : null, o.source ?? null, o.created_by ?? null]),
   );
 }
 

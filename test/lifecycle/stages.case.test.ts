@@ -42,6 +42,26 @@ describeEngines('the stage log', (engine) => {
     }
   });
 
+  test('opportunities carry the original source and creator of their primary contact (opportunity_origins)', async () => {
+    await loadJourneys(engine(), {
+      contacts: [
+        { id: 'ann', source: 'webinar', created_by: 'marketing' },
+        { id: 'bob', source: 'partner', created_by: 'partner' },
+      ],
+      opportunities: [
+        { id: 'o1', contact: 'ann', created: '2024-02-01', amount: 10 },
+        { id: 'o2', contact: 'bob', created: '2024-02-01', amount: 20, source: 'outbound_sales', created_by: 'sales' },
+        { id: 'o3', contact: 'nobody', created: '2024-02-01', amount: 30 },
+      ],
+    });
+    const rows = await engine().query('SELECT opportunity_id, lead_source, lead_created_by, source, created_by FROM opportunity_origins ORDER BY opportunity_id');
+    expect(rows).toEqual([
+      { opportunity_id: 'o1', lead_source: 'webinar', lead_created_by: 'marketing', source: 'webinar', created_by: 'marketing' },
+      { opportunity_id: 'o2', lead_source: 'partner', lead_created_by: 'partner', source: 'outbound_sales', created_by: 'sales' },
+      { opportunity_id: 'o3', lead_source: null, lead_created_by: null, source: null, created_by: null },
+    ]);
+  });
+
   test('sales accepts an MQL, rejects one only with a configured reason, recycles another; the queue shows what is left with its SLA state', async () => {
     const now = fixedClock('2024-06-03T00:00:00Z');
     await loadJourneys(engine(), {

@@ -3,6 +3,8 @@ import { systemClock } from '../../core/clock.js';
 import { RevlineError } from '../../core/errors.js';
 import { ENTITY_TABLES } from '../../core/schema/tables.js';
 import { importFile, type ImportSummary } from '../../ingest/import.js';
+import { qualify } from '../../lifecycle/qualify.js';
+import { printQualifyResult } from './qualify.js';
 import type { MappingChoice } from '../../ingest/mappings/choose.js';
 import type { SourceFormat } from '../../ingest/sources/source.js';
 import { stringOption, type Command } from '../command.js';
@@ -50,7 +52,7 @@ export function describeSummary(s: ImportSummary): string {
 export const importCommand: Command = {
   name: 'import',
   summary: 'import CSV, JSON Lines or Parquet files into an entity; bad rows are quarantined with reasons',
-  usage: `revline import <file...> --as <${ENTITIES.join('|')}> [--preset hubspot|salesforce] [--mapping m.yaml] [--timezone Europe/Berlin] [--delimiter ";"] [--input-format csv|jsonl|parquet]`,
+  usage: `revline import <file...> --as <${ENTITIES.join('|')}> [--preset hubspot|salesforce] [--mapping m.yaml] [--timezone Europe/Berlin] [--delimiter ";"] [--input-format csv|jsonl|parquet] [--no-qualify]`,
   options: {
     as: { type: 'string' },
     preset: { type: 'string' },
@@ -59,6 +61,7 @@ export const importCommand: Command = {
     delimiter: { type: 'string' },
     'input-format': { type: 'string' },
     'no-report': { type: 'boolean' },
+    'no-qualify': { type: 'boolean' },
   },
   async run(context) {
     const entity = stringOption(context.values, 'as');
@@ -100,8 +103,12 @@ export const importCommand: Command = {
       summaries.push(summary);
       if (context.format === 'table') context.io.stdout.write(describeSummary(summary));
     }
+    // New activity is judged by the live definitions right away (incremental: only contacts whose
+    // data changed), so stages are current after every import.
+    const qualified = context.values['no-qualify'] === true ? null : await qualify(engine, { clock: systemClock });
+    if (qualified && context.format === 'table' && (qualified.judged > 0 || qualified.slaBreaches > 0)) printQualifyResult(context.io, 'table', qualified);
     if (context.format !== 'table') {
-      printDocument(context.io.stdout, context.format, summaries, () => '');
+      printDocument(context.io.stdout, context.format, qualified ? { imports: summaries, qualify: qualified } : summaries, () => '');
     } else if (summaries.length > 1) {
       context.io.stdout.write(
         renderTable({

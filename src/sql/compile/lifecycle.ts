@@ -519,3 +519,20 @@ export function compileFirstOpportunities(d: Dialect, w: BacktestWindow): SqlFra
     WHERE primary_contact_id IS NOT NULL GROUP BY primary_contact_id
     HAVING min(${oppUs}) >= ${param.integer(w.fromUs)} AND min(${oppUs}) <= ${param.integer(w.toUs)}`;
 }
+
+// ---- origins ------------------------------------------------------------------------------------
+
+/**
+ * The view `opportunity_origins`: every opportunity with the origin of its primary contact carried
+ * through — `lead_source` and `lead_created_by` are the contact's original source and creator;
+ * `source` and `created_by` are the deal's own where the CRM states them, else the contact's — so
+ * lead-to-revenue can be split by either without re-deriving it in each report.
+ */
+export function compileOpportunityOriginsView(d: Dialect): string {
+  const q = (n: string) => d.quoteIdentifier(n);
+  return `CREATE VIEW IF NOT EXISTS ${q('opportunity_origins')} AS
+    SELECT o.opportunity_id AS opportunity_id, o.primary_contact_id AS primary_contact_id,
+      c.original_source AS lead_source, c.created_by AS lead_created_by,
+      coalesce(o.source, c.original_source) AS source, coalesce(o.created_by, c.created_by) AS created_by
+    FROM ${q('opportunities')} o LEFT JOIN ${q('contacts')} c ON c.contact_id = o.primary_contact_id`;
+}
