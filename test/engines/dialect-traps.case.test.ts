@@ -105,4 +105,39 @@ describeEngines('dialect traps', (engine) => {
     const rows = await engine().query(sql`SELECT ${d().median(raw('amount'))} AS m FROM ${ident(steps.name)} WHERE journey = 'none'`);
     expect(rows).toEqual([{ m: null }]);
   });
+
+  test('lastNonNull carries the last non-NULL value forward within each partition, NULL before the first (ClickHouse last_value keeps NULLs)', async () => {
+    const carried = d().lastNonNull(sql`CASE WHEN step <> 2 THEN channel END`, { partitionBy: [raw('journey')], orderBy: [raw('step')] });
+    const rows = await engine().query(sql`SELECT journey, step, ${carried} AS last FROM ${ident(steps.name)} ORDER BY journey, step`);
+    expect(rows.map((r) => [r['journey'], r['step'], r['last']])).toEqual([
+      ['j1', 1, 'email'],
+      ['j1', 2, 'email'],
+      ['j1', 3, 'direct'],
+      ['j2', 1, 'events'],
+    ]);
+    const none = d().lastNonNull(raw(`CAST(NULL AS ${d().columnType('string', true)})`), { partitionBy: [raw('journey')], orderBy: [raw('step')] });
+    expect((await engine().query(sql`SELECT ${none} AS last FROM ${ident(steps.name)} WHERE journey = 'j2'`))[0]).toEqual({ last: null });
+  });
+
+  test('epochMicros gives exact microseconds as a number, before 1970 too', async () => {
+    const rows = await engine().query(sql`SELECT ${d().epochMicros(raw('happened_at'))} AS us FROM ${ident(steps.name)} ORDER BY journey, step LIMIT 1`);
+    expect(rows).toEqual([{ us: Date.UTC(2024, 0, 1) * 1000 }]);
+    const old = await engine().query(sql`SELECT ${d().epochMicros(sql`CAST(${param.timestamp('1969-12-31T23:59:59.999999Z')} AS ${raw(d().columnType('timestamp', false))})`)} AS us`);
+    expect(old).toEqual([{ us: -1 }]);
+  });
+
+  test('contains is plain text (no pattern characters) and case-sensitive', async () => {
+    const hit = (h: string, n: string) => engine().query(sql`SELECT ${d().contains(sql`${param.string(h)}`, sql`${param.string(n)}`)} AS hit`).then((r) => Boolean(r[0]!['hit']));
+    expect([await hit('VP of Sales', 'of S'), await hit('VP of Sales', 'of s'), await hit('a%b_c', '%b_'), await hit('axbyc', '%b_')]).toEqual([true, false, true, false]);
+  });
+
+  test('fingerprint tells NULL apart from its neighbours and is stable; xorAggregate of hash64 ignores row order', async () => {
+    const fp = (a: string | null, b: string | null) =>
+      engine().query(sql`SELECT ${d().fingerprint([sql`${param.string(a)}`, sql`${param.string(b)}`])} AS f`).then((r) => String(r[0]!['f']));
+    const [x, y, z, again] = [await fp(null, 'a'), await fp('a', null), await fp('a', 'a'), await fp(null, 'a')];
+    expect(new Set([x, y, z]).size).toBe(3);
+    expect(again).toBe(x);
+    const xor = (order: string) => engine().query(sql`SELECT ${d().xorAggregate(d().hash64([raw('channel'), raw('step')]))} AS x FROM (SELECT channel, step FROM ${ident(steps.name)} ORDER BY ${raw(order)}) t`).then((r) => String(r[0]!['x']));
+    expect(await xor('step')).toBe(await xor('step DESC'));
+  });
 });
