@@ -2,7 +2,8 @@
  * `npm run bench -- lifecycle [--size S|M|L]`: the lifecycle engine on the demo world. Builds the
  * world through the import path into a fresh DuckDB workspace, runs its funnel (default definitions
  * live, qualify and simulated sales decisions), and times a full qualify pass, an incremental pass with nothing new, and (baseline, same run)
- * DuckDB's own running count over the same touches in contact and time order.
+ * DuckDB's own running count over the same touches in contact and time order; then a backtest of a
+ * proposed change to the default MQL beside the live one.
  */
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +14,13 @@ import type { DemoSize } from '../src/core/demo/index.js';
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
 import { runDemoFunnel } from '../src/lifecycle/demo.js';
+import { readFile } from 'node:fs/promises';
+import type { QualificationDefinition } from '../src/core/lifecycle/language.js';
+import { backtest } from '../src/lifecycle/backtest.js';
+import { defaultDefinitionPath } from '../src/lifecycle/defaults.js';
+import { checkDefinitionText } from '../src/lifecycle/files.js';
 import { qualify } from '../src/lifecycle/qualify.js';
+import { loadRegistry } from '../src/lifecycle/store.js';
 import { measured, fmt, printTable } from './measure.js';
 
 export async function benchLifecycle(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
@@ -32,14 +39,21 @@ export async function benchLifecycle(size: DemoSize, seed: number, memoryLimit: 
       );
       const full = await measured(() => qualify(engine, { clock: systemClock, full: true }));
       const again = await measured(() => qualify(engine, { clock: systemClock }));
+      // A proposed change to the default MQL, backtested beside the live one over the whole history.
+      const proposedText = (await readFile(defaultDefinitionPath('mql.yaml'), 'utf8')).replace('at_least: 50', 'at_least: 40');
+      const proposed = checkDefinitionText(proposedText, 'mql.yaml', (await loadRegistry(engine)).context).artefact as QualificationDefinition;
+      const tested = await measured(() => backtest(engine, proposed, { clock: systemClock }));
       printTable(
         ['step', 'contacts judged', 'seconds', 'x baseline', 'peak RSS MiB'],
         [
           ['baseline: running count per contact (DuckDB)', Number(counts!['contacts']), baseline.seconds, 1, baseline.peakMiB],
           ['qualify --full', full.result.judged, full.seconds, full.seconds / baseline.seconds, full.peakMiB],
           ['qualify (nothing new)', again.result.judged, again.seconds, again.seconds / baseline.seconds, again.peakMiB],
+          ['backtest (engagement 40 vs live 50)', Number(counts!['contacts']), tested.seconds, tested.seconds / baseline.seconds, tested.peakMiB],
         ],
       );
+      const [p, l] = tested.result.sides;
+      console.log(`\nbacktest: proposed ${p!.qualified} qualified (precision ${(p!.precision * 100).toFixed(1)}%, recall ${(p!.recall * 100).toFixed(1)}%) vs live ${l?.qualified} (precision ${((l?.precision ?? 0) * 100).toFixed(1)}%, recall ${((l?.recall ?? 0) * 100).toFixed(1)}%); ${tested.result.addedCount} added, ${tested.result.droppedCount} dropped`);
       console.log(`\n${fmt(Number(counts!['touches']))} known touches; transitions of the full pass: ${JSON.stringify(full.result.transitions)}; ${full.result.slaBreaches} SLA breaches`);
     } finally {
       await engine.close();
