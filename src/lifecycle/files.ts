@@ -53,8 +53,8 @@ export function definitionError(problems: readonly DefinitionProblem[], file: st
   });
 }
 
-/** Reads and checks a definition file; throws `definition-invalid` with every problem. */
-export async function loadDefinitionFile(path: string, context: ArtefactContext): Promise<{ artefact: Artefact; source: string }> {
+/** Reads and checks a definition file; throws `definition-invalid` with every problem, naming the file as `label` (as the user gave it). */
+export async function loadDefinitionFile(path: string, context: ArtefactContext, label = path): Promise<{ artefact: Artefact; source: string }> {
   const format = FORMATS[extname(path).toLowerCase()];
   if (!format) {
     throw new RevlineError('file-format-unknown', `Cannot tell the format of definition file ${path} from its extension.`, { hint: 'Name it .yaml, .yml or .json.', at: { file: path } });
@@ -70,7 +70,7 @@ export async function loadDefinitionFile(path: string, context: ArtefactContext)
       cause,
     });
   }
-  const checked = checkDefinitionText(text, path, context, format);
-  if (checked.problems.length > 0 || !checked.artefact) throw definitionError(checked.problems, path);
+  const checked = checkDefinitionText(text, label, context, format);
+  if (checked.problems.length > 0 || !checked.artefact) throw definitionError(checked.problems, label);
   return { artefact: checked.artefact, source: text };
 }

@@ -27,7 +27,7 @@ export const definitionsCommand: Command = {
       case 'propose': {
         if (!arg) throw new RevlineError('usage', `revline definitions ${verb} needs a file.`, { hint: this.usage });
         const registry = await loadRegistry(engine);
-        const { artefact, source } = await loadDefinitionFile(context.resolvePath(arg), registry.context);
+        const { artefact, source } = await loadDefinitionFile(context.resolvePath(arg), registry.context, arg);
         if (verb === 'check') {
           printDocument(context.io.stdout, context.format, artefact, () => `${arg}: a valid ${artefact.kind} definition "${artefact.name}".\n`);
           return 0;
@@ -80,7 +80,7 @@ export const definitionsCommand: Command = {
       case 'backtest': {
         if (!arg) throw new RevlineError('usage', 'revline definitions backtest needs a file.', { hint: this.usage });
         const registry = await loadRegistry(engine);
-        const { artefact } = await loadDefinitionFile(context.resolvePath(arg), registry.context);
+        const { artefact } = await loadDefinitionFile(context.resolvePath(arg), registry.context, arg);
         if (artefact.kind !== 'mql' && artefact.kind !== 'sql') {
           throw new RevlineError('usage', `Only MQL and SQL definitions are backtested; ${arg} is kind ${artefact.kind}.`);
         }
