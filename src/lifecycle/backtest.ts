@@ -19,6 +19,7 @@ import { RevlineError } from '../core/errors.js';
 import { scoreModelsOf, type QualificationDefinition } from '../core/lifecycle/language.js';
 import { DAY_MICROS } from '../core/lifecycle/reference.js';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
+import { momentSpan } from './span.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
 import { compileBacktestQualifications, compileFirstOpportunities, compileJudgement, type BacktestWindow } from '../sql/compile/lifecycle.js';
@@ -103,7 +104,7 @@ export async function backtest(
     horizonUs: horizonDays * DAY_MICROS,
   };
   const definitions = [proposed, ...(live ? [live.definition] : [])];
-  const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true });
+  const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true, ...(await momentSpan(engine)) });
   try {
     await engine.exec([...judgement.statements]);
     const funnel = registry.settings.funnel;

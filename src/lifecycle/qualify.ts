@@ -16,6 +16,7 @@
 import type { Clock } from '../core/clock.js';
 import { defaultEligibleStages, allStages } from '../core/lifecycle/settings.js';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
+import { momentSpan } from './span.js';
 import { LIFECYCLE_MARKS, SLA_BREACHES } from '../core/schema/tables.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
@@ -78,7 +79,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
 
     if (registry.definitions.length > 0) {
       const definitions = registry.definitions.map((x) => x.definition);
-      const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], scope: scopeSelect, freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true });
+      const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], scope: scopeSelect, freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true, ...(await momentSpan(engine)) });
       scratch.push(...judgement.scratch);
       await engine.exec([...judgement.statements]);
       const rules: RuleTransition[] = registry.definitions.map(({ definition, version }, i) => ({

@@ -25,6 +25,7 @@ import {
 } from '../../src/core/lifecycle/reference.js';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../../src/core/vocabulary.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { momentSpan } from '../../src/lifecycle/span.js';
 import { compileJudgement } from '../../src/sql/compile/lifecycle.js';
 import { ident, sql } from '../../src/sql/fragment.js';
 import { describeEngines } from './engines.js';
@@ -214,9 +215,12 @@ function factsOf(w: World): ContactFacts[] {
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describeEngines('definitions and scores compiled to SQL against the reference', (engine) => {
-  async function disagreements(w: World, definitions: QualificationDefinition[], models: ScoreModel[]): Promise<string[]> {
+  /** Judged with eras from 1970 (no span), or anchored at the world's first moment (span). */
+  async function disagreements(w: World, definitions: QualificationDefinition[], models: ScoreModel[], withSpan = false): Promise<string[]> {
     await load(engine(), w);
-    const plan = compileJudgement(engine().dialect, { definitions, models, freeMailDomains: FREE_MAIL, prefix: '_t_judge' });
+    const span = withSpan ? (await momentSpan(engine())) : {};
+    if (withSpan) expect(span.span).toBeDefined();
+    const plan = compileJudgement(engine().dialect, { definitions, models, freeMailDomains: FREE_MAIL, prefix: '_t_judge', ...span });
     await engine().exec([...plan.statements]);
     const rows = await engine().query(sql`SELECT DISTINCT * FROM ${ident(plan.table)} ORDER BY contact_id, at_us`);
     await engine().exec(plan.scratch.map((t) => engine().dialect.dropTable(t)));
@@ -250,8 +254,10 @@ describeEngines('definitions and scores compiled to SQL against the reference', 
     const cases = fc.sample(scenario, { numRuns: 25, seed: SEED });
     for (const c of cases) {
       const definitions = c.conditions.map((when, i): QualificationDefinition => ({ kind: 'mql', stage: 'mql', name: `d${i}`, when }));
-      const found = await disagreements(c.world, definitions, [...c.models]);
-      expect(found.slice(0, 10), `replay with REVLINE_FC_SEED=${SEED}`).toEqual([]);
+      for (const withSpan of [false, true]) {
+        const found = await disagreements(c.world, definitions, [...c.models], withSpan);
+        expect(found.slice(0, 10), `replay with REVLINE_FC_SEED=${SEED} (span: ${withSpan})`).toEqual([]);
+      }
     }
   });
 
@@ -269,5 +275,6 @@ describeEngines('definitions and scores compiled to SQL against the reference', 
     const model = checkArtefact({ kind: 'score', name: 'fast', half_life_days: 0.01, behaviour: [{ group: 'web', points: 10, touch: {} }] }).artefact as ScoreModel;
     expect(model).toBeDefined();
     expect(await disagreements(w, [], [model])).toEqual([]);
+    expect(await disagreements(w, [], [model], true)).toEqual([]);
   });
 });

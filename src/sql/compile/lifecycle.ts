@@ -11,9 +11,8 @@
  * - Same moments as the reference: each touch of the contact, and its creation.
  * - No look-ahead: every running sum ends at the moment judged (`RANGE … CURRENT ROW`, which
  *   includes touches at the very same instant, as the reference does).
- * - Decayed sums are exact to floating-point rounding for any history length: Σ p·2^((s−t)/h) is kept
- *   as a running sum anchored at the start of the moment's era (eras are 256 half-lives long, so no
- *   power overflows), plus the previous era's total; anything older weighs less than 2^-256.
+ * - Decayed sums are exact to floating-point rounding for any history length (see the scores
+ *   section below: anchored running sums, eras of 256 half-lives when history is longer).
  * - Leaves are never NULL (a comparison with a missing value is false), so `NOT` means "not true".
  */
 
@@ -35,6 +34,11 @@ export interface JudgementInput {
   readonly freeMailDomains: readonly string[];
   /** Names of the scratch tables (they are dropped and recreated). */
   readonly prefix: string;
+  /**
+   * Bounds of every moment judged (epoch µs), when known: decayed scores then anchor at `fromUs`
+   * and, when all moments lie within 256 half-lives of it, need no eras. Must include every moment.
+   */
+  readonly span?: { readonly fromUs: number; readonly toUs: number };
   /** Keep only moments at which some definition holds (all that qualification and backtests read). */
   readonly onlyQualifying?: boolean;
 }
@@ -258,30 +262,46 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
   // ---- scores: per model and group, fit points (per contact) plus decayed behaviour points
   const scoreColumns: SqlFragment[] = [];
   const eraJoins: SqlFragment[] = [];
+  // A decayed sum Σ p·2^((s−t)/h) = 2^((a−t)/h) · Σ p·2^((s−a)/h) for an anchor a at or before every
+  // s: each row's weight 2^((s−a)/h) is computed once (column dw<j> of level 0), groups sum
+  // weighted points, and one division by the moment's own weight decays them to t. Anchors start an
+  // era every 256 half-lives (from `span.fromUs`), so no weight overflows; when every moment lies in
+  // one era (the usual case: 256 × 30 days is 21 years) there is one anchor and the sums share the
+  // count windows' PARTITION BY contact, else each era has its own running sum plus the previous
+  // era's total scaled by 2^-256 (anything older weighs less than 2^-256 of a point).
+  const origin = input.span?.fromUs ?? 0;
+  const weights: SqlFragment[] = [];
   input.models.forEach((model, j) => {
     const groups = [...new Set([...model.fit.map((r) => r.group), ...model.behaviour.map((r) => r.group)])];
     const halfLifeUs = model.halfLifeDays === undefined ? undefined : model.halfLifeDays * DAY_MICROS;
     const eraUs = halfLifeUs === undefined ? undefined : halfLifeUs * ERA_HALF_LIVES;
-    const era = eraUs === undefined ? undefined : raw(`floor(m.at_us / ${eraUs})`);
-    const anchor = eraUs === undefined ? undefined : raw(`(floor(m.at_us / ${eraUs}) * ${eraUs})`);
+    const oneEra = eraUs !== undefined && input.span !== undefined && input.span.toUs - origin < eraUs;
+    const era = eraUs === undefined || oneEra ? undefined : raw(`floor((m.at_us - ${origin}) / ${eraUs})`);
+    const anchor = eraUs === undefined ? undefined : oneEra ? raw(String(origin)) : raw(`(${origin} + floor((m.at_us - ${origin}) / ${eraUs}) * ${eraUs})`);
+    const weight = ident(`dw${j}`);
+    // Exit rows (is_touch 2) lie past the span and weigh nothing: NULL, never an overflowing power.
+    if (anchor !== undefined) weights.push(sql`CASE WHEN m.is_touch < 2 THEN pow(2, (m.at_us - ${anchor}) / ${raw(String(halfLifeUs))}) END AS ${weight}`);
     const eraTable = `${input.prefix}_era${j}`;
-    const behaviourOf = (group: string, at: SqlFragment, anchor: SqlFragment | undefined) => {
+    const behaviourOf = (group: string) => {
       const rules = model.behaviour.filter((r) => r.group === group);
       if (rules.length === 0) return undefined;
       const points = joinSql(
         rules.map((r) => sql`CASE WHEN ${touchFilterSql(r.touch)} THEN ${param.float(r.points)} ELSE 0 END`),
         ' + ',
       );
-      return anchor === undefined ? sql`(${points})` : sql`(${points}) * pow(2, (${at} - ${anchor}) / ${raw(String(halfLifeUs))})`;
+      return anchor === undefined ? sql`(${points})` : sql`(${points}) * m.${weight}`;
     };
     if (era !== undefined && model.behaviour.length > 0) {
       scratch.push(eraTable);
       const totals = groups.flatMap((g) => {
-        const b = behaviourOf(g, raw('m.at_us'), anchor);
+        const b = behaviourOf(g);
         return b ? [sql`sum(${b}) AS ${ident(`g_${groups.indexOf(g)}`)}`] : [];
       });
       statements.push(
-        ...d.createScratchTable(eraTable, sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM ${ident(moments)} m GROUP BY m.contact_id, ${era}`),
+        ...d.createScratchTable(
+          eraTable,
+          sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM (SELECT *, ${weights[weights.length - 1]!} FROM ${ident(moments)} m) m GROUP BY m.contact_id, ${era}`,
+        ),
       );
       eraJoins.push(sql` LEFT JOIN ${ident(eraTable)} e${raw(String(j))} ON e${raw(String(j))}.contact_id = m.contact_id AND e${raw(String(j))}.era = ${era} - 1`);
     }
@@ -289,16 +309,13 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
       const fit = model.fit.filter((r) => r.group === g).map((r) => sql`CASE WHEN ${fitTree(d, r.when)} THEN ${param.float(r.points)} ELSE 0 END`);
       const fitSum = fit.length ? sql`(${joinSql(fit, ' + ')})` : sql`0`;
       let behaviour: SqlFragment = sql`0`;
-      if (era === undefined || anchor === undefined) {
-        const b = behaviourOf(g, raw('m.at_us'), undefined);
-        if (b) behaviour = sql`sum(${b}) OVER (PARTITION BY m.contact_id ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-      } else {
-        const b = behaviourOf(g, raw('m.at_us'), anchor);
-        if (b) {
-          const running = sql`sum(${b}) OVER (PARTITION BY m.contact_id, ${era} ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
-          const previous = sql`coalesce(e${raw(String(j))}.${ident(`g_${gi}`)}, 0) * pow(2, -${raw(String(ERA_HALF_LIVES))})`;
-          behaviour = sql`pow(2, (${anchor} - m.at_us) / ${raw(String(halfLifeUs))}) * (${running} + ${previous})`;
-        }
+      const b = behaviourOf(g);
+      if (b) {
+        const partition = era === undefined ? sql`m.contact_id` : sql`m.contact_id, ${era}`;
+        const running = sql`sum(${b}) OVER (PARTITION BY ${partition} ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+        if (anchor === undefined) behaviour = running;
+        else if (era === undefined) behaviour = sql`(${running} / m.${weight})`;
+        else behaviour = sql`((${running} + coalesce(e${raw(String(j))}.${ident(`g_${gi}`)}, 0) * pow(2, -${raw(String(ERA_HALF_LIVES))})) / m.${weight})`;
       }
       const sum = sql`(${fitSum} + ${behaviour})`;
       const cap = model.caps[g];
@@ -313,7 +330,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
   const level1 = sql`SELECT m.contact_id AS contact_id, m.at_us AS at_us, m.is_touch AS is_touch${windows.length ? sql`, ${joinSql(windows, ', ')}` : sql``}${
     scoreColumns.length ? sql`, ${joinSql(scoreColumns, ', ')}` : sql``
   }${fitLeafColumns.length ? sql`, ${joinSql(fitLeafColumns.map(([, leaf], i) => sql`${leaf} AS ${ident(`l${i}`)}`), ', ')}` : sql``}
-    FROM ${ident(moments)} m LEFT JOIN ${ident(facts)} f ON f.contact_id = m.contact_id${joinSql(eraJoins, '')}`;
+    FROM ${weights.length ? sql`(SELECT *, ${joinSql(weights, ', ')} FROM ${ident(moments)} m)` : ident(moments)} m LEFT JOIN ${ident(facts)} f ON f.contact_id = m.contact_id${joinSql(eraJoins, '')}`;
   fitLeafColumns.forEach(([c], i) => leafOf.set(c, ident(`l${i}`)));
   const definitionColumns = input.definitions.map((_, i) => `q${i}`);
   const level2 = sql`SELECT contact_id, at_us, ${joinSql(
@@ -535,4 +552,13 @@ export function compileOpportunityOriginsView(d: Dialect): string {
       c.original_source AS lead_source, c.created_by AS lead_created_by,
       coalesce(o.source, c.original_source) AS source, coalesce(o.created_by, c.created_by) AS created_by
     FROM ${q('opportunities')} o LEFT JOIN ${q('contacts')} c ON c.contact_id = o.primary_contact_id`;
+}
+
+/** Bounds of every moment a judgement can see (touches of known contacts, creations): `lo`, `hi` in epoch µs. */
+export function compileMomentSpan(d: Dialect): SqlFragment {
+  return sql`SELECT min(lo) AS lo, max(hi) AS hi FROM (
+      SELECT min(${d.epochMicros(raw('occurred_at'))}) AS lo, max(${d.epochMicros(raw('occurred_at'))}) AS hi FROM ${ident('touchpoints')} WHERE contact_id IS NOT NULL
+      UNION ALL
+      SELECT min(${d.epochMicros(raw('created_at'))}) AS lo, max(${d.epochMicros(raw('created_at'))}) AS hi FROM ${ident('contacts')}
+    ) bounds`;
 }

@@ -1,0 +1,10 @@
+import { systemClock } from './src/core/clock.js';
+import { openEngine } from './src/engine/open.js';
+import { qualify } from './src/lifecycle/qualify.js';
+const engine = await openEngine({ engine: 'duckdb', location: '/tmp/m2-prof.duckdb', memoryLimit: '2GB' });
+const wrap = (name: 'exec' | 'query') => { const orig = (engine as any)[name].bind(engine); (engine as any)[name] = async (s: any) => { const t = performance.now(); const r = await orig(s); const dt = performance.now() - t; if (dt > 150) { const text = engine.dialect.printFragment(Array.isArray(s) ? s[s.length-1] : s).sql; console.log((dt/1000).toFixed(2), 's', text.replace(/\s+/g, ' ').slice(0, 140)); } return r; }; };
+wrap('exec'); wrap('query');
+const t = performance.now();
+const r = await qualify(engine, { clock: systemClock, full: true });
+console.log('total', ((performance.now() - t) / 1000).toFixed(1), r.judged, JSON.stringify(r.transitions));
+await engine.close();
