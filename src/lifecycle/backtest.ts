@@ -22,7 +22,7 @@ import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
 import { momentSpan } from './span.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
-import { compileBacktestQualifications, compileFirstOpportunities, compileJudgement, type BacktestWindow } from '../sql/compile/lifecycle.js';
+import { compileBacktestOutcomes, compileBacktestQualifications, compileFirstOpportunities, compileJudgement, type BacktestWindow } from '../sql/compile/lifecycle.js';
 import { ident, raw, sql } from '../sql/fragment.js';
 import { loadRegistry } from './store.js';
 
@@ -105,13 +105,17 @@ export async function backtest(
   };
   const definitions = [proposed, ...(live ? [live.definition] : [])];
   const judgement = compileJudgement(d, { definitions, models: [...registry.models.values()], freeMailDomains: DEFAULT_FREE_MAIL_DOMAINS, prefix: PREFIX, onlyQualifying: true, ...(await momentSpan(engine)) });
+  const scratch = [...judgement.scratch];
   try {
     await engine.exec([...judgement.statements]);
     const funnel = registry.settings.funnel;
     const read = async (i: number): Promise<Map<string, Qualification>> => {
       const target = definitions[i]!.stage;
       const beyond = funnel.slice(funnel.indexOf(target) + 1);
-      const rows = await engine.query(compileBacktestQualifications(d, judgement.table, judgement.definitionColumns[i]!, beyond, window));
+      const qualified = `${PREFIX}_qualified${i}`;
+      scratch.push(qualified);
+      await engine.exec(d.createScratchTable(qualified, compileBacktestQualifications(d, judgement.table, judgement.definitionColumns[i]!, beyond, window)));
+      const rows = await engine.query(compileBacktestOutcomes(d, qualified, window));
       return new Map(
         rows.map((r) => [
           String(r['contact_id']),
@@ -183,6 +187,6 @@ export async function backtest(
       seconds: (options.clock.now() - started) / 1000,
     };
   } finally {
-    await engine.exec(judgement.scratch.map((t) => d.dropTable(t)));
+    await engine.exec(scratch.map((t) => d.dropTable(t)));
   }
 }

@@ -491,31 +491,38 @@ export interface BacktestWindow {
 }
 
 /**
- * The qualifications a definition would have made, with what became of each contact after:
- * one row per contact — `contact_id`, `m_us` (the first moment in the window at which the
- * definition held, before the contact reached any of `beyond` in the actual log), and from the
- * actual history after m: `sal`, `sql_`, `opportunity` (0/1), `pipeline`, `revenue`, `won`, and
- * `opp_within` (an opportunity created within the horizon after m).
+ * The qualifications a definition would have made: one row per contact — `contact_id`, `m_us`, the
+ * first moment in the window at which the definition held, before the contact reached any of
+ * `beyond` in the actual log.
  */
 export function compileBacktestQualifications(d: Dialect, judged: string, column: string, beyond: readonly string[], w: BacktestWindow): SqlFragment {
-  const eventUs = d.epochMicros(raw('e.entered_at'));
-  const oppUs = d.epochMicros(raw('o.created_at'));
-  const firsts = sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS m_us
+  return sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS m_us
     FROM ${ident(judged)} j
-    LEFT JOIN (SELECT e.contact_id AS contact_id, min(${eventUs}) AS beyond_us FROM ${ident('lifecycle_events')} e WHERE e.stage IN ${inStrings(beyond)} GROUP BY e.contact_id) b
+    LEFT JOIN (SELECT e.contact_id AS contact_id, min(${d.epochMicros(raw('e.entered_at'))}) AS beyond_us FROM ${ident('lifecycle_events')} e WHERE e.stage IN ${inStrings(beyond)} GROUP BY e.contact_id) b
       ON b.contact_id = j.contact_id
     WHERE j.${ident(column)} AND j.at_us >= ${param.integer(w.fromUs)} AND j.at_us <= ${param.integer(w.toUs)} AND (b.beyond_us IS NULL OR j.at_us < b.beyond_us)
     GROUP BY j.contact_id`;
+}
+
+/**
+ * What became of each qualified contact of `qualified` (a table from
+ * {@link compileBacktestQualifications}), from actual history after its moment: `sal`, `sql_`,
+ * `opportunity` (0/1), `pipeline`, `revenue`, `won`, and `opp_within` (an opportunity created
+ * within the horizon after the moment).
+ */
+export function compileBacktestOutcomes(d: Dialect, qualified: string, w: BacktestWindow): SqlFragment {
+  const eventUs = d.epochMicros(raw('e.entered_at'));
+  const oppUs = d.epochMicros(raw('o.created_at'));
   return sql`SELECT q.contact_id AS contact_id, q.m_us AS m_us,
       coalesce(st.sal, 0) AS sal, coalesce(st.sql_, 0) AS sql_,
       coalesce(op.opportunity, 0) AS opportunity, coalesce(op.won, 0) AS won, coalesce(op.pipeline, 0) AS pipeline, coalesce(op.revenue, 0) AS revenue,
       coalesce(op.opp_within, 0) AS opp_within
-    FROM (${firsts}) q
+    FROM ${ident(qualified)} q
     LEFT JOIN (
       SELECT f.contact_id AS contact_id,
         max(CASE WHEN e.stage = 'sal' THEN 1 ELSE 0 END) AS sal,
         max(CASE WHEN e.stage = 'sql' THEN 1 ELSE 0 END) AS sql_
-      FROM (${firsts}) f JOIN ${ident('lifecycle_events')} e ON e.contact_id = f.contact_id
+      FROM ${ident(qualified)} f JOIN ${ident('lifecycle_events')} e ON e.contact_id = f.contact_id
       WHERE ${eventUs} >= f.m_us GROUP BY f.contact_id
     ) st ON st.contact_id = q.contact_id
     LEFT JOIN (
@@ -524,7 +531,7 @@ export function compileBacktestQualifications(d: Dialect, judged: string, column
         sum(coalesce(o.amount, 0)) AS pipeline,
         sum(CASE WHEN o.is_won THEN coalesce(o.amount, 0) ELSE 0 END) AS revenue,
         max(CASE WHEN ${oppUs} <= f.m_us + ${param.integer(w.horizonUs)} THEN 1 ELSE 0 END) AS opp_within
-      FROM (${firsts}) f JOIN ${ident('opportunities')} o ON o.primary_contact_id = f.contact_id
+      FROM ${ident(qualified)} f JOIN ${ident('opportunities')} o ON o.primary_contact_id = f.contact_id
       WHERE ${oppUs} >= f.m_us GROUP BY f.contact_id
     ) op ON op.contact_id = q.contact_id`;
 }
