@@ -156,7 +156,11 @@ export const clickhouseDialect: Dialect = {
     values.length === 0
       ? "''"
       : `arrayStringConcat(arrayMap(x -> assumeNotNull(x), arrayFilter(x -> x IS NOT NULL, [${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])), ${quoteString(separator)})`,
+  // Scratch tables are ordinary tables of the database (their names start with `_`).
+  scratchTable: quoteIdentifier,
   createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  dropScratchTable: dropTable,
+  packTexts: (values) => `toJSONString([${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])`,
   // MergeTree sorts every part by the ORDER BY key.
   sortsOnInsert: true,
   deleteWhereKeyIn: (table, keyColumns, keys) =>

@@ -124,8 +124,21 @@ export interface Dialect {
   castTo(expr: string, type: LogicalType): string;
   /** The non-NULL values joined by `separator`; '' when every value is NULL or there are none. */
   joinNonNull(values: readonly string[], separator: string): string;
-  /** Statements that (re)create a scratch table holding the rows of `select`. */
+  /**
+   * The quoted name of scratch table `name`: the rows an import or identity resolution builds and
+   * drops again (staged text, normalised rows, lookups). Every reference to a scratch table goes
+   * through this, because engines keep them apart from the workspace's own tables.
+   */
+  scratchTable(name: string): string;
+  /** Statements that (re)create scratch table `name` holding the rows of `select`. */
   createTableAs(name: string, select: string): string[];
+  /** Drop scratch table `name` if it exists. */
+  dropScratchTable(name: string): string;
+  /**
+   * One text value from which the JS side gets `values` back exactly (NULLs included), with
+   * `JSON.parse`: a JSON array. NULL never: a list of NULLs is `[null,…]`.
+   */
+  packTexts(values: readonly string[]): string;
   /**
    * Whether a table keeps its rows in its `orderBy` order by itself (ClickHouse MergeTree sorts
    * every part). When false, inserts sort their rows, so a journey's touches are stored together

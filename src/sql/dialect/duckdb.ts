@@ -55,6 +55,23 @@ function dropTable(name: string): string {
   return `DROP TABLE IF EXISTS ${quoteIdentifier(name)}`;
 }
 
+/**
+ * The in-memory catalog the DuckDB engine attaches at open for scratch tables. A table of the
+ * workspace file is written to disk (compressed, then checkpointed) when its statement commits;
+ * an in-memory table is not, which made staging and normalising a file two to three times faster.
+ * It is a catalog of the instance, not a TEMP schema, so every connection sees it (the engine
+ * streams results on a connection of its own). It spills to disk under the memory limit like any table.
+ */
+export const SCRATCH_CATALOG = 'revline_scratch';
+
+function scratchTable(name: string): string {
+  return `${quoteIdentifier(SCRATCH_CATALOG)}.${quoteIdentifier(name)}`;
+}
+
+function dropScratchTable(name: string): string {
+  return `DROP TABLE IF EXISTS ${scratchTable(name)}`;
+}
+
 function windowClause(window: WindowSpec): SqlFragment {
   const parts: SqlFragment[] = [];
   if (window.partitionBy.length > 0) parts.push(sql`PARTITION BY ${joinSql(window.partitionBy, ', ')}`);
@@ -136,7 +153,10 @@ export const duckdbDialect: Dialect = {
   decimalFromCents: (cents) => `CAST(CAST(${cents} AS DOUBLE) / 100 AS DECIMAL(18,2))`,
   castTo: (expr, type) => `CAST(${expr} AS ${COLUMN_TYPES[type]})`,
   joinNonNull: (values, separator) => (values.length === 0 ? "''" : `concat_ws(${quoteString(separator)}, ${values.join(', ')})`),
-  createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} AS ${select}`],
+  scratchTable,
+  createTableAs: (name, select) => [dropScratchTable(name), `CREATE TABLE ${scratchTable(name)} AS ${select}`],
+  dropScratchTable,
+  packTexts: (values) => `to_json([${values.map((v) => `CAST(${v} AS VARCHAR)`).join(', ')}])::VARCHAR`,
   // DuckDB stores rows in insertion order.
   sortsOnInsert: false,
   deleteWhereKeyIn: (table, keyColumns, keys) =>
