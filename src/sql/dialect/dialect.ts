@@ -102,6 +102,19 @@ export interface Dialect {
   regexpGroups(text: string, pattern: string, groupCount: number): string;
   /** Group `n` (1-based) of a {@link regexpGroups} value. */
   groupAt(groups: string, n: number): string;
+  /**
+   * Every run of the `characters` in `text` replaced by `replacement` (one character); NULL for
+   * NULL. May evaluate `text` more than once: pass a column or a named value.
+   */
+  foldRuns(text: string, characters: string, replacement: string): string;
+  /**
+   * A native fast path for timestamps (the general path is core/normalize's grammar in regular
+   * expressions): the UTC timestamp of `text` when it is exactly `YYYY-MM-DDTHH:MM:SSZ` with a real
+   * date and time and a year in 1900–2199, which the general path reads as the same instant; NULL
+   * for any other text, which the general path then reads. `undefined` when the engine has no such
+   * path (the general one is always exact). `text` is a column or a named value.
+   */
+  canonicalUtcTimestamp(text: string): string | undefined;
   /** A–Z to a–z and nothing else, whatever the engine's locale. May evaluate `text` more than once. */
   asciiLower(text: string): string;
   /** A BIGINT from decimal digits (leading zeros allowed); NULL when the text is not one. */
@@ -147,4 +160,10 @@ export interface Dialect {
   readonly sortsOnInsert: boolean;
   /** Delete the rows of `table` whose key (`keyColumns`) is among the rows of `keys` (a SELECT of those columns). */
   deleteWhereKeyIn(table: string, keyColumns: readonly string[], keys: string): string;
+}
+
+/** An RE2 character class matching runs of `characters`. */
+export function characterRunPattern(characters: string): string {
+  const escaped: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v', '-': '\\-', ']': '\\]', '^': '\\^', '\\': '\\\\' };
+  return `[${[...characters].map((c) => escaped[c] ?? c).join('')}]+`;
 }

@@ -14,7 +14,7 @@
 import { internalError } from '../../core/errors.js';
 import { storedColumns, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
 import { joinSql, printSql, raw, sql, type ParamType, type PrintedSql, type SqlFragment } from '../fragment.js';
-import type { Dialect, WindowSpec } from './dialect.js';
+import { characterRunPattern, type Dialect, type WindowSpec } from './dialect.js';
 
 const COLUMN_TYPES: Readonly<Record<LogicalType, string>> = {
   string: 'VARCHAR',
@@ -140,6 +140,18 @@ export const duckdbDialect: Dialect = {
   // is ASCII, where the two agree, so translate() runs only for the rest.
   asciiLower: (text) =>
     isColumnReference(text) ? `CASE WHEN strlen(${text}) = length(${text}) THEN lower(${text}) ELSE ${translateLower(text)} END` : translateLower(text),
+  // Most values need no folding (`paid_search`, `page_view`): a regular expression runs only for
+  // text holding a character to fold (the replacement itself only when doubled).
+  foldRuns: (text, characters, replacement) => {
+    const general = `regexp_replace(${text}, ${quoteString(characterRunPattern(characters))}, ${quoteString(replacement)}, 'g')`;
+    if (!isColumnReference(text)) return general;
+    const folding = [...characters].map((c) => (c === replacement ? `contains(${text}, ${quoteString(c + c)})` : `contains(${text}, ${characterLiteral(c)})`));
+    return `CASE WHEN ${folding.join(' OR ')} THEN ${general} ELSE ${text} END`;
+  },
+  // The shape is checked with LIKE and the year range by comparing text; try_strptime then refuses
+  // impossible dates and times (2024-02-30, 24:00, :60), which the general path reports.
+  canonicalUtcTimestamp: (text) =>
+    `CASE WHEN ${text} LIKE '____-__-__T__:__:__Z' AND ${text} >= '1900' AND ${text} < '2200' THEN try_strptime(${text}, '%Y-%m-%dT%H:%M:%SZ') END`,
   castInteger: (text) => `TRY_CAST(${text} AS BIGINT)`,
   intDiv: (dividend, divisor) => `((${dividend}) // (${divisor}))`,
   length: (text) => `length(${text})`,
@@ -166,6 +178,11 @@ export const duckdbDialect: Dialect = {
 /** A (possibly qualified) quoted column name: cheap to read several times in one expression. */
 function isColumnReference(text: string): boolean {
   return /^(?:[A-Za-z_][A-Za-z0-9_]*\.)?"(?:[^"]|"")+"$/.test(text);
+}
+
+/** A one-character literal, control characters as chr(n) (DuckDB literals have no escapes). */
+function characterLiteral(c: string): string {
+  return c.charCodeAt(0) < 32 ? `chr(${c.charCodeAt(0)})` : quoteString(c);
 }
 
 function trimSet(text: string): string {
