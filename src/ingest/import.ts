@@ -30,12 +30,11 @@ import {
   compileApply,
   compileCounted,
   compileExceptions,
-  compileIdentityLookups,
+  compileDerivedIds,
   compileNormalize,
   compileWritten,
   otherChannelLabels,
-  usesIdentityLookups,
-  type IdentityLookups,
+  derivesIds,
   type OutputPlan,
   type OutputTables,
 } from '../sql/compile/import.js';
@@ -257,12 +256,6 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await engine.exec(d.createTableAs(name, select));
     return d.scratchTable(name);
   };
-  const dropScratch = async (names: readonly string[]) => {
-    for (const name of names) {
-      await engine.exec(d.dropScratchTable(name));
-      scratch.splice(scratch.indexOf(name), 1);
-    }
-  };
   let framed = 0;
   let framerRejected = 0;
   let phaseStart = performance.now();
@@ -272,18 +265,6 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     phaseStart = now;
   };
   try {
-    // Identity lookups, read once: every chunk joins them.
-    let lookups: IdentityLookups | undefined;
-    if (plans.some(usesIdentityLookups)) {
-      const selects = compileIdentityLookups(d, { freeMailDomains: freeMail });
-      lookups = {
-        byEmail: await scratchTable(`_lookup_${importId}_email`, selects.byEmail),
-        stitched: await scratchTable(`_lookup_${importId}_stitched`, selects.stitched),
-        accountOf: await scratchTable(`_lookup_${importId}_account`, selects.accountOf),
-        domains: await scratchTable(`_lookup_${importId}_domain`, selects.domains),
-      };
-    }
-
     // Stage and normalise in one pass: each chunk is parsed and normalised by one statement per
     // output, into that output's normalised rows. The engine works on one chunk while the source
     // frames the next (the statement is awaited only before the next one is sent).
@@ -291,8 +272,9 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     const cells = staged.slice(1);
     const emptyStage = `(SELECT ${staged.map((c) => `CAST(NULL AS ${d.columnType('string', true)}) AS ${d.quoteIdentifier(c)}`).join(', ')} LIMIT 0) s`;
     for (let i = 0; i < plans.length; i++) {
-      const normalized = await scratchTable(`_norm_${importId}_${i}`, compileNormalize(d, plans[i]!, emptyStage, cells, compiler, lookups));
-      tables.push({ normalized, bad: d.scratchTable(`_bad_${importId}`), exceptions: d.scratchTable(`_exc_${importId}_${i}`) });
+      const normalized = await scratchTable(`_norm_${importId}_${i}`, compileNormalize(d, plans[i]!, emptyStage, cells, compiler));
+      const derived = derivesIds(plans[i]!) ? d.scratchTable(`_ids_${importId}_${i}`) : undefined;
+      tables.push({ normalized, bad: d.scratchTable(`_bad_${importId}`), exceptions: d.scratchTable(`_exc_${importId}_${i}`), derived });
     }
     let sent: Promise<void> | undefined;
     for await (const batch of source.batches()) {
@@ -301,7 +283,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
         const chunk = batch.chunk;
         sent = (async () => {
           for (let i = 0; i < plans.length; i++) {
-            await engine.insertCsv(tables[i]!.normalized, staged, chunk, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler, lookups));
+            await engine.insertCsv(tables[i]!.normalized, staged, chunk, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler));
           }
         })();
         // Awaited before the next chunk or after the last; a failure meanwhile is not "unhandled".
@@ -315,18 +297,20 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await sent;
     // The reader adds warnings (blank lines, keys outside the header) as it goes: read them after.
     warnings.unshift(...source.warnings);
-    if (lookups) await dropScratch(scratch.filter((name) => name.startsWith('_lookup_')));
     phaseDone('stage');
 
-    // Rows with a problem in any output, then each output's exceptions (superseded duplicates and
-    // keys already stored).
+    // Rows with a problem in any output, then per output the ids derived for rows lacking them and
+    // the exceptions (superseded duplicates and keys already stored).
     await scratchTable(
       `_bad_${importId}`,
       tables
         .map((t, i) => `SELECT ${d.quoteIdentifier('_row')}, ${i} AS _output, _problems, ${RAW_CELLS} FROM ${t.normalized} WHERE _problems <> ''`)
         .join(' UNION ALL '),
     );
-    for (let i = 0; i < plans.length; i++) await scratchTable(`_exc_${importId}_${i}`, compileExceptions(d, plans[i]!.table, tables[i]!));
+    for (let i = 0; i < plans.length; i++) {
+      if (derivesIds(plans[i]!)) await scratchTable(`_ids_${importId}_${i}`, compileDerivedIds(d, tables[i]!.normalized, { freeMailDomains: freeMail }));
+      await scratchTable(`_exc_${importId}_${i}`, compileExceptions(d, plans[i]!.table, tables[i]!));
+    }
     phaseDone('classify');
 
     // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a

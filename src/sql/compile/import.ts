@@ -1,9 +1,10 @@
 /**
  * The SQL of one import, fused so that each row is written once before it reaches its table:
  *
- *   chunk of CSV ──(one statement per chunk: parse + normalise + derive ids)──► normalised rows
+ *   chunk of CSV ──(one statement per chunk: parse + normalise)──► normalised rows
  *   normalised rows ──► problems of every output (`bad`, small) and exceptions (small):
- *                       rows superseded by a later duplicate, rows whose key is already stored
+ *                       rows superseded by a later duplicate, rows whose key is already stored;
+ *                       ids derived from stored rows for the rows that lack them (small)
  *   normalised rows − bad − unchanged − superseded ──(sorted)──► the target table
  *
  * The raw text of a row travels with it only when it has a problem (`_raw_cells`); a clean row
@@ -63,32 +64,37 @@ function channelInputs(table: TableSpec, column: ColumnSpec, raw: ReadonlyMap<st
   return inputs;
 }
 
-/** Scratch tables of this import's identity lookups (touchpoints): read once, joined per chunk. */
-export interface IdentityLookups {
-  /** email → the contact with it (the first created, then the smallest id: the dedupe rule of identity.ts). */
-  readonly byEmail: string;
-  /** anonymous id → its stitched contact (the smallest when several). */
-  readonly stitched: string;
-  /** contact → its account (the smallest when several rows share an id). */
-  readonly accountOf: string;
-  /** email domain → its account (the smallest id when several share it), never a free-mail domain. */
-  readonly domains: string;
-}
-
-/** The SELECT of each identity lookup, to materialise under the names of {@link IdentityLookups}. */
-export function compileIdentityLookups(d: Dialect, matching: AccountMatching): Record<keyof IdentityLookups, string> {
-  const free = matching.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
-  return {
-    byEmail: `SELECT email, contact_id FROM (SELECT email, contact_id, row_number() OVER (PARTITION BY email ORDER BY created_at ASC NULLS LAST, contact_id ASC) AS _n FROM ${q(d, 'contacts')} WHERE email IS NOT NULL) x WHERE _n = 1`,
-    stitched: `SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q(d, 'identities')} GROUP BY anonymous_id`,
-    accountOf: `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} GROUP BY contact_id`,
-    domains: `SELECT domain, min(account_id) AS account_id FROM ${q(d, 'accounts')} WHERE domain IS NOT NULL AND domain NOT IN (${free}) GROUP BY domain`,
-  };
-}
-
-/** Whether an output derives ids through the identity lookups (touchpoints without a person or account). */
-export function usesIdentityLookups(plan: OutputPlan): boolean {
+/** Whether an output derives ids after normalising (touchpoints without a person or account). */
+export function derivesIds(plan: OutputPlan): boolean {
   return plan.table.name === 'touchpoints';
+}
+
+/**
+ * The ids of touchpoints that lack them, derived from what is stored: `contact_id` from the email
+ * (the first-created contact with it: the dedupe rule of identity.ts) or from a stitched anonymous
+ * id; `account_id` from the contact, else from the email's domain against account domains (the
+ * smallest account id when several share one; free-mail domains never). An explicit value always
+ * wins. Only rows that lack a value are joined, and only rows that gained one are kept: `_row`,
+ * `contact_id`, `account_id` — usually few, so the normalised rows are never rewritten.
+ */
+export function compileDerivedIds(d: Dialect, normalized: string, matching: AccountMatching): string {
+  const free = matching.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
+  const byEmail = `SELECT email, contact_id FROM (SELECT email, contact_id, row_number() OVER (PARTITION BY email ORDER BY created_at ASC NULLS LAST, contact_id ASC) AS _n FROM ${q(d, 'contacts')} WHERE email IS NOT NULL) x WHERE _n = 1`;
+  const stitched = `SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q(d, 'identities')} GROUP BY anonymous_id`;
+  const accountOf = `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} GROUP BY contact_id`;
+  const domains = `SELECT domain, min(account_id) AS account_id FROM ${q(d, 'accounts')} WHERE domain IS NOT NULL AND domain NOT IN (${free}) GROUP BY domain`;
+  // Two levels, so every join compares plain columns (ClickHouse wants that): first the person,
+  // then the account from the person or the email domain. Every column is aliased: ClickHouse
+  // names an unaliased `n.x` "n.x", not "x".
+  const lacking = `SELECT _row, contact_id, account_id, email, anonymous_id FROM ${normalized} WHERE contact_id IS NULL OR account_id IS NULL`;
+  const person = `SELECT n._row AS _row, n.contact_id AS _given_contact, n.account_id AS _given_account, coalesce(n.contact_id, ce.contact_id, st.contact_id) AS contact_id,
+      ${d.regexpReplaceAll('n.email', '^.*@', '')} AS _email_domain
+    FROM (${lacking}) n LEFT JOIN (${byEmail}) ce ON ce.email = n.email LEFT JOIN (${stitched}) st ON st.anonymous_id = n.anonymous_id`;
+  const derived = `SELECT p._row AS _row, p._given_contact AS _given_contact, p._given_account AS _given_account, p.contact_id AS contact_id,
+      coalesce(p._given_account, ca.account_id, dm.account_id) AS account_id
+    FROM (${person}) p LEFT JOIN (${accountOf}) ca ON ca.contact_id = p.contact_id LEFT JOIN (${domains}) dm ON dm.domain = p._email_domain`;
+  return `SELECT _row, contact_id, account_id FROM (${derived}) x
+    WHERE (_given_contact IS NULL AND contact_id IS NOT NULL) OR (_given_account IS NULL AND account_id IS NOT NULL)`;
 }
 
 /** A channel column whose value was `other`, with the raw inputs it was mapped from (for the summary). */
@@ -119,15 +125,12 @@ export const RAW_CELLS = '_raw_cells';
  * when there is a problem: quarantine needs the row as it was) and, per channel column, the raw
  * inputs of a value mapped to `other` (see {@link otherChannelLabels}).
  *
- * Derivations at import time:
+ * Derivations from the row itself:
  * - accounts: `domain` from `website` when absent;
  * - contacts: `contact_id` from the email when absent (their account is matched afterwards by
- *   identity.ts, which records each match so it can be explained and undone);
- * - touchpoints: `contact_id` from the email (the first-created contact with it) or from a stitched
- *   anonymous id when absent; `account_id` from the contact, else from the email's domain against
- *   account domains (free-mail domains excluded). An explicit value always wins. The lookups are
- *   joined only by rows that lack the value (their join key is NULL otherwise), so a file that
- *   names its people and accounts pays almost nothing for them.
+ *   identity.ts, which records each match so it can be explained and undone).
+ * Touchpoints derive ids from stored rows afterwards ({@link compileDerivedIds}): a join per chunk
+ * let DuckDB build its hash table on the chunk (every row, every column) instead of the lookup.
  */
 export function compileNormalize(
   d: Dialect,
@@ -135,7 +138,6 @@ export function compileNormalize(
   source: string,
   stagedColumns: readonly string[],
   compiler: NormalizeCompiler,
-  lookups: IdentityLookups | undefined,
 ): string {
   const { table, raw } = plan;
   const problems: string[] = [];
@@ -186,26 +188,7 @@ export function compileNormalize(
   for (let level = 1; level < lets.levels.length; level++) {
     if (lets.levels[level]!.length) levels = `SELECT *, ${lets.levels[level]!.join(', ')} FROM (${levels}) l${level}`;
   }
-  let normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
-
-  if (usesIdentityLookups(plan)) {
-    if (!lookups) throw internalError(`normalising ${table.name} needs the identity lookups`);
-    // Three levels, so every join compares plain columns (ClickHouse wants that): the join keys,
-    // then the person, then the account from the person or the email domain. A key is NULL (and
-    // joins nothing) when the row has its own value. Every column is aliased: ClickHouse names an
-    // unaliased `n.x` "n.x", not "x".
-    const keyed = `SELECT *, CASE WHEN contact_id IS NULL THEN email END AS _email_key, CASE WHEN contact_id IS NULL THEN anonymous_id END AS _anonymous_key FROM (${normalized}) k`;
-    const carried = (alias: string) => [`${alias}._problems AS ${q(d, '_problems')}`, ...staged.map((c) => `${alias}.${c} AS ${c}`)].join(', ');
-    const contact = 'coalesce(n.contact_id, ce.contact_id, st.contact_id)';
-    const person = stored.map((c) => (c === 'contact_id' ? `${contact} AS ${q(d, c)}` : `n.${q(d, c)} AS ${q(d, c)}`));
-    const personSql = `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${person.join(', ')},
-      CASE WHEN n.account_id IS NULL THEN ${contact} END AS _contact_key,
-      CASE WHEN n.account_id IS NULL THEN ${d.regexpReplaceAll('n.email', '^.*@', '')} END AS _domain_key, ${carried('n')}
-      FROM (${keyed}) n LEFT JOIN ${lookups.byEmail} ce ON ce.email = n._email_key LEFT JOIN ${lookups.stitched} st ON st.anonymous_id = n._anonymous_key`;
-    const out = stored.map((c) => (c === 'account_id' ? `coalesce(p.account_id, ca.account_id, dm.account_id) AS ${q(d, c)}` : `p.${q(d, c)} AS ${q(d, c)}`));
-    normalized = `SELECT p.${q(d, '_row')} AS ${q(d, '_row')}, ${out.join(', ')}, ${carried('p')}
-      FROM (${personSql}) p LEFT JOIN ${lookups.accountOf} ca ON ca.contact_id = p._contact_key LEFT JOIN ${lookups.domains} dm ON dm.domain = p._domain_key`;
-  }
+  const normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
   const labels = otherChannelLabels(plan).map((l) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(l.inputs, ' / ')} END AS ${q(d, l.labelColumn)}`);
   return `SELECT ${[q(d, '_row'), ...stored.map((c) => q(d, c)), q(d, '_problems'), `CASE WHEN _problems <> '' THEN ${d.packTexts(staged)} END AS ${q(d, RAW_CELLS)}`, ...labels].join(', ')}
@@ -220,22 +203,32 @@ export interface OutputTables {
   readonly bad: string;
   /** This output's exceptions (compileExceptions). */
   readonly exceptions: string;
+  /** Ids derived for rows that lack them (compileDerivedIds), when the output derives ids. */
+  readonly derived?: string | undefined;
 }
 
 /**
  * The accepted rows of an output: normalised, without a problem in any output, as they would be
- * stored (a contact without an account keeps its recorded account match: see compileExceptions).
+ * stored: with their derived ids, and a contact without an account keeps its recorded account
+ * match (see below).
  */
 function compileAccepted(d: Dialect, table: TableSpec, tables: OutputTables): string {
   const cols = storedColumns(table).map((c) => c.name);
   // A contact file without an account leaves a recorded (active) account match standing: the
   // match is the stored value's origin, so the row is unchanged, not an update to "no account".
   const matched = table.name === 'contacts';
-  const value = (c: string) => (matched && c === 'account_id' ? `coalesce(n.${q(d, c)}, am.to_id)` : `n.${q(d, c)}`);
+  const derived = tables.derived !== undefined;
+  const value = (c: string) =>
+    matched && c === 'account_id'
+      ? `coalesce(n.${q(d, c)}, am.to_id)`
+      : derived && (c === 'contact_id' || c === 'account_id')
+        ? `coalesce(n.${q(d, c)}, dv.${q(d, c)})`
+        : `n.${q(d, c)}`;
   const accountMatches = matched
     ? ` LEFT JOIN (SELECT from_id, min(to_id) AS to_id FROM ${q(d, 'identity_merges')} WHERE kind = 'account_match' AND undone_at IS NULL GROUP BY from_id) am ON am.from_id = n.${q(d, 'contact_id')}`
     : '';
-  return `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `${value(c)} AS ${q(d, c)}`).join(', ')} FROM ${tables.normalized} n${accountMatches} WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.bad})`;
+  const derivedIds = derived ? ` LEFT JOIN ${tables.derived} dv ON dv.${q(d, '_row')} = n.${q(d, '_row')}` : '';
+  return `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `${value(c)} AS ${q(d, c)}`).join(', ')} FROM ${tables.normalized} n${accountMatches}${derivedIds} WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.bad})`;
 }
 
 /**
