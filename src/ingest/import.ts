@@ -1,19 +1,20 @@
 /**
  * `revline import`: one file into one entity (and the entities its mapping derives), streamed.
  *
- * The path of a row: the source frames the file's records (ingest/sources) → the engine parses them
- * into a staging table of raw text (Engine.appendCsv) → SQL normalises and validates every column
- * (sql/compile/normalize.ts) → rows with problems and superseded duplicates go to quarantine →
- * accepted rows are classified against the stored table and applied (sql/compile/import.ts) →
- * identity resolution runs (identity.ts).
+ * The path of a row: the source frames the file's records (ingest/sources) → the engine parses each
+ * chunk and normalises it in the same statement (Engine.insertCsv, sql/compile/normalize.ts), into
+ * normalised rows that keep the raw cells only of rows with a problem → rows with problems and
+ * superseded duplicates go to quarantine → the exceptions (rows whose key is stored, superseded
+ * duplicates) say which accepted rows are not inserts, and the rest is applied
+ * (sql/compile/import.ts) → identity resolution runs (identity.ts).
  *
  * Invariants:
  * - Nothing is lost: `read = inserted + updated + unchanged + quarantined`, checked at the end of
  *   every import (an internal error if it ever failed). A quarantined row is in the `quarantine`
  *   table with its file, row number, raw row and every reason, and in `<file>.rejected.csv`.
  * - Idempotent: importing the same file again classifies every row as unchanged and writes nothing.
- * - The file is never held whole in JS memory: only one framed chunk and the quarantined rows of
- *   one batch at a time.
+ * - The file is never held whole in JS memory: at most two framed chunks (the engine reads one
+ *   while the source frames the next) and the quarantined rows of one batch at a time.
  * - Scratch tables are dropped whatever happens.
  */
 
