@@ -7,8 +7,8 @@
  *   past 2^53); DECIMAL and floats → number; booleans → boolean; DATE → 'YYYY-MM-DD';
  *   TIMESTAMP → ISO-8601 UTC with milliseconds, 'YYYY-MM-DDTHH:MM:SS.mmmZ'; strings → string.
  * - Params are typed (see sql/fragment.ts); the engine binds them, never splices them.
- * - `appendCsv` loads bytes the engine parses itself (the fast path of import); `append` loads JS
- *   values (small side tables). Both are all-or-nothing per call.
+ * - `appendCsv` and `insertCsv` load bytes the engine parses itself (the fast path of import);
+ *   `append` loads JS values (small side tables). Each is all-or-nothing per call.
  * - `close()` is idempotent; using a closed engine throws `engine-failed`.
  * - Errors are RevlineError('engine-failed') carrying the SQL and params, with a hint for known
  *   confusing messages.
@@ -51,5 +51,13 @@ export interface Engine {
   append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
   /** Append CSV records that the engine parses itself; every column is loaded as text. */
   appendCsv(table: string, columns: readonly string[], chunk: CsvChunk): Promise<void>;
+  /**
+   * Insert into `target` (a quoted table name) the rows of `select(source)`, where `source` is a
+   * relation (usable after FROM) of the chunk's records as text columns `columns`, read as
+   * {@link appendCsv} reads them. All or nothing per call. This is how import normalises while it
+   * stages: DuckDB parses and transforms the chunk in one statement; ClickHouse stages it in a
+   * scratch table first and selects from that.
+   */
+  insertCsv(target: string, columns: readonly string[], chunk: CsvChunk, select: (source: string) => string): Promise<void>;
   close(): Promise<void>;
 }

@@ -30,10 +30,10 @@ export interface IdentityOptions {
   readonly freeMailDomains: readonly string[];
   /**
    * What the import changed, so resolution looks only where a decision can be new: `touchpoints`
-   * (with the scratch table of this import's classified touches) or `people` (contacts or
+   * (with a SELECT of this import's inserted and updated touches) or `people` (contacts or
    * accounts changed: every rule runs). Default `people`.
    */
-  readonly scope?: { readonly kind: 'people' } | { readonly kind: 'touchpoints'; readonly classified: string } | undefined;
+  readonly scope?: { readonly kind: 'people' } | { readonly kind: 'touchpoints'; readonly touches: string } | undefined;
 }
 
 export interface IdentitySummary {
@@ -64,15 +64,15 @@ export async function replaceRows(engine: Engine, table: TableSpec, selectSql: s
   const key = table.key.map((k) => d.quoteIdentifier(k));
   try {
     await engine.exec(d.createTableAs(scratch, selectSql));
-    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.scratchTable(scratch)}`))[0]?.['n']);
     if (n === 0) return 0;
     await engine.transaction([
-      d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${d.quoteIdentifier(scratch)}`),
-      `INSERT INTO ${d.quoteIdentifier(table.name)} (${cols}) SELECT ${cols} FROM ${d.quoteIdentifier(scratch)}`,
+      d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${d.scratchTable(scratch)}`),
+      `INSERT INTO ${d.quoteIdentifier(table.name)} (${cols}) SELECT ${cols} FROM ${d.scratchTable(scratch)}`,
     ]);
     return n;
   } finally {
-    await engine.exec(d.dropTable(scratch));
+    await engine.exec(d.dropScratchTable(scratch));
   }
 }
 
@@ -94,18 +94,18 @@ async function recordMerges(engine: Engine, select: string, options: IdentityOpt
          WHERE m.seen IS NULL`,
       ),
     );
-    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.quoteIdentifier(scratch)}`))[0]?.['n']);
+    const n = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.scratchTable(scratch)}`))[0]?.['n']);
     if (n === 0) return 0;
     // All in SQL: a large import can decide tens of thousands of stitches at once.
     const importId = options.importId === undefined ? `CAST(NULL AS ${d.columnType('string', true)})` : d.quoteString(options.importId);
     const decidedAt = d.epochMicrosToTimestamp(String(options.clock.now() * 1000));
     await engine.exec(
       `INSERT INTO ${merges(d)} (merge_id, kind, from_id, to_id, rule, import_id, decided_at)
-       SELECT concat(kind, ':', from_id, '>', to_id), kind, from_id, to_id, rule, ${importId}, ${decidedAt} FROM ${d.quoteIdentifier(scratch)}`,
+       SELECT concat(kind, ':', from_id, '>', to_id), kind, from_id, to_id, rule, ${importId}, ${decidedAt} FROM ${d.scratchTable(scratch)}`,
     );
     return n;
   } finally {
-    await engine.exec(d.dropTable(scratch));
+    await engine.exec(d.dropScratchTable(scratch));
   }
 }
 
@@ -160,7 +160,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
 
   // 3. Stitch: an anonymous id seen with a known person (after a touchpoints import, only this
   // import's new and changed touches can show a new pair).
-  const touches = scope.kind === 'touchpoints' ? `(SELECT * FROM ${q(scope.classified)} WHERE _action IN ('insert', 'update'))` : q('touchpoints');
+  const touches = scope.kind === 'touchpoints' ? `(${scope.touches})` : q('touchpoints');
   const stitchSource = `SELECT t.anonymous_id AS anonymous_id, min(t.contact_id) AS contact_id, min(t.occurred_at) AS identified_at,
        max(CASE WHEN t.touch_type = 'form_fill' THEN 1 ELSE 0 END) AS by_form
      FROM ${touches} t
@@ -179,17 +179,17 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
   const stitches = scratchName('stitches');
   await engine.exec(d.createTableAs(stitches, newStitches));
   try {
-    stitched = countOf((await engine.query(`SELECT count(*) AS n FROM ${q(stitches)}`))[0]?.['n']);
+    stitched = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.scratchTable(stitches)}`))[0]?.['n']);
     if (stitched > 0) {
       await engine.exec(
         `INSERT INTO ${q('identities')} (anonymous_id, contact_id, method, identified_at)
-         SELECT anonymous_id, contact_id, CASE WHEN by_form = 1 THEN 'form_fill' ELSE 'identify' END, identified_at FROM ${q(stitches)}`,
+         SELECT anonymous_id, contact_id, CASE WHEN by_form = 1 THEN 'form_fill' ELSE 'identify' END, identified_at FROM ${d.scratchTable(stitches)}`,
       );
       await recordMerges(
         engine,
         `SELECT 'stitch' AS kind, anonymous_id AS from_id, contact_id AS to_id,
            CASE WHEN by_form = 1 THEN 'form fill by the contact' ELSE 'a touch carrying both ids' END AS rule
-         FROM ${q(stitches)}`,
+         FROM ${d.scratchTable(stitches)}`,
         options,
       );
     }
@@ -199,13 +199,13 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
         engine,
         touchpoints,
         `SELECT ${touchColumns('i.contact_id', 'coalesce(t.account_id, ca.account_id)')} FROM ${q('touchpoints')} t
-         JOIN ${q(stitches)} i ON i.anonymous_id = t.anonymous_id
+         JOIN ${d.scratchTable(stitches)} i ON i.anonymous_id = t.anonymous_id
          LEFT JOIN (${resolvedAccounts}) ca ON ca.contact_id = i.contact_id
          WHERE t.contact_id IS NULL`,
       );
     }
   } finally {
-    await engine.exec(d.dropTable(stitches));
+    await engine.exec(d.dropScratchTable(stitches));
   }
   // 5. After contacts or accounts change, touches without an account take their person's.
   if (people) {

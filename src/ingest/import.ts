@@ -1,19 +1,20 @@
 /**
  * `revline import`: one file into one entity (and the entities its mapping derives), streamed.
  *
- * The path of a row: the source frames the file's records (ingest/sources) → the engine parses them
- * into a staging table of raw text (Engine.appendCsv) → SQL normalises and validates every column
- * (sql/compile/normalize.ts) → rows with problems and superseded duplicates go to quarantine →
- * accepted rows are classified against the stored table and applied (sql/compile/import.ts) →
- * identity resolution runs (identity.ts).
+ * The path of a row: the source frames the file's records (ingest/sources) → the engine parses each
+ * chunk and normalises it in the same statement (Engine.insertCsv, sql/compile/normalize.ts), into
+ * normalised rows that keep the raw cells only of rows with a problem → rows with problems and
+ * superseded duplicates go to quarantine → the exceptions (rows whose key is stored, superseded
+ * duplicates) say which accepted rows are not inserts, and the rest is applied
+ * (sql/compile/import.ts) → identity resolution runs (identity.ts).
  *
  * Invariants:
  * - Nothing is lost: `read = inserted + updated + unchanged + quarantined`, checked at the end of
  *   every import (an internal error if it ever failed). A quarantined row is in the `quarantine`
  *   table with its file, row number, raw row and every reason, and in `<file>.rejected.csv`.
  * - Idempotent: importing the same file again classifies every row as unchanged and writes nothing.
- * - The file is never held whole in JS memory: only one framed chunk and the quarantined rows of
- *   one batch at a time.
+ * - The file is never held whole in JS memory: at most two framed chunks (the engine reads one
+ *   while the source frames the next) and the quarantined rows of one batch at a time.
  * - Scratch tables are dropped whatever happens.
  */
 
@@ -25,7 +26,19 @@ import { normalizeField } from '../core/normalize/index.js';
 import { QUARANTINE, IMPORTS, REFERENCES, storedColumns, tableByEntity, type TableSpec } from '../core/schema/tables.js';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
 import type { Engine } from '../engine/engine.js';
-import { compileApply, compileClassify, compileNormalize, type OutputPlan } from '../sql/compile/import.js';
+import {
+  RAW_CELLS,
+  compileApply,
+  compileCounted,
+  compileExceptions,
+  compileDerivedIds,
+  compileNormalize,
+  compileWritten,
+  otherChannelLabels,
+  derivesIds,
+  type OutputPlan,
+  type OutputTables,
+} from '../sql/compile/import.js';
 import { compileValueExpr, type StagedColumns } from './mappings/sql.js';
 import { NormalizeCompiler } from '../sql/compile/normalize.js';
 import { resolveIdentities, type IdentitySummary } from './identity.js';
@@ -221,10 +234,16 @@ export async function importFile(engine: Engine, file: string, path: string, opt
   // Built before a row is read, so a wrong --timezone fails at once, not after staging the file.
   const compiler = new NormalizeCompiler(d, { timezone: options.timezone });
   const staged = stagedColumns(source);
-  const stage = `_stage_${importId}`;
-  const scratch: string[] = [stage];
   const reportPath = options.rejectedReport === false ? undefined : `${path}.rejected.csv`;
   const quarantine = new QuarantineWriter(engine, importId, file, reportPath, options.entity, source.header, options.clock);
+  const columns: StagedColumns = { header: source.header, staged: staged.slice(1, 1 + source.header.length) };
+  const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
+    const outputTable = tableByEntity(output.entity)!;
+    const raw = new Map<string, string>();
+    for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler));
+    return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
+  });
+  const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;
 
   await engine.append(
     IMPORTS.name,
@@ -232,6 +251,12 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     [[importId, file, options.entity, new Date(started).toISOString()]],
   );
 
+  const scratch: string[] = [];
+  const scratchTable = async (name: string, select: string) => {
+    scratch.push(name);
+    await engine.exec(d.createTableAs(name, select));
+    return d.scratchTable(name);
+  };
   let framed = 0;
   let framerRejected = 0;
   let phaseStart = performance.now();
@@ -241,59 +266,82 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     phaseStart = now;
   };
   try {
-    await engine.exec(d.createStagingTable(stage, staged));
+    // Stage and normalise in one pass: each chunk is parsed and normalised by one statement per
+    // output, into that output's normalised rows. The engine works on one chunk while the source
+    // frames the next (the statement is awaited only before the next one is sent).
+    const tables: OutputTables[] = [];
+    const cells = staged.slice(1);
+    const emptyStage = `(SELECT ${staged.map((c) => `CAST(NULL AS ${d.columnType('string', true)}) AS ${d.quoteIdentifier(c)}`).join(', ')} LIMIT 0) s`;
+    for (let i = 0; i < plans.length; i++) {
+      const normalized = await scratchTable(`_norm_${importId}_${i}`, compileNormalize(d, plans[i]!, emptyStage, cells, compiler));
+      const derived = derivesIds(plans[i]!) ? d.scratchTable(`_ids_${importId}_${i}`) : undefined;
+      tables.push({ normalized, bad: d.scratchTable(`_bad_${importId}`), exceptions: d.scratchTable(`_exc_${importId}_${i}`), derived });
+    }
+    let sent: Promise<void> | undefined;
     for await (const batch of source.batches()) {
-      if (batch.chunk.rows > 0) await engine.appendCsv(stage, staged, batch.chunk);
+      await sent;
+      if (batch.chunk.rows > 0) {
+        const chunk = batch.chunk;
+        sent = (async () => {
+          for (let i = 0; i < plans.length; i++) {
+            await engine.insertCsv(tables[i]!.normalized, staged, chunk, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler));
+          }
+        })();
+        // Awaited before the next chunk or after the last; a failure meanwhile is not "unhandled".
+        sent.catch(() => undefined);
+      }
       framed += batch.chunk.rows;
       framerRejected += batch.rejected.length;
       await quarantine.write(batch.rejected.map((r) => ({ row: r.row, values: null, raw: r.raw, reasons: framerReasons(r) })));
       options.onProgress?.(batch.bytesRead, source.totalBytes);
     }
+    await sent;
     // The reader adds warnings (blank lines, keys outside the header) as it goes: read them after.
     warnings.unshift(...source.warnings);
     phaseDone('stage');
 
-    const columns: StagedColumns = { header: source.header, staged: staged.slice(1, 1 + source.header.length) };
-    const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
-      const outputTable = tableByEntity(output.entity)!;
-      const raw = new Map<string, string>();
-      for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler));
-      return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
-    });
-    const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;
-
-    // Normalise every output, then collect the rows that have a problem in any of them.
-    const normalized = plans.map((_, i) => `_norm_${importId}_${i}`);
-    for (let i = 0; i < plans.length; i++) {
-      scratch.push(normalized[i]!);
-      await engine.exec(d.createTableAs(normalized[i]!, compileNormalize(d, plans[i]!, stage, compiler, { freeMailDomains: freeMail })));
-    }
-    phaseDone('normalize');
-    const bad = `_bad_${importId}`;
-    scratch.push(bad);
-    await engine.exec(
-      d.createTableAs(
-        bad,
-        normalized.map((n, i) => `SELECT ${d.quoteIdentifier('_row')}, ${i} AS _output, _problems FROM ${d.quoteIdentifier(n)} WHERE _problems <> ''`).join(' UNION ALL '),
-      ),
+    // Rows with a problem in any output, then per output the ids derived for rows lacking them and
+    // the exceptions (superseded duplicates and keys already stored).
+    await scratchTable(
+      `_bad_${importId}`,
+      tables
+        .map((t, i) => `SELECT ${d.quoteIdentifier('_row')}, ${i} AS _output, _problems, ${RAW_CELLS} FROM ${t.normalized} WHERE _problems <> ''`)
+        .join(' UNION ALL '),
     );
-    const classified = plans.map((_, i) => `_cls_${importId}_${i}`);
     for (let i = 0; i < plans.length; i++) {
-      scratch.push(classified[i]!);
-      await engine.exec(d.createTableAs(classified[i]!, compileClassify(d, plans[i]!, normalized[i]!, bad)));
+      if (derivesIds(plans[i]!)) await scratchTable(`_ids_${importId}_${i}`, compileDerivedIds(d, tables[i]!.normalized, { freeMailDomains: freeMail }));
+      await scratchTable(`_exc_${importId}_${i}`, compileExceptions(d, plans[i]!.table, tables[i]!));
     }
-
     phaseDone('classify');
-    // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a later row.
-    const stageCols = staged.map((c) => `s.${d.quoteIdentifier(c)} AS ${d.quoteIdentifier(c)}`).join(', ');
-    const stagedRow = d.castInteger('s._row');
+
+    // Quarantine: rows with problems, and duplicates of the primary output's key superseded by a
+    // later row. A superseded row had no problem, so its raw cells were not kept: read them again
+    // from the file (only when there is such a row).
+    const [supersededCount] = await engine.query(`SELECT count(*) AS n FROM ${tables[0]!.exceptions} WHERE _action IS NULL`);
+    let superseded = `SELECT CAST(NULL AS ${d.columnType('integer', true)}) AS _row, CAST(NULL AS ${d.columnType('string', true)}) AS ${RAW_CELLS} LIMIT 0`;
+    if (countOf(supersededCount?.['n']) > 0) {
+      const again = `_again_${importId}`;
+      superseded = `SELECT * FROM ${await scratchTable(again, `SELECT CAST(NULL AS ${d.columnType('integer', true)}) AS _row, CAST(NULL AS ${d.columnType('string', true)}) AS ${RAW_CELLS} LIMIT 0`)}`;
+      const wanted = `SELECT _row FROM ${tables[0]!.exceptions} WHERE _action IS NULL`;
+      const reread = await openSource(path, {
+        ...(options.format ? { format: options.format } : {}),
+        ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+      });
+      for await (const batch of reread.batches()) {
+        if (batch.chunk.rows === 0) continue;
+        await engine.insertCsv(d.scratchTable(again), staged, batch.chunk, (csv) => {
+          const row = d.castInteger(d.quoteIdentifier('_row'));
+          return `SELECT ${row} AS _row, ${d.packTexts(cells.map((c) => d.quoteIdentifier(c)))} AS ${RAW_CELLS} FROM ${csv} WHERE ${row} IN (${wanted})`;
+        });
+      }
+    }
     // The ORDER BY applies to the whole union only from outside it (in ClickHouse a trailing
     // ORDER BY binds to the last SELECT), and the loop below needs each row's parts adjacent.
-    const rejectedSql = `SELECT * FROM (SELECT ${stageCols}, b._row AS _row_number, b._output AS _output, b._problems AS _problems, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
-      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(bad)} b ON ${stagedRow} = b._row
+    const rejectedSql = `SELECT * FROM (SELECT b._row AS _row_number, b._output AS _output, b._problems AS _problems, b.${RAW_CELLS} AS ${RAW_CELLS}, CAST(NULL AS ${d.columnType('integer', true)}) AS _superseded_by
+      FROM ${tables[0]!.bad} b
       UNION ALL
-      SELECT ${stageCols}, c._row AS _row_number, 0 AS _output, '' AS _problems, c._superseded_by AS _superseded_by
-      FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(classified[0]!)} c ON ${stagedRow} = c._row WHERE c._superseded_by IS NOT NULL) u
+      SELECT e._row AS _row_number, 0 AS _output, '' AS _problems, s.${RAW_CELLS} AS ${RAW_CELLS}, e._superseded_by AS _superseded_by
+      FROM ${tables[0]!.exceptions} e JOIN (${superseded}) s ON s._row = e._row WHERE e._action IS NULL) u
       ORDER BY _row_number, _output`;
     let pending: { row: number; values: (string | null)[]; raw: string; reasons: QuarantineReason[] } | undefined;
     let batchOut: NonNullable<typeof pending>[] = [];
@@ -310,8 +358,9 @@ export async function importFile(engine: Engine, file: string, path: string, opt
         const row = countOf(r['_row_number']);
         if (!pending || pending.row !== row) {
           await flushRow(false);
-          const values = source.header.map((_, i) => (r[`c${i}`] ?? null) as string | null);
-          const rawText = source.hasRawColumn ? String(r[RAW_COLUMN] ?? '') : JSON.stringify(Object.fromEntries(source.header.map((h, i) => [h, values[i]])));
+          const packed = JSON.parse(String(r[RAW_CELLS])) as (string | null)[];
+          const values = source.header.map((_, i) => packed[i] ?? null);
+          const rawText = source.hasRawColumn ? String(packed[source.header.length] ?? '') : JSON.stringify(Object.fromEntries(source.header.map((h, i) => [h, values[i]])));
           pending = { row, values, raw: rawText, reasons: [] };
         }
         const output = mapping.outputs[countOf(r['_output'])]!;
@@ -334,37 +383,37 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await flushRow(true);
     phaseDone('quarantine');
 
-    // Apply, then count.
-    for (let i = 0; i < plans.length; i++) {
-      await engine.transaction(compileApply(d, plans[i]!.table, classified[i]!));
-    }
-    phaseDone('apply');
+    // Count (the exceptions say what is not an insert), then apply.
     const outputs: OutputCounts[] = [];
     for (let i = 0; i < plans.length; i++) {
-      const counts = await engine.query(`SELECT _action, count(*) AS n FROM ${d.quoteIdentifier(classified[i]!)} WHERE _action IS NOT NULL GROUP BY _action`);
+      const [counted] = await engine.query(`SELECT count(*) AS n FROM (${compileCounted(d, plans[i]!.table, tables[i]!)}) c`);
+      const counts = await engine.query(`SELECT _action, count(*) AS n FROM ${tables[i]!.exceptions} WHERE _action IS NOT NULL GROUP BY _action`);
       const get = (a: string) => countOf(counts.find((c) => c['_action'] === a)?.['n']);
-      outputs.push({ entity: plans[i]!.table.entity!, name: mapping.outputs[i]!.name, inserted: get('insert'), updated: get('update'), unchanged: get('unchanged') });
+      const updated = get('update');
+      const unchanged = get('unchanged');
+      outputs.push({ entity: plans[i]!.table.entity!, name: mapping.outputs[i]!.name, inserted: countOf(counted?.['n']) - updated - unchanged, updated, unchanged });
     }
-    const otherChannels = await countOtherChannels(engine, plans, normalized, stage);
-    const unmatched = await countUnmatched(engine, plans[0]!.table, classified[0]!);
+    const otherChannels = await countOtherChannels(engine, plans, tables);
+    const unmatched = await countUnmatched(engine, plans[0]!.table, tables[0]!);
     let skipped = 0;
     if (plans[0]!.when !== undefined) {
+      // Rows neither emitted by the primary output (its rule said no) nor quarantined.
       const [row] = await engine.query(
-        `SELECT count(*) AS n FROM ${d.quoteIdentifier(stage)} s WHERE ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(normalized[0]!)}) AND ${stagedRow} NOT IN (SELECT _row FROM ${d.quoteIdentifier(bad)})`,
+        `SELECT count(*) AS n FROM (SELECT _row FROM ${tables[0]!.normalized} UNION DISTINCT SELECT _row FROM ${tables[0]!.bad}) u`,
       );
-      skipped = countOf(row?.['n']);
+      skipped = framed - countOf(row?.['n']);
       if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
     }
     phaseDone('report');
-    // Staged and normalised rows are not needed any more: free them before identity resolution,
-    // which on a large file otherwise runs with every scratch copy of the file still held.
-    for (const name of [stage, bad, ...normalized]) {
-      await engine.exec(d.dropTable(name));
-      scratch.splice(scratch.indexOf(name), 1);
+    for (let i = 0; i < plans.length; i++) {
+      await engine.transaction(compileApply(d, plans[i]!.table, tables[i]!));
     }
+    phaseDone('apply');
+
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
-      const scope = plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, classified: classified[0]! } : { kind: 'people' as const };
+      const scope =
+        plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, touches: compileWritten(d, plans[0]!.table, tables[0]!) } : { kind: 'people' as const };
       identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail, scope });
       phaseDone('identity');
     }
@@ -411,7 +460,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     };
   } finally {
     await quarantine.close();
-    for (const t of scratch.reverse()) await engine.exec(d.dropTable(t)).catch(() => undefined);
+    for (const t of scratch.reverse()) await engine.exec(d.dropScratchTable(t)).catch(() => undefined);
   }
 }
 
@@ -457,37 +506,30 @@ async function emptyFileSummary(
   };
 }
 
-async function countOtherChannels(engine: Engine, plans: readonly OutputPlan[], normalized: readonly string[], stage: string) {
+async function countOtherChannels(engine: Engine, plans: readonly OutputPlan[], tables: readonly OutputTables[]) {
   const d = engine.dialect;
   const result: { column: string; value: string; rows: number }[] = [];
   for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    for (const column of plan.table.columns.filter((c) => c.normalize === 'channel' && !c.input)) {
-      const inputs = [plan.raw.get(column.name), ...(column.name === 'channel' ? [plan.raw.get('source'), plan.raw.get('medium')] : []), ...(column.name === 'original_source' ? [plan.raw.get('lead_source')] : [])].filter(
-        (x): x is string => x !== undefined,
-      );
-      if (inputs.length === 0) continue;
-      const label = d.joinNonNull(inputs, ' / ');
+    for (const label of otherChannelLabels(plans[i]!)) {
+      const value = d.quoteIdentifier(label.labelColumn);
       const rows = await engine.query(
-        `SELECT value, count(*) AS rows_with_value FROM (
-           SELECT ${label} AS value FROM ${d.quoteIdentifier(stage)} s JOIN ${d.quoteIdentifier(normalized[i]!)} k ON k._row = ${d.castInteger('s._row')}
-           WHERE k.${d.quoteIdentifier(column.name)} = 'other') x
+        `SELECT value, count(*) AS rows_with_value FROM (SELECT ${value} AS value FROM ${tables[i]!.normalized} WHERE ${value} IS NOT NULL) x
          GROUP BY value ORDER BY rows_with_value DESC, value LIMIT 20`,
       );
-      for (const r of rows) result.push({ column: `${plan.table.name}.${column.name}`, value: String(r['value']), rows: countOf(r['rows_with_value']) });
+      for (const r of rows) result.push({ column: `${plans[i]!.table.name}.${label.column}`, value: String(r['value']), rows: countOf(r['rows_with_value']) });
     }
   }
   return result;
 }
 
-async function countUnmatched(engine: Engine, table: TableSpec, classified: string): Promise<UnmatchedReference[]> {
+async function countUnmatched(engine: Engine, table: TableSpec, tables: OutputTables): Promise<UnmatchedReference[]> {
   const d = engine.dialect;
   const result: UnmatchedReference[] = [];
   for (const ref of REFERENCES.filter((r) => r.table === table.name)) {
     const c = d.quoteIdentifier(ref.column);
     const rows = await engine.query(
-      `SELECT count(*) AS n, count(DISTINCT k.${c}) AS v FROM ${d.quoteIdentifier(classified)} k
-       WHERE k._action IS NOT NULL AND k.${c} IS NOT NULL AND k.${c} NOT IN (SELECT ${d.quoteIdentifier(ref.parentColumn)} FROM ${d.quoteIdentifier(ref.parent)} WHERE ${d.quoteIdentifier(ref.parentColumn)} IS NOT NULL)`,
+      `SELECT count(*) AS n, count(DISTINCT k.${c}) AS v FROM (${compileCounted(d, table, tables)}) k
+       WHERE k.${c} IS NOT NULL AND k.${c} NOT IN (SELECT ${d.quoteIdentifier(ref.parentColumn)} FROM ${d.quoteIdentifier(ref.parent)} WHERE ${d.quoteIdentifier(ref.parentColumn)} IS NOT NULL)`,
     );
     const n = countOf(rows[0]?.['n']);
     if (n > 0) result.push({ column: ref.column, parent: ref.parent, rows: n, distinctValues: countOf(rows[0]?.['v']) });

@@ -187,6 +187,6 @@ export async function backtest(
       seconds: (options.clock.now() - started) / 1000,
     };
   } finally {
-    await engine.exec(scratch.map((t) => d.dropTable(t)));
+    await engine.exec(scratch.map((t) => d.dropScratchTable(t)));
   }
 }

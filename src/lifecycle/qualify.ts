@@ -59,7 +59,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
   const registry = options.registry ?? (await loadRegistry(engine));
   const stages = allStages(registry.settings);
   const signature = liveSignature(registry);
-  const scopeSelect = sql`SELECT contact_id FROM ${ident(SCOPE)}`;
+  const scopeSelect = sql`SELECT contact_id FROM ${raw(d.scratchTable(SCOPE))}`;
   const scratch = [SCOPE, MOVES];
   const transitions: Record<string, number> = {};
   try {
@@ -74,7 +74,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
               WHERE m.fingerprint IS NULL OR m.fingerprint <> f.fingerprint`,
       ),
     );
-    const judged = countOf((await engine.query(sql`SELECT count(*) AS n FROM ${ident(SCOPE)}`))[0]?.['n']);
+    const judged = countOf((await engine.query(sql`SELECT count(*) AS n FROM ${raw(d.scratchTable(SCOPE))}`))[0]?.['n']);
     if (judged === 0) return { judged, transitions, slaBreaches: await recordSlaBreaches(engine, registry, options.clock), seconds: (options.clock.now() - started) / 1000 };
 
     if (registry.definitions.length > 0) {
@@ -92,7 +92,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
       // Follow chains until nothing moves; each round moves a contact at most one stage.
       for (let round = 0; round < stages.length; round++) {
         await engine.exec(d.createScratchTable(MOVES, compileRuleTransitions(d, stages, judgement.table, rules)));
-        const moves = await engine.query(sql`SELECT stage, actor, version, count(*) AS n FROM ${ident(MOVES)} GROUP BY stage, actor, version ORDER BY stage, actor`);
+        const moves = await engine.query(sql`SELECT stage, actor, version, count(*) AS n FROM ${raw(d.scratchTable(MOVES))} GROUP BY stage, actor, version ORDER BY stage, actor`);
         if (moves.length === 0) break;
         for (const m of moves) {
           const key = `${String(m['stage'])} by ${String(m['actor'])} v${Number(m['version'])}`;
@@ -100,7 +100,7 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
         }
         await engine.exec(sql`INSERT INTO ${ident('lifecycle_events')} (contact_id, stage, entered_at, reason, actor_type, actor, definition_version)
           SELECT contact_id, stage, ${raw(d.epochMicrosToTimestamp('at_us'))}, ${raw(d.joinNonNull([`'definition '`, 'actor', `' v'`, d.castTo('version', 'string')], ''))}, 'rule', actor, ${raw(d.castTo('version', 'string'))}
-          FROM ${ident(MOVES)}`);
+          FROM ${raw(d.scratchTable(MOVES))}`);
       }
     }
 
@@ -109,12 +109,12 @@ export async function qualify(engine: Engine, options: { clock: Clock; full?: bo
     const slaBreaches = await recordSlaBreaches(engine, registry, options.clock);
 
     // Remember what each judged contact looks like now (after its transitions).
-    await engine.exec(d.deleteWhereKeyIn(LIFECYCLE_MARKS.name, ['contact_id'], `SELECT contact_id FROM ${d.quoteIdentifier(SCOPE)}`));
+    await engine.exec(d.deleteWhereKeyIn(LIFECYCLE_MARKS.name, ['contact_id'], `SELECT contact_id FROM ${d.scratchTable(SCOPE)}`));
     await engine.exec(sql`INSERT INTO ${ident(LIFECYCLE_MARKS.name)} (contact_id, fingerprint, evaluated_at)
       SELECT contact_id, fingerprint, ${param.timestamp(options.clock.now())} FROM (${compileFingerprints(d, signature, scopeSelect)}) f`);
     return { judged, transitions, slaBreaches, seconds: (options.clock.now() - started) / 1000 };
   } finally {
-    await engine.exec(scratch.map((t) => d.dropTable(t)));
+    await engine.exec(scratch.map((t) => d.dropScratchTable(t)));
   }
 }
 

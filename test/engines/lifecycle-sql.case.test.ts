@@ -27,7 +27,7 @@ import { DEFAULT_FREE_MAIL_DOMAINS } from '../../src/core/vocabulary.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { momentSpan } from '../../src/lifecycle/span.js';
 import { compileJudgement } from '../../src/sql/compile/lifecycle.js';
-import { ident, sql } from '../../src/sql/fragment.js';
+import { ident, raw, sql } from '../../src/sql/fragment.js';
 import { describeEngines } from './engines.js';
 
 const SEED = Number(process.env.REVLINE_FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -222,8 +222,8 @@ describeEngines('definitions and scores compiled to SQL against the reference', 
     if (withSpan) expect(span.span).toBeDefined();
     const plan = compileJudgement(engine().dialect, { definitions, models, freeMailDomains: FREE_MAIL, prefix: '_t_judge', ...span });
     await engine().exec([...plan.statements]);
-    const rows = await engine().query(sql`SELECT DISTINCT * FROM ${ident(plan.table)} ORDER BY contact_id, at_us`);
-    await engine().exec(plan.scratch.map((t) => engine().dialect.dropTable(t)));
+    const rows = await engine().query(sql`SELECT DISTINCT * FROM ${raw(engine().dialect.scratchTable(plan.table))} ORDER BY contact_id, at_us`);
+    await engine().exec(plan.scratch.map((t) => engine().dialect.dropScratchTable(t)));
     const byModel = new Map(models.map((m) => [m.name, m]));
     const found: string[] = [];
     const expected: string[] = [];

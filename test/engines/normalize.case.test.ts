@@ -97,6 +97,18 @@ describeEngines('import normalisation SQL against the reference', (engine) => {
       '1899-12-31T23:59:59Z',
       '2200-01-01T00:00:00Z',
       '1900-01-01T00:00:00Z',
+      // The canonical shape, which DuckDB reads natively, at and just past its edges.
+      '2199-12-31T23:59:59Z',
+      '1900-02-29T00:00:00Z',
+      '2000-02-29T23:59:59Z',
+      '2024-03-05T10:00:60Z',
+      '2024-03-05T10:60:00Z',
+      '2024-00-05T10:00:00Z',
+      '2024-03-00T10:00:00Z',
+      '2024-03-05T10:00:00z',
+      '2024- 3-05T10:00:00Z',
+      '19a0-01-01T00:00:00Z',
+      '0024-03-05T10:00:00Z',
       '2199-12-31T23:59:59.999999999Z',
       '2024-01-01T00:00:00+14:00',
       '2024-01-01T00:00:00-14:00',
@@ -152,7 +164,9 @@ describeEngines('import normalisation SQL against the reference', (engine) => {
   });
 
   test('folds case, spaces, dashes and underscores of touch types to their vocabulary key and flags unknown ones value-unknown, on every engine', async () => {
-    await expectAgreement(columnSpec('enum', 'string', TOUCH_TYPES), rawRows(sample('enum', vocabularyText(TOUCH_TYPES))));
+    // Values with nothing to fold (DuckDB skips the regular expression for them) beside values with one run of each kind.
+    const fixed = ['page_view', 'page__view', 'page_-view', 'Page View', 'page\tview', 'page\u000bview', 'page-view', '_page_view_', 'pageview'];
+    await expectAgreement(columnSpec('enum', 'string', TOUCH_TYPES), rawRows([...fixed, ...sample('enum', vocabularyText(TOUCH_TYPES))]));
   });
 
   test('maps a channel value alone (a channel, a synonym, or other) as mapChannel does, on every engine', async () => {

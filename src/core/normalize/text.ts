@@ -33,5 +33,7 @@ export function vocabularyKey(raw: string | null | undefined): string | null {
   return asciiLower(trimmed).replace(/[ \t\n\r\f\v_-]+/g, '_');
 }
 
-/** The pattern `vocabularyKey` folds, shared with the SQL form. */
+/** The characters whose runs `vocabularyKey` folds to one `_`, shared with the SQL form. */
+export const VOCABULARY_FOLD_CHARACTERS = ' \t\n\r\f\v_-';
+/** The pattern `vocabularyKey` folds (RE2 syntax). */
 export const VOCABULARY_FOLD_PATTERN = '[ \\t\\n\\r\\f\\v_-]+';

@@ -29,6 +29,7 @@ import { ResultReader } from './result.js';
 import type { BoundParams, BoundValue, ClickHouseTransport, Settings } from './transport.js';
 
 const DEFAULT_BATCH_ROWS = 10_000;
+let csvScratchSequence = 0;
 
 /** Insert settings for JS rows. */
 const APPEND_SETTINGS: Settings = {
@@ -146,6 +147,20 @@ export class ClickHouseEngine implements Engine {
       throw this.failed(error, printed);
     }
     await this.attempt(printed, () => this.transport.insertCsv(table, columns, chunk.bytes, settings));
+  }
+
+  /** Stages the chunk in a scratch table (appendCsv's checks and settings), then selects from it. */
+  async insertCsv(target: string, columns: readonly string[], chunk: CsvChunk, select: (source: string) => string): Promise<void> {
+    if (chunk.bytes.length === 0) return;
+    const d = this.dialect;
+    const scratch = `_csv_${++csvScratchSequence}_${Date.now().toString(36)}`;
+    await this.exec(d.createStagingTable(scratch, columns));
+    try {
+      await this.appendCsv(scratch, columns, chunk);
+      await this.exec(`INSERT INTO ${target} ${select(d.scratchTable(scratch))}`);
+    } finally {
+      await this.exec(d.dropScratchTable(scratch));
+    }
   }
 
   async close(): Promise<void> {

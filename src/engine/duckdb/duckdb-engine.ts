@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api';
 import { internalError } from '../../core/errors.js';
-import { duckdbDialect } from '../../sql/dialect/duckdb.js';
+import { SCRATCH_CATALOG, duckdbDialect } from '../../sql/dialect/duckdb.js';
 import type { PrintedSql } from '../../sql/fragment.js';
 import type { CsvChunk, Engine, Row, SqlInput } from '../engine.js';
 import { engineClosed, engineFailed } from '../failure.js';
@@ -59,6 +59,8 @@ export class DuckDbEngine implements Engine {
       // Scratch work (staging, normalising, classifying) needs no order, and keeping it costs
       // parallelism; every order that matters is an explicit ORDER BY (results, storage order).
       await connection.run('SET preserve_insertion_order = false');
+      // Scratch tables live in memory, apart from the workspace file (see SCRATCH_CATALOG).
+      await connection.run(`ATTACH ':memory:' AS ${duckdbDialect.quoteIdentifier(SCRATCH_CATALOG)}`);
       return new DuckDbEngine(location, instance, connection);
     } catch (error) {
       instance?.closeSync();
@@ -173,20 +175,23 @@ export class DuckDbEngine implements Engine {
   }
 
   async appendCsv(table: string, columns: readonly string[], chunk: CsvChunk): Promise<void> {
+    const q = this.dialect.quoteIdentifier;
+    await this.insertCsv(`${q(table)} (${columns.map(q).join(', ')})`, columns, chunk, (source) => `SELECT * FROM ${source}`);
+  }
+
+  /** One statement: DuckDB parses the chunk and runs `select` over it in the same pipeline. */
+  async insertCsv(target: string, columns: readonly string[], chunk: CsvChunk, select: (source: string) => string): Promise<void> {
     checkCsvDelimiter(chunk.delimiter);
     if (chunk.bytes.length === 0) return;
-    const q = this.dialect.quoteIdentifier;
     const s = this.dialect.quoteString;
     const path = join(tmpdir(), `revline-${randomUUID()}.csv`);
     const columnTypes = columns.map((c) => `${s(c)}: 'VARCHAR'`).join(', ');
-    const printed = {
-      sql:
-        `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) SELECT * FROM read_csv(${s(path)}, ` +
-        `header = false, delim = ${s(chunk.delimiter)}, quote = '"', escape = '"', new_line = '\\n', ` +
-        `columns = {${columnTypes}}, all_varchar = true, auto_detect = false, strict_mode = true, ` +
-        `null_padding = false, ignore_errors = false, allow_quoted_nulls = false, parallel = true)`,
-      params: {},
-    };
+    const source =
+      `read_csv(${s(path)}, ` +
+      `header = false, delim = ${s(chunk.delimiter)}, quote = '"', escape = '"', new_line = '\\n', ` +
+      `columns = {${columnTypes}}, all_varchar = true, auto_detect = false, strict_mode = true, ` +
+      `null_padding = false, ignore_errors = false, allow_quoted_nulls = false, parallel = true)`;
+    const printed = { sql: `INSERT INTO ${target} ${select(source)}`, params: {} };
     await this.serially(async () => {
       try {
         await writeFile(path, chunk.bytes);

@@ -1,7 +1,14 @@
 /**
- * The SQL of one import: from a staging table of raw text (`_row`, then the file's columns as
- * `c0…cN`) to normalised rows with their problems, duplicate detection, classification against the
- * target table (insert / update / unchanged) and the apply statements.
+ * The SQL of one import, fused so that each row is written once before it reaches its table:
+ *
+ *   chunk of CSV ──(one statement per chunk: parse + normalise)──► normalised rows
+ *   normalised rows ──► problems of every output (`bad`, small) and exceptions (small):
+ *                       rows superseded by a later duplicate, rows whose key is already stored;
+ *                       ids derived from stored rows for the rows that lack them (small)
+ *   normalised rows − bad − unchanged − superseded ──(sorted)──► the target table
+ *
+ * The raw text of a row travels with it only when it has a problem (`_raw_cells`); a clean row
+ * superseded by a later duplicate is read again from the file (import.ts), which is rare.
  *
  * Invariants:
  * - Every staged row lands in exactly one of: quarantined (a problem in any output, or a duplicate
@@ -12,9 +19,11 @@
  *   earlier ones are quarantined as `key-duplicate`, naming the row that won.
  * - A row is compared with the stored row column by column, NULL-safe: re-importing the same file
  *   classifies every row as unchanged and writes nothing.
+ * - Nothing here copies every row more than once: the exceptions hold only superseded rows and rows
+ *   whose key is stored, and hold only their key (a first import's exceptions are empty).
  */
 
-import { RevlineError } from '../../core/errors.js';
+import { RevlineError, internalError } from '../../core/errors.js';
 import { storedColumns, type ColumnSpec, type TableSpec } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { Lets, NO_PROBLEM, NormalizeCompiler, type ChannelInputsSql } from './normalize.js';
@@ -36,13 +45,6 @@ export interface AccountMatching {
   readonly freeMailDomains: readonly string[];
 }
 
-export interface ImportSqlNames {
-  readonly stage: string;
-  /** Normalised rows of output i. */
-  normalized(i: number): string;
-  /** Classified accepted rows of output i. */
-  classified(i: number): string;
-}
 
 const q = (d: Dialect, name: string) => d.quoteIdentifier(name);
 
@@ -62,19 +64,81 @@ function channelInputs(table: TableSpec, column: ColumnSpec, raw: ReadonlyMap<st
   return inputs;
 }
 
+/** Whether an output derives ids after normalising (touchpoints without a person or account). */
+export function derivesIds(plan: OutputPlan): boolean {
+  return plan.table.name === 'touchpoints';
+}
+
 /**
- * Normalised rows of one output: `_row`, every stored column, `_problems` ('' when none: a `|`-joined
- * list of `column:code`).
+ * The ids of touchpoints that lack them, derived from what is stored: `contact_id` from the email
+ * (the first-created contact with it: the dedupe rule of identity.ts) or from a stitched anonymous
+ * id; `account_id` from the contact, else from the email's domain against account domains (the
+ * smallest account id when several share one; free-mail domains never). An explicit value always
+ * wins. Only rows that lack a value are joined, and only rows that gained one are kept: `_row`,
+ * `contact_id`, `account_id` — usually few, so the normalised rows are never rewritten.
+ */
+export function compileDerivedIds(d: Dialect, normalized: string, matching: AccountMatching): string {
+  const free = matching.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
+  const byEmail = `SELECT email, contact_id FROM (SELECT email, contact_id, row_number() OVER (PARTITION BY email ORDER BY created_at ASC NULLS LAST, contact_id ASC) AS _n FROM ${q(d, 'contacts')} WHERE email IS NOT NULL) x WHERE _n = 1`;
+  const stitched = `SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q(d, 'identities')} GROUP BY anonymous_id`;
+  const accountOf = `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} GROUP BY contact_id`;
+  const domains = `SELECT domain, min(account_id) AS account_id FROM ${q(d, 'accounts')} WHERE domain IS NOT NULL AND domain NOT IN (${free}) GROUP BY domain`;
+  // Two levels, so every join compares plain columns (ClickHouse wants that): first the person,
+  // then the account from the person or the email domain. Every column is aliased: ClickHouse
+  // names an unaliased `n.x` "n.x", not "x".
+  const lacking = `SELECT _row, contact_id, account_id, email, anonymous_id FROM ${normalized} WHERE contact_id IS NULL OR account_id IS NULL`;
+  const person = `SELECT n._row AS _row, n.contact_id AS _given_contact, n.account_id AS _given_account, coalesce(n.contact_id, ce.contact_id, st.contact_id) AS contact_id,
+      ${d.regexpReplaceAll('n.email', '^.*@', '')} AS _email_domain
+    FROM (${lacking}) n LEFT JOIN (${byEmail}) ce ON ce.email = n.email LEFT JOIN (${stitched}) st ON st.anonymous_id = n.anonymous_id`;
+  const derived = `SELECT p._row AS _row, p._given_contact AS _given_contact, p._given_account AS _given_account, p.contact_id AS contact_id,
+      coalesce(p._given_account, ca.account_id, dm.account_id) AS account_id
+    FROM (${person}) p LEFT JOIN (${accountOf}) ca ON ca.contact_id = p.contact_id LEFT JOIN (${domains}) dm ON dm.domain = p._email_domain`;
+  return `SELECT _row, contact_id, account_id FROM (${derived}) x
+    WHERE (_given_contact IS NULL AND contact_id IS NOT NULL) OR (_given_account IS NULL AND account_id IS NOT NULL)`;
+}
+
+/** A channel column whose value was `other`, with the raw inputs it was mapped from (for the summary). */
+export interface OtherChannelLabel {
+  readonly column: string;
+  /** Name of the normalised rows' column holding the inputs, joined by ' / ', where the value is `other`. */
+  readonly labelColumn: string;
+  readonly inputs: readonly string[];
+}
+
+export function otherChannelLabels(plan: OutputPlan): OtherChannelLabel[] {
+  const labels: OtherChannelLabel[] = [];
+  for (const column of plan.table.columns.filter((c) => c.normalize === 'channel' && !c.input)) {
+    const derivedFrom = channelInputs(plan.table, column, plan.raw);
+    const inputs = [plan.raw.get(column.name), derivedFrom.source, derivedFrom.medium].filter((x): x is string => x !== undefined);
+    if (inputs.length > 0) labels.push({ column: column.name, labelColumn: `_other_${column.name}`, inputs });
+  }
+  return labels;
+}
+
+/** The packed raw cells of a normalised row with a problem (see {@link compileNormalize}). */
+export const RAW_CELLS = '_raw_cells';
+
+/**
+ * Normalised rows of one output, read from `source` (a relation of staged text columns: `_row`,
+ * then `stagedColumns`). Columns: `_row`, every stored column, `_problems` ('' when none: a
+ * `|`-joined list of `column:code`), `_raw_cells` (the staged cells as `Dialect.packTexts`, only
+ * when there is a problem: quarantine needs the row as it was) and, per channel column, the raw
+ * inputs of a value mapped to `other` (see {@link otherChannelLabels}).
  *
- * Derivations at import time:
+ * Derivations from the row itself:
  * - accounts: `domain` from `website` when absent;
  * - contacts: `contact_id` from the email when absent (their account is matched afterwards by
- *   identity.ts, which records each match so it can be explained and undone);
- * - touchpoints: `contact_id` from the email (the first-created contact with it) or from a stitched
- *   anonymous id when absent; `account_id` from the contact, else from the email's domain against
- *   account domains (free-mail domains excluded). An explicit value always wins.
+ *   identity.ts, which records each match so it can be explained and undone).
+ * Touchpoints derive ids from stored rows afterwards ({@link compileDerivedIds}): a join per chunk
+ * let DuckDB build its hash table on the chunk (every row, every column) instead of the lookup.
  */
-export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, compiler: NormalizeCompiler, matching: AccountMatching): string {
+export function compileNormalize(
+  d: Dialect,
+  plan: OutputPlan,
+  source: string,
+  stagedColumns: readonly string[],
+  compiler: NormalizeCompiler,
+): string {
   const { table, raw } = plan;
   const problems: string[] = [];
   const valueOf = new Map<string, string>();
@@ -99,7 +163,8 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
     valueOf.set('contact_id', valueOf.has('contact_id') ? `coalesce(${valueOf.get('contact_id')}, ${email})` : email);
   }
 
-  const identityAware = table.name === 'touchpoints';
+  const staged = stagedColumns.map((c) => q(d, c));
+  const stored = storedColumns(table).map((c) => c.name);
   const inner: string[] = [q(d, '_row')];
   for (const column of table.columns) {
     if (column.input) continue;
@@ -115,77 +180,106 @@ export function compileNormalize(d: Dialect, plan: OutputPlan, stage: string, co
     problems.push(`CASE WHEN ${missing}${own ? ` AND (${own}) IS NULL` : ''} THEN '${column.name}:required-missing' END`);
   }
   inner.push(`${d.joinNonNull(problems, '|')} AS ${q(d, '_problems')}`);
+  // The staged cells ride along to the last level, which keeps them only for rows with a problem.
+  inner.push(...staged);
   const where = plan.when ? ` WHERE ${compiler.trim(plan.when)} IS NOT NULL` : '';
   // The staged row number is text; as a number it orders (and picks the last duplicate) correctly.
-  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...lets.levels[0]!].join(', ')} FROM ${q(d, stage)}${where}`;
+  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...staged, ...lets.levels[0]!].join(', ')} FROM ${source}${where}`;
   for (let level = 1; level < lets.levels.length; level++) {
     if (lets.levels[level]!.length) levels = `SELECT *, ${lets.levels[level]!.join(', ')} FROM (${levels}) l${level}`;
   }
-  const innerSql = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
+  const normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
-  const stored = storedColumns(table).map((c) => c.name);
-  if (!identityAware) return innerSql;
+  const labels = otherChannelLabels(plan).map((l) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(l.inputs, ' / ')} END AS ${q(d, l.labelColumn)}`);
+  return `SELECT ${[q(d, '_row'), ...stored.map((c) => q(d, c)), q(d, '_problems'), `CASE WHEN _problems <> '' THEN ${d.packTexts(staged)} END AS ${q(d, RAW_CELLS)}`, ...labels].join(', ')}
+    FROM (${normalized}) f`;
+}
 
-  const free = matching.freeMailDomains.map((x) => d.quoteString(x)).join(', ');
-  const emailDomain = d.regexpReplaceAll('n.email', '^.*@', '');
-  // One account per domain (the smallest id when several share it), never a free-mail domain.
-  const domains = `SELECT domain, min(account_id) AS account_id FROM ${q(d, 'accounts')} WHERE domain IS NOT NULL AND domain NOT IN (${free}) GROUP BY domain`;
-  // One contact per email: the first created (then the smallest id), the dedupe rule of identity.ts.
-  const byEmail = `SELECT email, contact_id FROM (SELECT email, contact_id, row_number() OVER (PARTITION BY email ORDER BY created_at ASC NULLS LAST, contact_id ASC) AS _n FROM ${q(d, 'contacts')} WHERE email IS NOT NULL) x WHERE _n = 1`;
-  const stitched = `SELECT anonymous_id, min(contact_id) AS contact_id FROM ${q(d, 'identities')} GROUP BY anonymous_id`;
-  const accountOf = `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} GROUP BY contact_id`;
-  // Two levels, so every join compares plain columns (ClickHouse wants that): first the person,
-  // then the account from the person or the email domain.
-  // Every column is aliased: ClickHouse names an unaliased `n.x` "n.x", not "x".
-  const person = stored.map((c) => (c === 'contact_id' ? `coalesce(n.contact_id, ce.contact_id, st.contact_id) AS ${q(d, c)}` : `n.${q(d, c)} AS ${q(d, c)}`));
-  const personSql = `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${person.join(', ')}, ${emailDomain} AS _email_domain, n._problems AS ${q(d, '_problems')}
-    FROM (${innerSql}) n LEFT JOIN (${byEmail}) ce ON ce.email = n.email LEFT JOIN (${stitched}) st ON st.anonymous_id = n.anonymous_id`;
-  const out = stored.map((c) => (c === 'account_id' ? `coalesce(p.account_id, ca.account_id, dm.account_id) AS ${q(d, c)}` : `p.${q(d, c)} AS ${q(d, c)}`));
-  return `SELECT p.${q(d, '_row')} AS ${q(d, '_row')}, ${out.join(', ')}, p._problems AS ${q(d, '_problems')}
-    FROM (${personSql}) p LEFT JOIN (${accountOf}) ca ON ca.contact_id = p.contact_id LEFT JOIN (${domains}) dm ON dm.domain = p._email_domain`;
+/** Names of one output's scratch tables. */
+export interface OutputTables {
+  /** Normalised rows (compileNormalize). */
+  readonly normalized: string;
+  /** Rows with a problem in any output: `_row`, `_output`, `_problems`, `_raw_cells`. */
+  readonly bad: string;
+  /** This output's exceptions (compileExceptions). */
+  readonly exceptions: string;
+  /** Ids derived for rows that lack them (compileDerivedIds), when the output derives ids. */
+  readonly derived?: string | undefined;
 }
 
 /**
- * Accepted rows of an output, classified against the target table: `_action` is insert, update or
- * unchanged; `_superseded_by` is set on duplicates of the primary output (then `_action` is NULL).
+ * The accepted rows of an output: normalised, without a problem in any output, as they would be
+ * stored: with their derived ids, and a contact without an account keeps its recorded account
+ * match (see below).
  */
-export function compileClassify(d: Dialect, plan: OutputPlan, normalized: string, badRows: string): string {
-  const { table } = plan;
-  const key = table.key;
+function compileAccepted(d: Dialect, table: TableSpec, tables: OutputTables): string {
   const cols = storedColumns(table).map((c) => c.name);
   // A contact file without an account leaves a recorded (active) account match standing: the
   // match is the stored value's origin, so the row is unchanged, not an update to "no account".
   const matched = table.name === 'contacts';
-  const value = (c: string) => (matched && c === 'account_id' ? `coalesce(n.${q(d, c)}, am.to_id)` : `n.${q(d, c)}`);
+  const derived = tables.derived !== undefined;
+  const value = (c: string) =>
+    matched && c === 'account_id'
+      ? `coalesce(n.${q(d, c)}, am.to_id)`
+      : derived && (c === 'contact_id' || c === 'account_id')
+        ? `coalesce(n.${q(d, c)}, dv.${q(d, c)})`
+        : `n.${q(d, c)}`;
   const accountMatches = matched
     ? ` LEFT JOIN (SELECT from_id, min(to_id) AS to_id FROM ${q(d, 'identity_merges')} WHERE kind = 'account_match' AND undone_at IS NULL GROUP BY from_id) am ON am.from_id = n.${q(d, 'contact_id')}`
     : '';
-  const good = `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `${value(c)} AS ${q(d, c)}`).join(', ')} FROM ${q(d, normalized)} n${accountMatches} WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${q(d, badRows)})`;
-  // Keys seen more than once in the file, with the row that wins (the last): a hash aggregate,
-  // usually empty, instead of a window sort over every row.
-  const keys = key.map((k) => q(d, k)).join(', ');
-  const duplicates = `SELECT ${keys}, max(${q(d, '_row')}) AS _winner FROM (${good}) g GROUP BY ${keys} HAVING count(*) > 1`;
-  const on = (a: string, b: string) => key.map((k) => `${a}.${q(d, k)} = ${b}.${q(d, k)}`).join(' AND ');
-  const superseded = `(w._winner IS NOT NULL AND r.${q(d, '_row')} <> w._winner)`;
-  const same = cols.map((c) => `(r.${q(d, c)} = t.${q(d, c)} OR (r.${q(d, c)} IS NULL AND t.${q(d, c)} IS NULL))`).join(' AND ');
-  return `SELECT r.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `r.${q(d, c)} AS ${q(d, c)}`).join(', ')},
-    CASE WHEN ${superseded} THEN NULL WHEN t.${q(d, key[0]!)} IS NULL THEN 'insert' WHEN ${same} THEN 'unchanged' ELSE 'update' END AS ${q(d, '_action')},
-    CASE WHEN ${superseded} THEN w._winner END AS ${q(d, '_superseded_by')}
-    FROM (${good}) r
-    LEFT JOIN (${duplicates}) w ON ${on('r', 'w')}
-    LEFT JOIN ${q(d, table.name)} t ON ${on('r', 't')}`;
+  const derivedIds = derived ? ` LEFT JOIN ${tables.derived} dv ON dv.${q(d, '_row')} = n.${q(d, '_row')}` : '';
+  return `SELECT n.${q(d, '_row')} AS ${q(d, '_row')}, ${cols.map((c) => `${value(c)} AS ${q(d, c)}`).join(', ')} FROM ${tables.normalized} n${accountMatches}${derivedIds} WHERE n.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.bad})`;
 }
 
 /**
- * Statements that apply the classified rows: delete the updated keys, insert inserts and updates,
- * in the table's storage order (account, then time) where the engine does not sort by itself.
+ * The exceptions of an output: accepted rows that are not plain inserts, by `_row` and key.
+ * `_action` is 'update' or 'unchanged' for a key already stored; NULL, with `_superseded_by` set,
+ * for a duplicate superseded by a later row of the file. Every other accepted row is an insert, so
+ * a first import (nothing stored, no duplicates) has no exceptions at all.
  */
-export function compileApply(d: Dialect, table: TableSpec, classified: string): string[] {
+export function compileExceptions(d: Dialect, table: TableSpec, tables: OutputTables): string {
+  const key = table.key;
+  const cols = storedColumns(table).map((c) => c.name);
+  const accepted = compileAccepted(d, table, tables);
+  // Keys seen more than once in the file, with the row that wins (the last): a hash aggregate,
+  // usually empty, instead of a window sort over every row.
+  const keys = key.map((k) => q(d, k)).join(', ');
+  const duplicates = `SELECT ${keys}, max(${q(d, '_row')}) AS _winner FROM (${accepted}) g GROUP BY ${keys} HAVING count(*) > 1`;
+  const on = (a: string, b: string) => key.map((k) => `${a}.${q(d, k)} = ${b}.${q(d, k)}`).join(' AND ');
+  const superseded = `(w._winner IS NOT NULL AND r.${q(d, '_row')} <> w._winner)`;
+  const same = cols.map((c) => `(r.${q(d, c)} = t.${q(d, c)} OR (r.${q(d, c)} IS NULL AND t.${q(d, c)} IS NULL))`).join(' AND ');
+  return `SELECT r.${q(d, '_row')} AS ${q(d, '_row')}, ${key.map((k) => `r.${q(d, k)} AS ${q(d, k)}`).join(', ')},
+    CASE WHEN ${superseded} THEN NULL WHEN ${same} THEN 'unchanged' ELSE 'update' END AS ${q(d, '_action')},
+    CASE WHEN ${superseded} THEN w._winner END AS ${q(d, '_superseded_by')}
+    FROM (${accepted}) r
+    LEFT JOIN (${duplicates}) w ON ${on('r', 'w')}
+    LEFT JOIN ${q(d, table.name)} t ON ${on('r', 't')}
+    WHERE ${superseded} OR t.${q(d, key[0]!)} IS NOT NULL`;
+}
+
+/**
+ * The rows an output writes (inserts and updates): accepted rows that are not unchanged and not
+ * superseded. `_row` and every stored column. Identity resolution reads the new touches from here.
+ */
+export function compileWritten(d: Dialect, table: TableSpec, tables: OutputTables): string {
+  return `SELECT * FROM (${compileAccepted(d, table, tables)}) r WHERE r.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} IS NULL OR ${q(d, '_action')} = 'unchanged')`;
+}
+
+/** The accepted rows that are not superseded: every row counted as inserted, updated or unchanged. */
+export function compileCounted(d: Dialect, table: TableSpec, tables: OutputTables): string {
+  return `SELECT * FROM (${compileAccepted(d, table, tables)}) r WHERE r.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} IS NULL)`;
+}
+
+/**
+ * Statements that apply an output: delete the updated keys, insert inserts and updates, in the
+ * table's storage order (account, then time) where the engine does not sort by itself.
+ */
+export function compileApply(d: Dialect, table: TableSpec, tables: OutputTables): string[] {
   const cols = storedColumns(table).map((c) => q(d, c.name)).join(', ');
   const key = table.key.map((k) => q(d, k));
   return [
-    d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${q(d, classified)} WHERE ${q(d, '_action')} = 'update'`),
-    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM ${q(d, classified)} WHERE ${q(d, '_action')} IN ('insert', 'update')${
+    d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} = 'update'`),
+    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM (${compileWritten(d, table, tables)}) w${
       d.sortsOnInsert ? '' : ` ORDER BY ${table.orderBy.map((c) => `${q(d, c)} NULLS LAST`).join(', ')}`
     }`,
   ];

@@ -54,6 +54,9 @@ export interface Judgement {
   readonly scoreColumns: ReadonlyMap<string, string>;
 }
 
+/** A scratch table's name as the dialect keeps scratch tables (DuckDB: an in-memory catalog). */
+const scratchRef = (d: Dialect, name: string) => raw(d.scratchTable(name));
+
 const lowerAscii = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** Column of the facts table holding a field. */
@@ -300,10 +303,10 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
       statements.push(
         ...d.createScratchTable(
           eraTable,
-          sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM (SELECT *, ${weights[weights.length - 1]!} FROM ${ident(moments)} m) m GROUP BY m.contact_id, ${era}`,
+          sql`SELECT m.contact_id AS contact_id, ${era} AS era, ${joinSql(totals, ', ')} FROM (SELECT *, ${weights[weights.length - 1]!} FROM ${scratchRef(d, moments)} m) m GROUP BY m.contact_id, ${era}`,
         ),
       );
-      eraJoins.push(sql` LEFT JOIN ${ident(eraTable)} e${raw(String(j))} ON e${raw(String(j))}.contact_id = m.contact_id AND e${raw(String(j))}.era = ${era} - 1`);
+      eraJoins.push(sql` LEFT JOIN ${scratchRef(d, eraTable)} e${raw(String(j))} ON e${raw(String(j))}.contact_id = m.contact_id AND e${raw(String(j))}.era = ${era} - 1`);
     }
     const groupSums = groups.map((g, gi) => {
       const fit = model.fit.filter((r) => r.group === g).map((r) => sql`CASE WHEN ${fitTree(d, r.when)} THEN ${param.float(r.points)} ELSE 0 END`);
@@ -330,7 +333,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
   const level1 = sql`SELECT m.contact_id AS contact_id, m.at_us AS at_us, m.is_touch AS is_touch${windows.length ? sql`, ${joinSql(windows, ', ')}` : sql``}${
     scoreColumns.length ? sql`, ${joinSql(scoreColumns, ', ')}` : sql``
   }${fitLeafColumns.length ? sql`, ${joinSql(fitLeafColumns.map(([, leaf], i) => sql`${leaf} AS ${ident(`l${i}`)}`), ', ')}` : sql``}
-    FROM ${weights.length ? sql`(SELECT *, ${joinSql(weights, ', ')} FROM ${ident(moments)} m)` : ident(moments)} m LEFT JOIN ${ident(facts)} f ON f.contact_id = m.contact_id${joinSql(eraJoins, '')}`;
+    FROM ${weights.length ? sql`(SELECT *, ${joinSql(weights, ', ')} FROM ${scratchRef(d, moments)} m)` : scratchRef(d, moments)} m LEFT JOIN ${scratchRef(d, facts)} f ON f.contact_id = m.contact_id${joinSql(eraJoins, '')}`;
   fitLeafColumns.forEach(([c], i) => leafOf.set(c, ident(`l${i}`)));
   const definitionColumns = input.definitions.map((_, i) => `q${i}`);
   const level2 = sql`SELECT contact_id, at_us, ${joinSql(
@@ -407,7 +410,7 @@ export function compileRuleTransitions(d: Dialect, stages: readonly string[], ju
   const rank = stageRankSql(d, stages, 'e.stage');
   const moments = rules.map(
     (r, i) => sql`SELECT j.contact_id AS contact_id, j.at_us AS at_us, 1 AS kind, CAST(NULL AS ${raw(d.columnType('string', true))}) AS stage, 0 AS r, ${raw(String(i))} AS rule
-      FROM ${ident(judged)} j WHERE j.${ident(r.column)}`,
+      FROM ${scratchRef(d, judged)} j WHERE j.${ident(r.column)}`,
   );
   const window = (value: SqlFragment) => d.lastNonNull(value, { partitionBy: [raw('contact_id')], orderBy: [raw('at_us'), raw('kind'), raw('r')] });
   const eligible = joinSql(
@@ -425,7 +428,7 @@ export function compileRuleTransitions(d: Dialect, stages: readonly string[], ju
         SELECT contact_id, at_us, kind, rule, ${window(raw('stage'))} AS asof_stage, ${window(raw('CASE WHEN kind = 0 THEN at_us END'))} AS asof_us
         FROM (
           SELECT e.contact_id AS contact_id, ${d.epochMicros(raw('e.entered_at'))} AS at_us, 0 AS kind, e.stage AS stage, ${rank} AS r, -1 AS rule
-          FROM ${ident('lifecycle_events')} e WHERE e.contact_id IN (SELECT contact_id FROM ${ident(judged)})
+          FROM ${ident('lifecycle_events')} e WHERE e.contact_id IN (SELECT contact_id FROM ${scratchRef(d, judged)})
           UNION ALL ${joinSql(moments, ' UNION ALL ')}
         ) log_and_moments
       ) staged
@@ -497,7 +500,7 @@ export interface BacktestWindow {
  */
 export function compileBacktestQualifications(d: Dialect, judged: string, column: string, beyond: readonly string[], w: BacktestWindow): SqlFragment {
   return sql`SELECT j.contact_id AS contact_id, min(j.at_us) AS m_us
-    FROM ${ident(judged)} j
+    FROM ${scratchRef(d, judged)} j
     LEFT JOIN (SELECT e.contact_id AS contact_id, min(${d.epochMicros(raw('e.entered_at'))}) AS beyond_us FROM ${ident('lifecycle_events')} e WHERE e.stage IN ${inStrings(beyond)} GROUP BY e.contact_id) b
       ON b.contact_id = j.contact_id
     WHERE j.${ident(column)} AND j.at_us >= ${param.integer(w.fromUs)} AND j.at_us <= ${param.integer(w.toUs)} AND (b.beyond_us IS NULL OR j.at_us < b.beyond_us)
@@ -517,12 +520,12 @@ export function compileBacktestOutcomes(d: Dialect, qualified: string, w: Backte
       coalesce(st.sal, 0) AS sal, coalesce(st.sql_, 0) AS sql_,
       coalesce(op.opportunity, 0) AS opportunity, coalesce(op.won, 0) AS won, coalesce(op.pipeline, 0) AS pipeline, coalesce(op.revenue, 0) AS revenue,
       coalesce(op.opp_within, 0) AS opp_within
-    FROM ${ident(qualified)} q
+    FROM ${scratchRef(d, qualified)} q
     LEFT JOIN (
       SELECT f.contact_id AS contact_id,
         max(CASE WHEN e.stage = 'sal' THEN 1 ELSE 0 END) AS sal,
         max(CASE WHEN e.stage = 'sql' THEN 1 ELSE 0 END) AS sql_
-      FROM ${ident(qualified)} f JOIN ${ident('lifecycle_events')} e ON e.contact_id = f.contact_id
+      FROM ${scratchRef(d, qualified)} f JOIN ${ident('lifecycle_events')} e ON e.contact_id = f.contact_id
       WHERE ${eventUs} >= f.m_us GROUP BY f.contact_id
     ) st ON st.contact_id = q.contact_id
     LEFT JOIN (
@@ -531,7 +534,7 @@ export function compileBacktestOutcomes(d: Dialect, qualified: string, w: Backte
         sum(coalesce(o.amount, 0)) AS pipeline,
         sum(CASE WHEN o.is_won THEN coalesce(o.amount, 0) ELSE 0 END) AS revenue,
         max(CASE WHEN ${oppUs} <= f.m_us + ${param.integer(w.horizonUs)} THEN 1 ELSE 0 END) AS opp_within
-      FROM ${ident(qualified)} f JOIN ${ident('opportunities')} o ON o.primary_contact_id = f.contact_id
+      FROM ${scratchRef(d, qualified)} f JOIN ${ident('opportunities')} o ON o.primary_contact_id = f.contact_id
       WHERE ${oppUs} >= f.m_us GROUP BY f.contact_id
     ) op ON op.contact_id = q.contact_id`;
 }

@@ -15,7 +15,7 @@ import { CHANNELS } from '../../core/vocabulary.js';
 import { DOMAIN_STRIP_STEPS, HOST_PATTERN } from '../../core/normalize/domain.js';
 import { EMAIL_PATTERN } from '../../core/normalize/email.js';
 import { DECIMAL_PATTERN, FALSE_WORDS, INTEGER_PATTERN, MAX_DECIMAL_INTEGER_DIGITS, TRUE_WORDS } from '../../core/normalize/number.js';
-import { VOCABULARY_FOLD_PATTERN } from '../../core/normalize/text.js';
+import { VOCABULARY_FOLD_CHARACTERS } from '../../core/normalize/text.js';
 import { EPOCH_PATTERN, MAX_YEAR, MIN_YEAR, TIMESTAMP_PATTERN, isKnownTimeZone } from '../../core/normalize/timestamp.js';
 import { RevlineError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/schema/tables.js';
@@ -34,18 +34,19 @@ export interface CompiledColumn {
  * once per place its result is used (which made the first version 20 times slower).
  */
 export class Lets {
-  readonly levels: string[][] = [[], [], [], [], []];
+  readonly levels: string[][] = [];
   private count = 0;
   /** The same expression at the same level is one name (a column can feed several rules). */
   private readonly named = new Map<string, string>();
 
   constructor(private readonly d: Dialect) {}
 
-  let(level: 0 | 1 | 2 | 3 | 4, expr: string): string {
+  let(level: number, expr: string): string {
     const key = `${level}\u0000${expr}`;
     const known = this.named.get(key);
     if (known !== undefined) return known;
     const name = this.d.quoteIdentifier(`__v${++this.count}`);
+    while (this.levels.length <= level) this.levels.push([]);
     this.levels[level]!.push(`${expr} AS ${name}`);
     this.named.set(key, name);
     return name;
@@ -108,7 +109,7 @@ export class NormalizeCompiler {
 
   /** core/normalize vocabularyKey: trimmed, lower-cased, runs of space, `-` and `_` folded to `_` (level 2). */
   vocabularyKey(lets: Lets, raw: string): string {
-    return lets.let(2, this.d.regexpReplaceAll(this.lowered(lets, raw), VOCABULARY_FOLD_PATTERN, '_'));
+    return lets.let(2, this.d.foldRuns(this.lowered(lets, raw), VOCABULARY_FOLD_CHARACTERS, '_'));
   }
 
   /** A column that cannot fail: its problem is the SQL literal NULL, which reason lists skip. */
@@ -145,31 +146,46 @@ export class NormalizeCompiler {
   }
 
   /**
-   * Wall-clock microseconds and zone offset of a timestamp text (see core/normalize/timestamp.ts),
-   * with the problem code when it is not a valid timestamp. All names are level ≤ 3.
+   * The timestamp text, and the engine's native reading of it when it has the canonical UTC shape
+   * (`Dialect.canonicalUtcTimestamp`). The general path then sees only the other values (its text
+   * is NULL for canonical ones, so its regular expressions skip them): most cells of a real export
+   * are canonical, and the general path costs ten times the native cast.
    */
-  private wallClock(lets: Lets, raw: string): { text: string; micros: string; offsetMinutes: string; hasZone: string; problem: string } {
-    const d = this.d;
+  private timestampText(lets: Lets, raw: string): { fast: string | undefined; rest: string; base: number } {
     const t = this.trimmed(lets, raw);
-    const groups = lets.let(1, d.regexpGroups(t, TIMESTAMP_PATTERN, 8));
-    const group = (n: number) => lets.let(2, `NULLIF(${d.groupAt(groups, n)}, '')`);
-    const isEpoch = lets.let(1, `coalesce(${d.regexpMatches(t, EPOCH_PATTERN)}, false)`);
-    const matched = lets.let(1, `coalesce(${d.regexpMatches(t, TIMESTAMP_PATTERN)}, false)`);
+    const native = this.d.canonicalUtcTimestamp(t);
+    if (native === undefined) return { fast: undefined, rest: t, base: 1 };
+    const fast = lets.let(1, native);
+    return { fast, rest: lets.let(2, `CASE WHEN ${fast} IS NULL THEN ${t} END`), base: 3 };
+  }
+
+  /**
+   * Wall-clock microseconds and zone offset of a timestamp text (see core/normalize/timestamp.ts),
+   * with the problem code when it is not a valid timestamp. `t` is a name of level `base - 1`; all
+   * names are of levels `base` to `base + 3`.
+   */
+  private wallClock(lets: Lets, t: string, base: number): { text: string; micros: string; offsetMinutes: string; hasZone: string; problem: string } {
+    const d = this.d;
+    const groups = lets.let(base, d.regexpGroups(t, TIMESTAMP_PATTERN, 8));
+    const group = (n: number) => lets.let(base + 1, `NULLIF(${d.groupAt(groups, n)}, '')`);
+    const isEpoch = lets.let(base, `coalesce(${d.regexpMatches(t, EPOCH_PATTERN)}, false)`);
+    const matched = lets.let(base, `coalesce(${d.regexpMatches(t, TIMESTAMP_PATTERN)}, false)`);
     const [g1, g2, g3, g4, g5, g6, g7, zone] = [1, 2, 3, 4, 5, 6, 7, 8].map(group) as [string, string, string, string, string, string, string, string];
     const int = (x: string) => d.castInteger(x);
-    const year = lets.let(3, int(g1));
-    const month = lets.let(3, int(g2));
-    const day = lets.let(3, int(g3));
-    const hour = lets.let(3, `coalesce(${int(g4)}, 0)`);
-    const minute = lets.let(3, `coalesce(${int(g5)}, 0)`);
-    const second = lets.let(3, `coalesce(${int(g6)}, 0)`);
-    const fraction = lets.let(3, `coalesce(${int(d.substring(`concat(${g7}, '00000')`, 1, 6))}, 0)`);
-    const utc = lets.let(3, `coalesce(${this.inList(zone, ['Z', 'z', 'UTC', 'GMT'])}, false)`);
+    const level3 = base + 2;
+    const year = lets.let(level3, int(g1));
+    const month = lets.let(level3, int(g2));
+    const day = lets.let(level3, int(g3));
+    const hour = lets.let(level3, `coalesce(${int(g4)}, 0)`);
+    const minute = lets.let(level3, `coalesce(${int(g5)}, 0)`);
+    const second = lets.let(level3, `coalesce(${int(g6)}, 0)`);
+    const fraction = lets.let(level3, `coalesce(${int(d.substring(`concat(${g7}, '00000')`, 1, 6))}, 0)`);
+    const utc = lets.let(level3, `coalesce(${this.inList(zone, ['Z', 'z', 'UTC', 'GMT'])}, false)`);
     const zoneDigits = d.regexpReplaceAll(d.substring(zone, 2, 5), ':', '');
-    const zoneHours = lets.let(3, int(d.substring(zoneDigits, 1, 2)));
-    const zoneMinutes = lets.let(3, `coalesce(${int(`NULLIF(${d.substring(zoneDigits, 3, 2)}, '')`)}, 0)`);
-    const zoneSign = lets.let(3, `CASE WHEN ${d.substring(zone, 1, 1)} = '-' THEN -1 ELSE 1 END`);
-    const epoch = lets.let(3, `CASE WHEN ${isEpoch} THEN CASE WHEN ${d.length(t)} = 10 THEN ${int(t)} * 1000000 ELSE ${int(t)} * 1000 END END`);
+    const zoneHours = lets.let(level3, int(d.substring(zoneDigits, 1, 2)));
+    const zoneMinutes = lets.let(level3, `coalesce(${int(`NULLIF(${d.substring(zoneDigits, 3, 2)}, '')`)}, 0)`);
+    const zoneSign = lets.let(level3, `CASE WHEN ${d.substring(zone, 1, 1)} = '-' THEN -1 ELSE 1 END`);
+    const epoch = lets.let(level3, `CASE WHEN ${isEpoch} THEN CASE WHEN ${d.length(t)} = 10 THEN ${int(t)} * 1000000 ELSE ${int(t)} * 1000 END END`);
 
     const leap = `((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`;
     const monthDays = `CASE WHEN ${month} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END WHEN ${month} IN (4, 6, 9, 11) THEN 30 ELSE 31 END`;
@@ -182,8 +198,9 @@ export class NormalizeCompiler {
     const days = `(${era} * 146097 + ${doe} - 719468)`;
     const civilMicros = `((${days} * 86400 + (${hour} * 60 + ${minute}) * 60 + ${second}) * 1000000 + ${fraction})`;
     const badZone = `(${zone} IS NOT NULL AND NOT ${utc} AND (${zoneMinutes} > 59 OR ${zoneHours} * 60 + ${zoneMinutes} > 840))`;
+    const level4 = base + 3;
     const problem = lets.let(
-      4,
+      level4,
       `CASE
       WHEN ${t} IS NULL OR ${isEpoch} THEN NULL
       WHEN NOT ${matched} THEN 'timestamp-invalid'
@@ -193,31 +210,33 @@ export class NormalizeCompiler {
     );
     // Only computed for valid rows, so the arithmetic never sees an impossible date.
     const micros = lets.let(
-      4,
+      level4,
       `CASE WHEN ${isEpoch} THEN ${epoch} WHEN ${matched} AND ${year} BETWEEN ${MIN_YEAR} AND ${MAX_YEAR} AND ${month} BETWEEN 1 AND 12 THEN ${civilMicros} END`,
     );
-    const offsetMinutes = lets.let(4, `CASE WHEN ${isEpoch} OR ${utc} THEN 0 WHEN ${zone} IS NULL THEN NULL ELSE ${zoneSign} * (${zoneHours} * 60 + ${zoneMinutes}) END`);
-    const hasZone = lets.let(4, `(${isEpoch} OR ${zone} IS NOT NULL)`);
+    const offsetMinutes = lets.let(level4, `CASE WHEN ${isEpoch} OR ${utc} THEN 0 WHEN ${zone} IS NULL THEN NULL ELSE ${zoneSign} * (${zoneHours} * 60 + ${zoneMinutes}) END`);
+    const hasZone = lets.let(level4, `(${isEpoch} OR ${zone} IS NOT NULL)`);
     return { text: t, micros, offsetMinutes, hasZone, problem };
   }
 
   timestamp(lets: Lets, raw: string): CompiledColumn {
-    const w = this.wallClock(lets, raw);
+    const { fast, rest, base } = this.timestampText(lets, raw);
+    const w = this.wallClock(lets, rest, base);
     const zone = this.options.timezone;
     const problem = `CASE WHEN ${w.text} IS NULL THEN NULL ELSE coalesce(${w.problem}, ${
       zone === undefined ? `CASE WHEN NOT ${w.hasZone} THEN 'timestamp-zone-missing' END` : 'NULL'
     }) END`;
     const wallValue = zone === undefined ? 'NULL' : this.d.wallClockToUtc(this.d.epochMicrosToTimestamp(w.micros), zone);
     const utcMicros = `(${w.micros} - ${w.offsetMinutes} * 60000000)`;
-    const value = `CASE WHEN ${w.text} IS NULL OR ${w.problem} IS NOT NULL THEN NULL WHEN ${w.hasZone} THEN ${this.d.epochMicrosToTimestamp(utcMicros)} ELSE ${wallValue} END`;
-    return { value, problem };
+    const general = `CASE WHEN ${w.text} IS NULL OR ${w.problem} IS NOT NULL THEN NULL WHEN ${w.hasZone} THEN ${this.d.epochMicrosToTimestamp(utcMicros)} ELSE ${wallValue} END`;
+    return { value: fast === undefined ? general : `coalesce(${fast}, ${general})`, problem };
   }
 
   date(lets: Lets, raw: string): CompiledColumn {
-    const w = this.wallClock(lets, raw);
+    const { fast, rest, base } = this.timestampText(lets, raw);
+    const w = this.wallClock(lets, rest, base);
     const micros = `(${w.micros} - coalesce(${w.offsetMinutes}, 0) * 60000000)`;
-    const value = `CASE WHEN ${w.text} IS NULL OR ${w.problem} IS NOT NULL THEN NULL ELSE ${this.d.dateOfTimestamp(this.d.epochMicrosToTimestamp(micros))} END`;
-    return { value, problem: w.problem };
+    const general = `CASE WHEN ${w.text} IS NULL OR ${w.problem} IS NOT NULL THEN NULL ELSE ${this.d.dateOfTimestamp(this.d.epochMicrosToTimestamp(micros))} END`;
+    return { value: fast === undefined ? general : `coalesce(${this.d.dateOfTimestamp(fast)}, ${general})`, problem: w.problem };
   }
 
   decimal(lets: Lets, raw: string): CompiledColumn {

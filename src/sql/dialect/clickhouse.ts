@@ -17,7 +17,7 @@
 import { internalError } from '../../core/errors.js';
 import { storedColumns, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
 import { joinSql, printSql, raw, sql, type ParamType, type PrintedSql, type SqlFragment } from '../fragment.js';
-import type { Dialect, WindowSpec } from './dialect.js';
+import { characterRunPattern, type Dialect, type WindowSpec } from './dialect.js';
 
 const COLUMN_TYPES: Readonly<Record<LogicalType, string>> = {
   string: 'String',
@@ -158,6 +158,10 @@ export const clickhouseDialect: Dialect = {
   groupAt: (groups, n) => `arrayElement(${groups}, ${n})`,
   // ClickHouse's lower() is ASCII-only already (lowerUTF8 is the Unicode one).
   asciiLower: (text) => `lower(${text})`,
+  foldRuns: (text, characters, replacement) => `replaceRegexpAll(${text}, ${quoteString(characterRunPattern(characters))}, ${quoteString(replacement)})`,
+  // No native fast path: parseDateTime* reads DateTime (1970–2106) and is lenient in ways the
+  // grammar is not, so every timestamp takes the general path.
+  canonicalUtcTimestamp: () => undefined,
   castInteger: (text) => `toInt64OrNull(${text})`,
   intDiv: (dividend, divisor) => `intDiv(${dividend}, ${divisor})`,
   length: (text) => `lengthUTF8(${text})`,
@@ -173,7 +177,11 @@ export const clickhouseDialect: Dialect = {
     values.length === 0
       ? "''"
       : `arrayStringConcat(arrayMap(x -> assumeNotNull(x), arrayFilter(x -> x IS NOT NULL, [${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])), ${quoteString(separator)})`,
+  // Scratch tables are ordinary tables of the database (their names start with `_`).
+  scratchTable: quoteIdentifier,
   createTableAs: (name, select) => [dropTable(name), `CREATE TABLE ${quoteIdentifier(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  dropScratchTable: dropTable,
+  packTexts: (values) => `toJSONString([${values.map((v) => `CAST(${v} AS Nullable(String))`).join(', ')}])`,
   // MergeTree sorts every part by the ORDER BY key.
   sortsOnInsert: true,
   deleteWhereKeyIn: (table, keyColumns, keys) =>

@@ -95,9 +95,8 @@ export interface Dialect {
   /** The 64-bit unsigned hash of the values (see {@link fingerprint}), as a number for {@link xorAggregate}. */
   hash64(values: readonly SqlFragment[]): SqlFragment;
   /**
-   * Statements that (re)create a scratch table holding the rows of `select` (params kept), for the
-   * life of this connection: DuckDB makes it TEMP (in memory, spilling past the memory limit; a
-   * table in the database file costs compression and checkpoints: 5–8× slower); ClickHouse a MergeTree.
+   * Statements that (re)create scratch table `name` (see {@link scratchTable}; refer to it through
+   * that) holding the rows of `select`, params kept: {@link createTableAs} for a fragment.
    */
   createScratchTable(name: string, select: SqlFragment): SqlFragment[];
 }
@@ -126,6 +125,19 @@ export interface Dialect {
   regexpGroups(text: string, pattern: string, groupCount: number): string;
   /** Group `n` (1-based) of a {@link regexpGroups} value. */
   groupAt(groups: string, n: number): string;
+  /**
+   * Every run of the `characters` in `text` replaced by `replacement` (one character); NULL for
+   * NULL. May evaluate `text` more than once: pass a column or a named value.
+   */
+  foldRuns(text: string, characters: string, replacement: string): string;
+  /**
+   * A native fast path for timestamps (the general path is core/normalize's grammar in regular
+   * expressions): the UTC timestamp of `text` when it is exactly `YYYY-MM-DDTHH:MM:SSZ` with a real
+   * date and time and a year in 1900–2199, which the general path reads as the same instant; NULL
+   * for any other text, which the general path then reads. `undefined` when the engine has no such
+   * path (the general one is always exact). `text` is a column or a named value.
+   */
+  canonicalUtcTimestamp(text: string): string | undefined;
   /** A–Z to a–z and nothing else, whatever the engine's locale. May evaluate `text` more than once. */
   asciiLower(text: string): string;
   /** A BIGINT from decimal digits (leading zeros allowed); NULL when the text is not one. */
@@ -148,8 +160,21 @@ export interface Dialect {
   castTo(expr: string, type: LogicalType): string;
   /** The non-NULL values joined by `separator`; '' when every value is NULL or there are none. */
   joinNonNull(values: readonly string[], separator: string): string;
-  /** Statements that (re)create a scratch table holding the rows of `select`. */
+  /**
+   * The quoted name of scratch table `name`: the rows an import or identity resolution builds and
+   * drops again (staged text, normalised rows, lookups). Every reference to a scratch table goes
+   * through this, because engines keep them apart from the workspace's own tables.
+   */
+  scratchTable(name: string): string;
+  /** Statements that (re)create scratch table `name` holding the rows of `select`. */
   createTableAs(name: string, select: string): string[];
+  /** Drop scratch table `name` if it exists. */
+  dropScratchTable(name: string): string;
+  /**
+   * One text value from which the JS side gets `values` back exactly (NULLs included), with
+   * `JSON.parse`: a JSON array. NULL never: a list of NULLs is `[null,…]`.
+   */
+  packTexts(values: readonly string[]): string;
   /**
    * Whether a table keeps its rows in its `orderBy` order by itself (ClickHouse MergeTree sorts
    * every part). When false, inserts sort their rows, so a journey's touches are stored together
@@ -158,4 +183,10 @@ export interface Dialect {
   readonly sortsOnInsert: boolean;
   /** Delete the rows of `table` whose key (`keyColumns`) is among the rows of `keys` (a SELECT of those columns). */
   deleteWhereKeyIn(table: string, keyColumns: readonly string[], keys: string): string;
+}
+
+/** An RE2 character class matching runs of `characters`. */
+export function characterRunPattern(characters: string): string {
+  const escaped: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v', '-': '\\-', ']': '\\]', '^': '\\^', '\\': '\\\\' };
+  return `[${[...characters].map((c) => escaped[c] ?? c).join('')}]+`;
 }
