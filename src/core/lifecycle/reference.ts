@@ -12,7 +12,8 @@
  *   are picked up at the contact's next moment — the engine evaluates on activity).
  * - "Within N days" is closed: a touch exactly N days before t counts.
  * - Behaviour points decay as points · 2^(−age / half-life); a group's sum is held within
- *   [−cap, cap]; the total at or below max_total.
+ *   [−cap, cap]; the total at or below max_total. A threshold compares the score rounded to 9
+ *   decimal places ({@link roundScore}).
  */
 
 import type { Condition, FieldCondition, QualificationDefinition, Scalar, ScoreModel, TouchFilter } from './language.js';
@@ -144,9 +145,17 @@ export function conditionHolds(condition: Condition, facts: ContactFacts, at: nu
     case 'score': {
       const model = models.get(condition.model);
       if (!model) throw new Error(`internal: score model ${condition.model} was not loaded`);
-      return scoreAt(model, facts, at).total >= condition.atLeast;
+      return roundScore(scoreAt(model, facts, at).total) >= condition.atLeast;
     }
   }
+}
+
+/**
+ * A score as thresholds see it: rounded to 9 decimal places, so that sums which cancel to zero in
+ * one order of addition and to ±1e-17 in another (the engine adds in its own order) compare alike.
+ */
+export function roundScore(score: number): number {
+  return Math.round(score * 1e9) / 1e9;
 }
 
 export interface ScorePoint {

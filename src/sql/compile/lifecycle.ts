@@ -246,7 +246,7 @@ export function compileJudgement(d: Dialect, input: JudgementInput): Judgement {
         sql`sum(CASE WHEN ${touchFilterSql(c.filter)} THEN 1${exit} ELSE 0 END) OVER (PARTITION BY m.contact_id ORDER BY m.at_us RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${ident(name)}`,
       );
       leafOf.set(c, sql`(${ident(name)} >= ${raw(String(c.atLeast))})`);
-    } else leafOf.set(c, sql`(${ident(`s${modelIndex.get(c.model)}`)} >= ${param.float(c.atLeast)})`);
+    } else leafOf.set(c, sql`(round(${ident(`s${modelIndex.get(c.model)}`)}, 9) >= ${param.float(c.atLeast)})`);
   };
   input.definitions.forEach((def) => visit(def.when));
   const tree = (c: Condition): SqlFragment => {
