@@ -1,0 +1,119 @@
+/**
+ * Running an attribution on a workspace: conversions, journeys and credits as scratch tables in
+ * the engine, then credit per key and what stayed unattributed.
+ *
+ * Invariants:
+ * - total = Σ credits + unattributed, in conversions and in value: nothing is lost (checked on
+ *   every run; a mismatch is an internal error, never a silently wrong report).
+ * - Every credit row is a (conversion, touchpoint) pair, so each total traces to its touches.
+ */
+
+import { RevlineError } from '../core/errors.js';
+import { POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
+import type { Engine, Row } from '../engine/engine.js';
+import { countOf } from '../engine/values.js';
+import {
+  compileConversions,
+  compileCreditByKey,
+  compileJourneys,
+  compilePositionCredits,
+  compileUnattributed,
+  type JourneyOptions,
+} from '../sql/compile/attribution.js';
+import { raw, sql } from '../sql/fragment.js';
+
+export interface AttributionRequest extends JourneyOptions {
+  readonly model: string;
+  /** Time decay's half-life (default 7 days). */
+  readonly halfLifeDays?: number;
+}
+
+export interface Credit {
+  readonly key: string | null;
+  readonly conversions: number;
+  readonly value: number;
+}
+
+export interface AttributionResult {
+  readonly model: string;
+  readonly conversion: string;
+  readonly scope: 'contact' | 'account';
+  readonly by: string;
+  readonly total: { readonly conversions: number; readonly value: number };
+  readonly unattributed: { readonly conversions: number; readonly value: number };
+  readonly credits: readonly Credit[];
+}
+
+const PREFIX = '_at';
+const CONVERSIONS = `${PREFIX}_conversions`;
+const JOURNEYS = `${PREFIX}_journeys`;
+const CREDITS = `${PREFIX}_credits`;
+
+export function positionModel(request: AttributionRequest): PositionModel {
+  const model = POSITION_MODELS[request.model];
+  if (!model) {
+    throw new RevlineError('usage', `Unknown attribution model "${request.model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}.` });
+  }
+  return model.kind === 'time_decay' && request.halfLifeDays !== undefined ? { ...model, halfLifeDays: request.halfLifeDays } : model;
+}
+
+export function conversionLabel(request: JourneyOptions): string {
+  return request.conversion.kind === 'touch' ? `touch:${request.conversion.touchType}` : request.conversion.kind;
+}
+
+/**
+ * Builds the scratch tables of one request and runs `read` over them (credits table name given),
+ * dropping them after.
+ */
+export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string) => Promise<T>): Promise<T> {
+  const d = engine.dialect;
+  const model = positionModel(request);
+  try {
+    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
+    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
+    await engine.exec(d.createScratchTable(CREDITS, compilePositionCredits(d, JOURNEYS, model)));
+    return await read(CREDITS);
+  } finally {
+    await engine.exec([CREDITS, JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
+  }
+}
+
+/** Credit per (conversion, touchpoint), for tracing and tests. */
+export async function journeyCredits(engine: Engine, request: AttributionRequest): Promise<Row[]> {
+  return withCredits(engine, request, (credits) =>
+    engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM ${raw(engine.dialect.scratchTable(credits))} ORDER BY conversion_id, touchpoint_id`),
+  );
+}
+
+export async function attribute(engine: Engine, request: AttributionRequest): Promise<AttributionResult> {
+  const d = engine.dialect;
+  return withCredits(engine, request, async (credits) => {
+    const rows = await engine.query(compileCreditByKey(d, credits));
+    const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, JOURNEYS));
+    const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
+    const result: AttributionResult = {
+      model: request.model,
+      conversion: conversionLabel(request),
+      scope: request.scope,
+      by: request.by,
+      total: { conversions: countOf(all?.['conversions']), value: Number(all?.['value'] ?? 0) },
+      unattributed: { conversions: countOf(un?.['conversions']), value: Number(un?.['value'] ?? 0) },
+      credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
+    };
+    checkReconciles(result);
+    return result;
+  });
+}
+
+/** total = credited + unattributed, within floating-point rounding of the sums. */
+function checkReconciles(r: AttributionResult): void {
+  const credited = r.credits.reduce((a, c) => ({ conversions: a.conversions + c.conversions, value: a.value + c.value }), { conversions: 0, value: 0 });
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (!near(credited.conversions + r.unattributed.conversions, r.total.conversions) || !near(credited.value + r.unattributed.value, r.total.value)) {
+    throw new RevlineError(
+      'internal',
+      `Attribution does not reconcile: ${credited.conversions} + ${r.unattributed.conversions} conversions credited and unattributed of ${r.total.conversions}; value ${credited.value} + ${r.unattributed.value} of ${r.total.value}.`,
+      { hint: 'This is a bug in Revline; please report it with the command you ran.' },
+    );
+  }
+}

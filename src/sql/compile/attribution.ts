@@ -1,0 +1,164 @@
+/**
+ * Attribution in SQL: conversions, their journeys (touches in the lookback window, of the person or
+ * of the whole account), and the credit of each rule-based model per (conversion, touchpoint).
+ *
+ * Invariants (test/engines/attribution-sql.case.test.ts checks them against
+ * core/attribution/positions.ts on every engine):
+ * - A journey is ordered by time, then touchpoint id; slot indices and shares follow
+ *   `positionShares` exactly, including slots that find no touch (their weight shared out).
+ * - A conversion's credits sum to its value; a conversion without touches in its window has no
+ *   credit row and is counted as unattributed by {@link compileUnattributed}.
+ * - Every column read from a joined table is aliased (ClickHouse resolves unaliased names to the
+ *   wrong side with prefer_column_name_to_alias).
+ */
+
+import { DAY_US, SLOTS, type PositionModel, type Slot } from '../../core/attribution/positions.js';
+import type { Dialect } from '../dialect/dialect.js';
+import { ident, inStrings, joinSql, param, raw, sql, type SqlFragment } from '../fragment.js';
+
+export const CONVERSION_KINDS = ['lead', 'mql', 'sql', 'opportunity', 'won'] as const;
+export type ConversionKind = (typeof CONVERSION_KINDS)[number];
+
+/** A conversion: one of the kinds, or every touch of a touch type (`touch:<type>`). */
+export type Conversion = { readonly kind: ConversionKind } | { readonly kind: 'touch'; readonly touchType: string };
+
+export interface JourneyOptions {
+  readonly conversion: Conversion;
+  readonly scope: 'contact' | 'account';
+  /** The touchpoints column credit is keyed by (channel, campaign_id, content_id, touch_type, …). */
+  readonly by: string;
+  readonly lookbackDays: number;
+  /** Conversions at or after / at or before (epoch µs). */
+  readonly fromUs?: number;
+  readonly toUs?: number;
+  readonly excludeChannels?: readonly string[];
+  readonly excludeTouchTypes?: readonly string[];
+}
+
+/**
+ * The conversions: `conversion_id`, `account_id`, `contact_id`, `at_us`, `value`, and the
+ * milestones `lead_us`, `opportunity_us`, `won_us` (NULL when unknown).
+ */
+export function compileConversions(d: Dialect, options: JourneyOptions): SqlFragment {
+  const us = (column: string) => d.epochMicros(raw(column));
+  const nullUs = sql`CAST(NULL AS ${raw(d.columnType('integer', true))})`;
+  const c = options.conversion;
+  let select: SqlFragment;
+  switch (c.kind) {
+    case 'opportunity':
+    case 'won':
+      select = sql`SELECT o.opportunity_id AS conversion_id, coalesce(o.account_id, pc.account_id) AS account_id, o.primary_contact_id AS contact_id,
+          ${us(c.kind === 'won' ? 'o.closed_at' : 'o.created_at')} AS at_us, CAST(coalesce(o.amount, 0) AS ${raw(d.columnType('float', false))}) AS value,
+          ${us('pc.created_at')} AS lead_us, ${us('o.created_at')} AS opportunity_us, CASE WHEN o.is_won THEN ${us('o.closed_at')} END AS won_us
+        FROM ${ident('opportunities')} o LEFT JOIN ${ident('contacts')} pc ON pc.contact_id = o.primary_contact_id
+        ${c.kind === 'won' ? sql`WHERE o.is_won AND o.closed_at IS NOT NULL` : sql``}`;
+      break;
+    case 'lead':
+      select = sql`SELECT c.contact_id AS conversion_id, c.account_id AS account_id, c.contact_id AS contact_id, ${us('c.created_at')} AS at_us, CAST(1 AS ${raw(d.columnType('float', false))}) AS value,
+          ${us('c.created_at')} AS lead_us, ${nullUs} AS opportunity_us, ${nullUs} AS won_us
+        FROM ${ident('contacts')} c WHERE c.created_at IS NOT NULL`;
+      break;
+    case 'mql':
+    case 'sql':
+      select = sql`SELECT e.contact_id AS conversion_id, c.account_id AS account_id, e.contact_id AS contact_id, e.at_us AS at_us, CAST(1 AS ${raw(d.columnType('float', false))}) AS value,
+          ${us('c.created_at')} AS lead_us, ${nullUs} AS opportunity_us, ${nullUs} AS won_us
+        FROM (SELECT contact_id, min(${us('entered_at')}) AS at_us FROM ${ident('lifecycle_events')} WHERE stage = ${param.string(c.kind)} GROUP BY contact_id) e
+        LEFT JOIN ${ident('contacts')} c ON c.contact_id = e.contact_id`;
+      break;
+    case 'touch':
+      select = sql`SELECT t.touchpoint_id AS conversion_id, t.account_id AS account_id, t.contact_id AS contact_id, ${us('t.occurred_at')} AS at_us, CAST(1 AS ${raw(d.columnType('float', false))}) AS value,
+          ${us('c.created_at')} AS lead_us, ${nullUs} AS opportunity_us, ${nullUs} AS won_us
+        FROM ${ident('touchpoints')} t LEFT JOIN ${ident('contacts')} c ON c.contact_id = t.contact_id WHERE t.touch_type = ${param.string(c.touchType)}`;
+      break;
+  }
+  const bounds = [
+    sql`at_us IS NOT NULL`,
+    ...(options.fromUs !== undefined ? [sql`at_us >= ${param.integer(options.fromUs)}`] : []),
+    ...(options.toUs !== undefined ? [sql`at_us <= ${param.integer(options.toUs)}`] : []),
+  ];
+  return sql`SELECT * FROM (${select}) conversions WHERE ${joinSql(bounds, ' AND ')}`;
+}
+
+/**
+ * Each conversion's journey: `conversion_id`, `touchpoint_id`, `at_us`, `channel`, `key` (the
+ * `by` column as text), with the conversion's `conv_us`, `value` and milestones — the touches of the
+ * contact (scope contact) or of the account (scope account) in [at − lookback, at], minus exclusions.
+ */
+export function compileJourneys(d: Dialect, conversions: string, options: JourneyOptions): SqlFragment {
+  const side = options.scope === 'contact' ? 'contact_id' : 'account_id';
+  const touchUs = d.epochMicros(raw('t.occurred_at'));
+  const excluded = [
+    ...(options.excludeChannels?.length ? [sql`coalesce(t.channel NOT IN ${inStrings(options.excludeChannels)}, true)`] : []),
+    ...(options.excludeTouchTypes?.length ? [sql`coalesce(t.touch_type NOT IN ${inStrings(options.excludeTouchTypes)}, true)`] : []),
+  ];
+  return sql`SELECT cv.conversion_id AS conversion_id, t.touchpoint_id AS touchpoint_id, ${touchUs} AS at_us, t.channel AS channel,
+      CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')},
+      cv.at_us AS conv_us, cv.value AS value, cv.lead_us AS lead_us, cv.opportunity_us AS opportunity_us, cv.won_us AS won_us
+    FROM ${raw(d.scratchTable(conversions))} cv JOIN ${ident('touchpoints')} t ON t.${ident(side)} = cv.${ident(side)}
+    WHERE ${touchUs} <= cv.at_us AND ${touchUs} >= cv.at_us - ${param.integer(Math.round(options.lookbackDays * DAY_US))}${excluded.length ? sql` AND ${joinSql(excluded, ' AND ')}` : sql``}`;
+}
+
+const SLOT_INDEX: Readonly<Record<Exclude<Slot, 'rest'>, string>> = {
+  first: '1',
+  last: 'n',
+  last_non_direct: 'coalesce(lnd, n)',
+  lead: 'lead_i',
+  opportunity: 'opp_i',
+  won: 'won_i',
+};
+
+/**
+ * Credit per (conversion, touchpoint) of a rule-based model over the journeys table: columns
+ * `conversion_id`, `touchpoint_id`, `key`, `share` (of the conversion), `credit` (share × value).
+ */
+export function compilePositionCredits(d: Dialect, journeys: string, model: PositionModel): SqlFragment {
+  const partition = sql`PARTITION BY conversion_id`;
+  const ordered = sql`${partition} ORDER BY at_us, touchpoint_id`;
+  const j = raw(d.scratchTable(journeys));
+  if (model.kind === 'time_decay') {
+    const w = sql`pow(2, -(conv_us - at_us) / ${raw(String(model.halfLifeDays * DAY_US))})`;
+    return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
+        SELECT conversion_id, touchpoint_id, ${ident('key')}, value, ${w} / sum(${w}) OVER (${partition}) AS share FROM ${j}
+      ) decayed`;
+  }
+  const slots = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0);
+  const rest = model.weights.rest ?? 0;
+  const index = (s: Exclude<Slot, 'rest'>) => raw(SLOT_INDEX[s]);
+  // A slot with a touch: its weight on the touch with that index; NULL index = no touch for the slot.
+  const slotWeight = slots.length
+    ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${index(s)} THEN ${param.float(model.weights[s]!)} ELSE 0 END`), ' + ')
+    : sql`0`;
+  const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${index(s)}, false)`), ' OR ')})` : sql`false`;
+  const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${index(s)} IS NOT NULL THEN ${param.float(model.weights[s]!)} ELSE 0 END`), ' + ') : sql`0`;
+  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
+      SELECT conversion_id, touchpoint_id, ${ident('key')}, value,
+        CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
+          ELSE 1.0 / n END AS share
+      FROM (
+        SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${param.float(rest)} ELSE 0 END AS assigned FROM (
+        SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken,
+          n - sum(CASE WHEN ${taken} THEN 1 ELSE 0 END) OVER (${partition}) AS rest_n
+        FROM (
+          SELECT *,
+            max(CASE WHEN channel IS NULL OR channel <> 'direct' THEN rn END) OVER (${partition}) AS lnd,
+            max(CASE WHEN lead_us IS NOT NULL AND at_us <= lead_us THEN rn END) OVER (${partition}) AS lead_i,
+            max(CASE WHEN opportunity_us IS NOT NULL AND at_us <= opportunity_us THEN rn END) OVER (${partition}) AS opp_i,
+            max(CASE WHEN won_us IS NOT NULL AND at_us <= won_us THEN rn END) OVER (${partition}) AS won_i
+          FROM (SELECT *, row_number() OVER (${ordered}) AS rn, count(*) OVER (${partition}) AS n FROM ${j}) numbered
+        ) indexed
+      ) weighted
+      ) totalled
+    ) shared`;
+}
+
+/** Conversions without a single touch in their window: `conversions`, `value`. */
+export function compileUnattributed(d: Dialect, conversions: string, journeys: string): SqlFragment {
+  return sql`SELECT count(*) AS conversions, coalesce(sum(cv.value), 0) AS value FROM ${raw(d.scratchTable(conversions))} cv
+    WHERE cv.conversion_id NOT IN (SELECT conversion_id FROM ${raw(d.scratchTable(journeys))})`;
+}
+
+/** Credit summed per key: `key`, `conversions` (fractional), `value`, ordered by value. */
+export function compileCreditByKey(d: Dialect, credits: string): SqlFragment {
+  return sql`SELECT ${ident('key')}, sum(share) AS conversions, sum(credit) AS value FROM ${raw(d.scratchTable(credits))}
+    GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
+}
