@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { RevlineError, exitCodeFor } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Command, CommandContext, OptionSpecs } from './command.js';
+import { attributionCommand } from './commands/attribution.js';
 import { contactCommand } from './commands/contact.js';
 import { definitionsCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   leadCommand,
   leadsCommand,
+  attributionCommand,
   sqlCommand,
 ];
 

@@ -1,0 +1,101 @@
+import { RevlineError } from '../../core/errors.js';
+import { POSITION_MODELS } from '../../core/attribution/positions.js';
+import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
+import { attribute, type AttributionRequest } from '../../attribution/run.js';
+import { CONVERSION_KINDS, type Conversion, type ConversionKind } from '../../sql/compile/attribution.js';
+import { stringOption, type Command, type CommandContext } from '../command.js';
+import { printDocument, printResult, renderTable } from '../output.js';
+
+/** `--by` shorthands for touchpoint columns. */
+const BY_ALIASES: Readonly<Record<string, string>> = { campaign: 'campaign_id', content: 'content_id' };
+
+function parseDay(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) throw new RevlineError('usage', `${flag} takes a date (YYYY-MM-DD) or an ISO time, not "${text}".`);
+  return ms * 1000 + (endOfDay && text.length === 10 ? 86_400_000_000 - 1 : 0);
+}
+
+function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new RevlineError('usage', `${flag} takes a number of days greater than 0, not "${text}".`);
+  return n;
+}
+
+const list = (text: string | undefined) => (text === undefined ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** The request the flags describe, checked. */
+export function attributionRequest(context: CommandContext): AttributionRequest {
+  const v = context.values;
+  const model = stringOption(v, 'model') ?? 'u_shaped';
+  if (!POSITION_MODELS[model]) throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}.` });
+  const conversionText = stringOption(v, 'conversion') ?? 'opportunity';
+  let conversion: Conversion;
+  if (conversionText.startsWith('touch:')) conversion = { kind: 'touch', touchType: conversionText.slice('touch:'.length) };
+  else if ((CONVERSION_KINDS as readonly string[]).includes(conversionText)) conversion = { kind: conversionText as ConversionKind };
+  else throw new RevlineError('usage', `Unknown conversion "${conversionText}".`, { hint: `Use one of ${CONVERSION_KINDS.join(', ')}, or touch:<touch type> such as touch:demo_request.` });
+  const scope = stringOption(v, 'scope') ?? 'account';
+  if (scope !== 'contact' && scope !== 'account') throw new RevlineError('usage', `--scope takes contact or account, not "${scope}".`);
+  const byText = stringOption(v, 'by') ?? 'channel';
+  const by = BY_ALIASES[byText] ?? byText;
+  const columns = storedColumns(TOUCHPOINTS).map((c) => c.name);
+  if (!columns.includes(by)) throw new RevlineError('usage', `--by takes a touchpoint column, not "${byText}".`, { hint: `Use campaign, content, or one of: ${columns.join(', ')}.` });
+  const fromUs = parseDay(stringOption(v, 'from'), '--from', false);
+  const toUs = parseDay(stringOption(v, 'to'), '--to', true);
+  const halfLife = stringOption(v, 'half-life');
+  return {
+    model,
+    conversion,
+    scope,
+    by,
+    lookbackDays: positiveNumber(stringOption(v, 'lookback'), '--lookback', 365),
+    ...(halfLife !== undefined ? { halfLifeDays: positiveNumber(halfLife, '--half-life', 7) } : {}),
+    ...(fromUs !== undefined ? { fromUs } : {}),
+    ...(toUs !== undefined ? { toUs } : {}),
+    excludeChannels: list(stringOption(v, 'exclude-channel')),
+    excludeTouchTypes: list(stringOption(v, 'exclude-touch-type')),
+  };
+}
+
+export const attributionCommand: Command = {
+  name: 'attribution',
+  summary: 'credit for pipeline, revenue or any conversion, by channel, campaign, content or any touch column, with every attribution model',
+  usage: [
+    'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
+    '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
+    '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--format table|json|csv]',
+    `Models: ${Object.keys(POSITION_MODELS).join(', ')}.`,
+  ].join('\n'),
+  options: {
+    model: { type: 'string' },
+    conversion: { type: 'string' },
+    scope: { type: 'string' },
+    by: { type: 'string' },
+    lookback: { type: 'string' },
+    'half-life': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'exclude-channel': { type: 'string' },
+    'exclude-touch-type': { type: 'string' },
+  },
+  async run(context) {
+    const request = attributionRequest(context);
+    const engine = await context.openEngine();
+    const r = await attribute(engine, request);
+    const doc = { model: r.model, order: null, conversion: r.conversion, scope: r.scope, by: r.by, total: r.total, unattributed: r.unattributed, credits: r.credits };
+    if (context.format === 'csv' || context.format === 'ndjson') {
+      printResult(context.io.stdout, context.format, { columns: ['key', 'conversions', 'value'], rows: r.credits.map((c) => [c.key, c.conversions, c.value]) });
+      return 0;
+    }
+    const pct = (x: number, of: number) => (of > 0 ? `${((x / of) * 100).toFixed(1)}%` : '');
+    printDocument(context.io.stdout, context.format, doc, () =>
+      renderTable({
+        title: `${r.model} attribution of ${r.conversion} (${r.scope} scope, by ${r.by}): ${r.total.conversions.toLocaleString('en-US')} conversions worth ${r.total.value.toLocaleString('en-US')}; unattributed ${r.unattributed.conversions.toLocaleString('en-US')} worth ${r.unattributed.value.toLocaleString('en-US')}`,
+        columns: [r.by, 'conversions', 'value', 'share of value'],
+        rows: r.credits.map((c) => [c.key ?? '(none)', Math.round(c.conversions * 100) / 100, Math.round(c.value * 100) / 100, pct(c.value, r.total.value)]),
+      }),
+    );
+    return 0;
+  },
+};
