@@ -4,6 +4,7 @@
  *
  * Areas:
  * - lifecycle: see bench/lifecycle.ts.
+ * - attribution: see bench/attribution.ts.
  * - import: the demo world exported as canonical CSV, then imported table by table into a fresh
  *   DuckDB workspace through Revline's import path; beside each table, DuckDB's own `read_csv` of
  *   the same file into a plain table in a fresh database: rows/s of both, their ratio, peak RSS.
@@ -20,6 +21,7 @@ import { tableByName } from '../src/core/schema/tables.js';
 import { openEngine } from '../src/engine/open.js';
 import { exportTable } from '../src/ingest/demo.js';
 import { importFile, type ImportPhase } from '../src/ingest/import.js';
+import { benchAttribution } from './attribution.js';
 import { benchLifecycle } from './lifecycle.js';
 import { fmt, measured, printTable } from './measure.js';
 
@@ -91,7 +93,7 @@ async function benchImport(size: DemoSize, seed: number, memoryLimit: string): P
   }
 }
 
-const AREAS = ['import', 'lifecycle'] as const;
+const AREAS = ['import', 'lifecycle', 'attribution'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
     console.error(`Unknown size "${size}". Sizes: ${DEMO_SIZES.join(', ')}.`);
     return 2;
   }
-  const run = area === 'lifecycle' ? benchLifecycle : benchImport;
+  const run = area === 'lifecycle' ? benchLifecycle : area === 'attribution' ? benchAttribution : benchImport;
   await run(size as DemoSize, Number(values.seed ?? 1), values['memory-limit'] ?? '2GB');
   return 0;
 }

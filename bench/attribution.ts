@@ -1,0 +1,41 @@
+/**
+ * `npm run bench -- attribution [--size S|M|L]`: every rule-based model on the demo world (account
+ * scope, opportunity created, by channel), each timed beside a full scan of the touchpoints table
+ * in the same run (the columns a journey reads), with peak memory.
+ */
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { systemClock } from '../src/core/clock.js';
+import { POSITION_MODELS } from '../src/core/attribution/positions.js';
+import type { DemoSize } from '../src/core/demo/index.js';
+import { openEngine } from '../src/engine/open.js';
+import { buildDemo } from '../src/ingest/demo.js';
+import { attribute } from '../src/attribution/run.js';
+import { fmt, measured, printTable } from './measure.js';
+
+export async function benchAttribution(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'revline-bench-'));
+  try {
+    console.log(`Attribution benchmark: demo world ${size} (seed ${seed}); DuckDB memory_limit ${memoryLimit}; ${os.cpus().length} cores\n`);
+    const engine = await openEngine({ engine: 'duckdb', location: path.join(dir, 'revline.duckdb'), memoryLimit });
+    try {
+      const built = await measured(() => buildDemo(engine, { size, seed, clock: systemClock }));
+      console.log(`demo world built through import in ${fmt(built.seconds, 1)} s\n`);
+      const scanSql = 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints';
+      await engine.query(scanSql); // warm
+      const scan = await measured(() => engine.query(scanSql));
+      const rows: (string | number)[][] = [['full scan of touchpoints', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]];
+      for (const model of Object.keys(POSITION_MODELS)) {
+        const run = await measured(() => attribute(engine, { model, conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
+        rows.push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+      }
+      printTable(['step', 'rows / conversions', 'seconds', 'x scan', 'peak RSS MiB'], rows);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
