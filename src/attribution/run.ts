@@ -61,21 +61,31 @@ export function conversionLabel(request: JourneyOptions): string {
   return request.conversion.kind === 'touch' ? `touch:${request.conversion.touchType}` : request.conversion.kind;
 }
 
+/** Builds the conversions and journeys of a request as scratch tables, runs `read`, drops them. */
+async function withJourneys<T>(engine: Engine, request: JourneyOptions, read: () => Promise<T>): Promise<T> {
+  const d = engine.dialect;
+  try {
+    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
+    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
+    return await read();
+  } finally {
+    await engine.exec([CREDITS, JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
+  }
+}
+
+/** The credits table of one model over the journeys built by {@link withJourneys}. */
+async function buildCredits(engine: Engine, model: PositionModel): Promise<string> {
+  await engine.exec(engine.dialect.createScratchTable(CREDITS, compilePositionCredits(engine.dialect, JOURNEYS, model)));
+  return CREDITS;
+}
+
 /**
  * Builds the scratch tables of one request and runs `read` over them (credits table name given),
  * dropping them after.
  */
 export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string) => Promise<T>): Promise<T> {
-  const d = engine.dialect;
   const model = positionModel(request);
-  try {
-    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
-    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
-    await engine.exec(d.createScratchTable(CREDITS, compilePositionCredits(d, JOURNEYS, model)));
-    return await read(CREDITS);
-  } finally {
-    await engine.exec([CREDITS, JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
-  }
+  return withJourneys(engine, request, async () => read(await buildCredits(engine, model)));
 }
 
 /** Credit per (conversion, touchpoint), for tracing and tests. */
@@ -86,22 +96,54 @@ export async function journeyCredits(engine: Engine, request: AttributionRequest
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest): Promise<AttributionResult> {
+  return withCredits(engine, request, (credits) => summarise(engine, request, request.model, credits));
+}
+
+/** Credit by key, totals and unattributed of a credits table; checked to reconcile. */
+async function summarise(engine: Engine, request: JourneyOptions, model: string, credits: string): Promise<AttributionResult> {
   const d = engine.dialect;
-  return withCredits(engine, request, async (credits) => {
-    const rows = await engine.query(compileCreditByKey(d, credits));
-    const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, JOURNEYS));
-    const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
-    const result: AttributionResult = {
-      model: request.model,
+  const rows = await engine.query(compileCreditByKey(d, credits));
+  const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, JOURNEYS));
+  const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
+  const result: AttributionResult = {
+    model,
+    conversion: conversionLabel(request),
+    scope: request.scope,
+    by: request.by,
+    total: { conversions: countOf(all?.['conversions']), value: Number(all?.['value'] ?? 0) },
+    unattributed: { conversions: countOf(un?.['conversions']), value: Number(un?.['value'] ?? 0) },
+    credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
+  };
+  checkReconciles(result);
+  return result;
+}
+
+export interface Comparison {
+  readonly conversion: string;
+  readonly scope: 'contact' | 'account';
+  readonly by: string;
+  readonly models: readonly AttributionResult[];
+  /** Touches of each key in the journeys (credit per touch = value / touches). */
+  readonly touches: Readonly<Record<string, number>>;
+}
+
+/** Every model over the same journeys (built once). */
+export async function compareModels(engine: Engine, request: JourneyOptions, models: readonly PositionModel[]): Promise<Comparison> {
+  const d = engine.dialect;
+  return withJourneys(engine, request, async () => {
+    const results: AttributionResult[] = [];
+    for (const model of models) {
+      await buildCredits(engine, model);
+      results.push(await summarise(engine, request, model.name, CREDITS));
+    }
+    const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);
+    return {
       conversion: conversionLabel(request),
       scope: request.scope,
       by: request.by,
-      total: { conversions: countOf(all?.['conversions']), value: Number(all?.['value'] ?? 0) },
-      unattributed: { conversions: countOf(un?.['conversions']), value: Number(un?.['value'] ?? 0) },
-      credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
+      models: results,
+      touches: Object.fromEntries(counts.map((r) => [String(r['key'] ?? '(none)'), countOf(r['n'])])),
     };
-    checkReconciles(result);
-    return result;
   });
 }
 

@@ -1,7 +1,9 @@
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
-import { attribute, type AttributionRequest } from '../../attribution/run.js';
+import { attribute, compareModels, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
+import { spearman } from '../../core/attribution/truth.js';
+import type { Engine } from '../../engine/engine.js';
 import { CONVERSION_KINDS, type Conversion, type ConversionKind } from '../../sql/compile/attribution.js';
 import { stringOption, type Command, type CommandContext } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
@@ -62,6 +64,7 @@ export const attributionCommand: Command = {
   name: 'attribution',
   summary: 'credit for pipeline, revenue or any conversion, by channel, campaign, content or any touch column, with every attribution model',
   usage: [
+    'revline attribution compare [same flags but --model]: every model side by side, and for the demo world how each ranks channels against the true effects',
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
     '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--format table|json|csv]',
@@ -82,6 +85,8 @@ export const attributionCommand: Command = {
   async run(context) {
     const request = attributionRequest(context);
     const engine = await context.openEngine();
+    if (context.positionals[0] === 'compare') return compare(context, engine, request);
+    if (context.positionals.length > 0) throw new RevlineError('usage', `revline attribution takes flags, or compare; not "${context.positionals[0]}".`, { hint: this.usage });
     const r = await attribute(engine, request);
     const doc = { model: r.model, order: null, conversion: r.conversion, scope: r.scope, by: r.by, total: r.total, unattributed: r.unattributed, credits: r.credits };
     if (context.format === 'csv' || context.format === 'ndjson') {
@@ -99,3 +104,41 @@ export const attributionCommand: Command = {
     return 0;
   },
 };
+
+/** Every rule-based model side by side for one dimension; with the demo world's truth, each model's rank correlation with it. */
+async function compare(context: CommandContext, engine: Engine, request: AttributionRequest): Promise<number> {
+  const c = await compareModels(engine, request, Object.values(POSITION_MODELS));
+  const truth = request.by === 'channel' ? await channelTruth(engine) : new Map<string, number>();
+  const keys = [...new Set(c.models.flatMap((m) => m.credits.map((k) => k.key ?? '(none)')))].sort();
+  const shareOf = (m: AttributionResult, key: string) => {
+    const credit = m.credits.find((k) => (k.key ?? '(none)') === key);
+    return credit && m.total.value > 0 ? credit.value / m.total.value : 0;
+  };
+  // Credit per journey touch of each channel against its true effect: volume alone does not rank a channel.
+  const withTruth = keys.filter((k) => truth.has(k) && (c.touches[k] ?? 0) > 0);
+  const correlation = Object.fromEntries(
+    c.models.map((m) => [m.model, withTruth.length >= 3 ? spearman(withTruth.map((k) => shareOf(m, k) / c.touches[k]!), withTruth.map((k) => truth.get(k)!)) : null]),
+  );
+  const doc = { conversion: c.conversion, scope: c.scope, by: c.by, models: c.models.map((m) => ({ model: m.model, total: m.total, unattributed: m.unattributed, credits: m.credits })), truthRankCorrelation: truth.size ? correlation : null };
+  printDocument(context.io.stdout, context.format, doc, () => {
+    const first = c.models[0]!;
+    const head = `Every model: ${first.total.conversions.toLocaleString('en-US')} ${c.conversion} conversions worth ${first.total.value.toLocaleString('en-US')} (${c.scope} scope); share of value by ${c.by}\n`;
+    const table = renderTable({
+      columns: [c.by, ...c.models.map((m) => m.model)],
+      rows: [
+        ...keys.map((k) => [k, ...c.models.map((m) => `${(shareOf(m, k) * 100).toFixed(1)}%`)]),
+        ...(truth.size ? [['ρ with true effect', ...c.models.map((m) => (correlation[m.model] === null ? '' : correlation[m.model]!.toFixed(2)))]] : []),
+      ],
+    });
+    const note = truth.size
+      ? 'ρ: Spearman rank correlation, over channels, of credit per journey touch with the demo world\'s true channel effect (world_truth).\n'
+      : '';
+    return head + table + note;
+  });
+  return 0;
+}
+
+async function channelTruth(engine: Engine): Promise<Map<string, number>> {
+  const rows = await engine.query("SELECT subject, value FROM world_truth WHERE kind = 'channel_effect'");
+  return new Map(rows.map((r) => [String(r['subject']), Number(r['value'])]));
+}
