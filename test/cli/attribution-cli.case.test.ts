@@ -1,0 +1,79 @@
+/**
+ * Attribution from the CLI on imported data, on every engine under test: the JSON shape of the
+ * issue, credits that reconcile with unattributed conversions, and compare.
+ */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { ENGINES_UNDER_TEST } from '../engines/engines.js';
+
+const FILES: Record<string, string> = {
+  'accounts.csv': 'account_id,name,domain\nA1,Acme,acme.com\nA2,Beta,beta.io\n',
+  'contacts.csv': 'contact_id,email,account_id,created_at\nC1,ann@acme.com,A1,2024-01-10T00:00:00Z\nC2,bob@acme.com,A1,2024-01-20T00:00:00Z\nC3,cy@beta.io,A2,2024-01-05T00:00:00Z\n',
+  'touches.csv': [
+    'touchpoint_id,occurred_at,touch_type,channel,contact_id,account_id',
+    'T1,2024-01-01T00:00:00Z,page_view,organic_search,C1,A1',
+    'T2,2024-01-10T00:00:00Z,form_fill,paid_search,C1,A1',
+    'T3,2024-02-01T00:00:00Z,webinar,webinar,C2,A1',
+    'T4,2024-02-20T00:00:00Z,demo_request,email,C1,A1',
+  ].join('\n') + '\n',
+  'opportunities.csv': 'opportunity_id,account_id,primary_contact_id,amount,created_at,is_won,closed_at\nO1,A1,C1,1000,2024-03-01T00:00:00Z,true,2024-04-01T00:00:00Z\nO2,A2,C3,500,2024-03-01T00:00:00Z,,\n',
+};
+
+for (const engine of ENGINES_UNDER_TEST) {
+  describe(`attribution from the CLI [${engine}]`, () => {
+    let dir: string;
+    let where: string[];
+    const run = async (...argv: string[]) => {
+      const io = memoryIo({}, dir);
+      const code = await main([...argv, ...where], io);
+      return { code, out: io.out(), err: io.err() };
+    };
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revline-cli-'));
+      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
+      where = engine === 'duckdb' ? ['--db', 'work.duckdb'] : ['--engine', 'chdb', '--db', 'chdb-data'];
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('U-shaped pipeline by channel at account scope: the issue’s JSON, credits plus unattributed equal the total; contact scope and a window change it as they should', { timeout: 120_000 }, async () => {
+      for (const [file, entity] of [['accounts.csv', 'accounts'], ['contacts.csv', 'contacts'], ['touches.csv', 'touchpoints'], ['opportunities.csv', 'opportunities']]) {
+        const r = await run('import', file!, '--as', entity!, '--no-qualify');
+        expect(r.code, r.err).toBe(0);
+      }
+      const account = JSON.parse((await run('attribution', '--model', 'u_shaped', '--format', 'json')).out) as {
+        model: string; conversion: string; total: { conversions: number; value: number }; unattributed: { conversions: number; value: number }; credits: { key: string; conversions: number; value: number }[];
+      };
+      expect([account.model, account.conversion, account.total, account.unattributed]).toEqual(['u_shaped', 'opportunity', { conversions: 2, value: 1500 }, { conversions: 1, value: 500 }]);
+      // A1's journey: T1 organic (first, 40) · T2 paid (10) · T3 webinar (10) · T4 email (last, 40).
+      expect(account.credits.map((c) => [c.key, Math.round(c.value * 1e6) / 1e6])).toEqual([
+        ['email', 400],
+        ['organic_search', 400],
+        ['paid_search', 100],
+        ['webinar', 100],
+      ]);
+      // Contact scope: C1's own touches only (T1, T2, T4): 40 / 20 / 40.
+      const contact = JSON.parse((await run('attribution', '--model', 'u_shaped', '--scope', 'contact', '--format', 'json')).out) as { credits: { key: string; value: number }[] };
+      expect(contact.credits.map((c) => [c.key, Math.round(c.value * 1e6) / 1e6])).toEqual([
+        ['email', 400],
+        ['organic_search', 400],
+        ['paid_search', 200],
+      ]);
+      // A 30-day window before the win keeps only T4: all revenue to email.
+      const won = JSON.parse((await run('attribution', '--model', 'first_touch', '--conversion', 'won', '--lookback', '45', '--format', 'json')).out) as { total: { value: number }; credits: { key: string; value: number }[] };
+      expect([won.total.value, won.credits.map((c) => [c.key, c.value])]).toEqual([1000, [['email', 1000]]]);
+
+      const bad = await run('attribution', '--by', 'colour');
+      expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'error [usage]: --by takes a touchpoint column, not "colour".']);
+
+      const compare = await run('attribution', 'compare', '--format', 'json');
+      const doc = JSON.parse(compare.out) as { models: { model: string; total: { value: number } }[] };
+      expect(doc.models.map((m) => m.model)).toContain('w_shaped');
+      expect(doc.models.every((m) => m.total.value === 1500)).toBe(true);
+    });
+  });
+}
