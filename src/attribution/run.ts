@@ -9,7 +9,7 @@
  */
 
 import { RevlineError } from '../core/errors.js';
-import { POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
+import { customModel, POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
 import {
@@ -26,6 +26,8 @@ export interface AttributionRequest extends JourneyOptions {
   readonly model: string;
   /** Time decay's half-life (default 7 days). */
   readonly halfLifeDays?: number;
+  /** The weights of model `custom` (core/attribution/positions.ts, customModel). */
+  readonly weights?: Readonly<Record<string, number>>;
 }
 
 export interface Credit {
@@ -50,9 +52,14 @@ const JOURNEYS = `${PREFIX}_journeys`;
 const CREDITS = `${PREFIX}_credits`;
 
 export function positionModel(request: AttributionRequest): PositionModel {
+  if (request.model === 'custom') {
+    const { model, problems } = customModel(request.weights ?? {});
+    if (!model) throw new RevlineError('usage', `The custom model's weights have ${problems.length === 1 ? 'a problem' : 'problems'}: ${problems.join(' ')}`, { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1".' });
+    return model;
+  }
   const model = POSITION_MODELS[request.model];
   if (!model) {
-    throw new RevlineError('usage', `Unknown attribution model "${request.model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}.` });
+    throw new RevlineError('usage', `Unknown attribution model "${request.model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (with --weights).` });
   }
   return model.kind === 'time_decay' && request.halfLifeDays !== undefined ? { ...model, halfLifeDays: request.halfLifeDays } : model;
 }

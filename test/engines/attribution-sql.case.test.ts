@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { DAY_US, POSITION_MODELS, positionCredits } from '../../src/core/attribution/positions.js';
-import { attribute, journeyCredits, type AttributionRequest } from '../../src/attribution/run.js';
+import { attribute, journeyCredits, positionModel, type AttributionRequest } from '../../src/attribution/run.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Conversion } from '../../src/sql/compile/attribution.js';
 import { ident, sql } from '../../src/sql/fragment.js';
@@ -117,7 +117,7 @@ function reference(w: World, r: AttributionRequest): Map<string, number> {
         !(r.excludeChannels ?? []).includes(t.channel as string) &&
         !(r.excludeTouchTypes ?? []).includes(t.touch_type),
     );
-    const model = POSITION_MODELS[r.model]!;
+    const model = positionModel(r);
     for (const c of positionCredits(model, journey.map((t) => ({ touchpointId: t.touchpoint_id, at: t.at_us, channel: t.channel })), cv.at, cv.value, { leadAt: cv.lead, opportunityAt: cv.opp, wonAt: cv.won })) {
       out.set(`${cv.id}|${c.touch.touchpointId}`, c.credit);
     }
@@ -126,7 +126,8 @@ function reference(w: World, r: AttributionRequest): Map<string, number> {
 }
 
 const request: fc.Arbitrary<AttributionRequest> = fc.record({
-  model: fc.constantFrom(...Object.keys(POSITION_MODELS)),
+  model: fc.constantFrom(...Object.keys(POSITION_MODELS), 'custom'),
+  weights: fc.constantFrom<Record<string, number>>({ first: 0.1, 2: 0.3, [-2]: 0.2, lead: 0.1, rest: 0.3 }, { 3: 1 }, { [-1]: 0.5, opportunity: 0.5 }),
   conversion: fc.constantFrom<Conversion>({ kind: 'opportunity' }, { kind: 'won' }, { kind: 'lead' }, { kind: 'touch', touchType: 'demo_request' }),
   scope: fc.constantFrom('contact' as const, 'account' as const),
   by: fc.constantFrom('channel', 'touch_type'),
@@ -170,9 +171,11 @@ describeEngines('rule-based attribution in SQL against the reference', (engine) 
       opportunities: [{ opportunity_id: 'o0', account_id: 'a0', primary_contact_id: 'c0', created_us: day(5), amount: 1000, is_won: true, closed_us: day(9) }],
     };
     await load(engine(), w);
-    for (const model of Object.keys(POSITION_MODELS)) {
+    for (const model of [...Object.keys(POSITION_MODELS), 'custom']) {
       for (const conversion of [{ kind: 'opportunity' }, { kind: 'won' }] as const) {
-        for (const scope of ['contact', 'account'] as const) await expectReference(w, { model, conversion, scope, by: 'channel', lookbackDays: 365 });
+        for (const scope of ['contact', 'account'] as const) {
+          await expectReference(w, { model, conversion, scope, by: 'channel', lookbackDays: 365, weights: { 2: 0.25, [-2]: 0.25, won: 0.25, rest: 0.25 } });
+        }
       }
     }
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
@@ -25,13 +27,37 @@ function positiveNumber(text: string | undefined, flag: string, fallback: number
   return n;
 }
 
+/** `first=0.3,2=0.1,-1=0.3,rest=0.1`, or a YAML/JSON file holding that map. */
+function parseWeights(text: string, context: CommandContext): Record<string, number> {
+  if (/\.(ya?ml|json)$/i.test(text)) {
+    const file = context.resolvePath(text);
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new RevlineError('file-unreadable', `Cannot read the weights in ${text}.`, { hint: 'Give a YAML or JSON map of slot or position to weight.', at: { file: text }, cause });
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new RevlineError('usage', `${text} must hold a map of slot or position to weight.`, { at: { file: text } });
+    return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([k, w]) => [k, Number(w)]));
+  }
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [k, w] = pair.split('=').map((x) => x.trim());
+      if (!k || w === undefined) throw new RevlineError('usage', `--weights takes slot=weight pairs separated by commas, not "${pair}".`, { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1".' });
+      return [k, Number(w)];
+    }),
+  );
+}
+
 const list = (text: string | undefined) => (text === undefined ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
 
 /** The request the flags describe, checked. */
 export function attributionRequest(context: CommandContext): AttributionRequest {
   const v = context.values;
   const model = stringOption(v, 'model') ?? 'u_shaped';
-  if (!POSITION_MODELS[model]) throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}.` });
+  if (!POSITION_MODELS[model] && model !== 'custom') throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (with --weights).` });
+  const weightsText = stringOption(v, 'weights');
+  if (model === 'custom' && weightsText === undefined) throw new RevlineError('usage', 'The custom model needs --weights.', { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1", or a YAML file of slot: weight.' });
   const conversionText = stringOption(v, 'conversion') ?? 'opportunity';
   let conversion: Conversion;
   if (conversionText.startsWith('touch:')) conversion = { kind: 'touch', touchType: conversionText.slice('touch:'.length) };
@@ -48,6 +74,7 @@ export function attributionRequest(context: CommandContext): AttributionRequest 
   const halfLife = stringOption(v, 'half-life');
   return {
     model,
+    ...(weightsText !== undefined ? { weights: parseWeights(weightsText, context) } : {}),
     conversion,
     scope,
     by,
@@ -67,8 +94,8 @@ export const attributionCommand: Command = {
     'revline attribution compare [same flags but --model]: every model side by side, and for the demo world how each ranks channels against the true effects',
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
-    '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--format table|json|csv]',
-    `Models: ${Object.keys(POSITION_MODELS).join(', ')}.`,
+    '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1" | weights.yaml] [--format table|json|csv]',
+    `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (slots first, last, last_non_direct, lead, opportunity, won, rest and numbered positions, from --weights).`,
   ].join('\n'),
   options: {
     model: { type: 'string' },
@@ -77,6 +104,7 @@ export const attributionCommand: Command = {
     by: { type: 'string' },
     lookback: { type: 'string' },
     'half-life': { type: 'string' },
+    weights: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     'exclude-channel': { type: 'string' },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DAY_US, POSITION_MODELS, positionCredits, positionShares, type JourneyTouch } from './positions.js';
+import { customModel, DAY_US, POSITION_MODELS, positionCredits, positionShares, type JourneyTouch } from './positions.js';
 
 const touch = (id: string, day: number, channel: string | null = 'email'): JourneyTouch => ({ touchpointId: id, at: day * DAY_US, channel });
 const shares = (model: string, touches: JourneyTouch[], at = 100 * DAY_US, milestones = {}) =>
@@ -54,6 +54,17 @@ describe('rule-based attribution models', () => {
       ['a-1', 100],
       ['b-2', 0],
     ]);
+  });
+
+  test('custom weights: numbered positions from either end and slots; positions past the journey give their weight to the rest', () => {
+    const { model, problems } = customModel({ 2: 0.5, [-1]: 0.3, rest: 0.2 });
+    expect(problems).toEqual([]);
+    const five = [1, 2, 3, 4, 5].map((d) => touch(`t${d}`, d));
+    expect(positionShares(model!, five, 10 * DAY_US).map((x) => Math.round(x * 1e9) / 1e9)).toEqual([0.2 / 3, 0.5, 0.2 / 3, 0.2 / 3, 0.3].map((x) => Math.round(x * 1e9) / 1e9));
+    // One touch: position 2 does not exist; the last touch takes everything.
+    expect(positionShares(model!, five.slice(0, 1), 10 * DAY_US)).toEqual([1]);
+    expect(customModel({ second: 1 }).problems[0]).toMatch(/"second" is neither a slot/);
+    expect(customModel({ first: -1 }).problems[0]).toMatch(/must be a number ≥ 0/);
   });
 
   const journey = fc.array(

@@ -2,7 +2,7 @@
  * The rule-based attribution models as one small algebra of slots, and their reference
  * implementation: credit per touch of one conversion's journey.
  *
- * A model gives weights to slots — the first touch, the last touch, the last non-direct touch, the
+ * A model gives weights to slots — numbered positions (the second touch, the one before last), the first touch, the last touch, the last non-direct touch, the
  * touch that created the lead, the opportunity or the win (each the last touch at or before that
  * milestone), and "rest" (every touch no slot took, shared equally). Time decay weighs every touch
  * by 2^(−age / half-life) instead.
@@ -24,7 +24,13 @@ export type Slot = (typeof SLOTS)[number];
 export type SlotWeights = Readonly<Partial<Record<Slot, number>>>;
 
 export type PositionModel =
-  | { readonly kind: 'slots'; readonly name: string; readonly weights: SlotWeights }
+  | {
+      readonly kind: 'slots';
+      readonly name: string;
+      readonly weights: SlotWeights;
+      /** Weights of numbered positions: 1 is the first touch, 2 the second, −1 the last, −2 the one before. */
+      readonly positions?: Readonly<Record<number, number>>;
+    }
   | { readonly kind: 'time_decay'; readonly name: string; readonly halfLifeDays: number };
 
 /** The named rule-based models of issue 4, with their standard weights. */
@@ -96,6 +102,14 @@ export function positionShares(model: PositionModel, touches: readonly JourneyTo
   };
   const taken = new Set<number>();
   let assigned = 0;
+  for (const [k, w] of Object.entries(model.positions ?? {})) {
+    const p = Number(k);
+    const i = p > 0 ? p - 1 : n + p;
+    if (w === 0 || i < 0 || i >= n) continue;
+    shares[i]! += w;
+    taken.add(i);
+    assigned += w;
+  }
   for (const slot of SLOTS) {
     const w = model.weights[slot] ?? 0;
     if (slot === 'rest' || w === 0) continue;
@@ -119,4 +133,24 @@ export function positionShares(model: PositionModel, touches: readonly JourneyTo
 export function positionCredits(model: PositionModel, touches: readonly JourneyTouch[], conversionAt: number, value: number, milestones: Milestones = {}): { touch: JourneyTouch; credit: number }[] {
   const journey = [...touches].sort(byJourneyOrder);
   return positionShares(model, journey, conversionAt, milestones).map((share, i) => ({ touch: journey[i]!, credit: share * value }));
+}
+
+/**
+ * A custom model from configuration: `first=0.3, lead=0.2, 2=0.1, -1=0.3, rest=0.1` — slot names
+ * and numbered positions with their weights (any positive scale; only proportions matter).
+ * Returns the model or the problems, each saying how to fix it.
+ */
+export function customModel(spec: Readonly<Record<string, number>>, name = 'custom'): { model?: PositionModel; problems: string[] } {
+  const problems: string[] = [];
+  const weights: Partial<Record<Slot, number>> = {};
+  const positions: Record<number, number> = {};
+  for (const [key, w] of Object.entries(spec)) {
+    if (!Number.isFinite(w) || w < 0) problems.push(`The weight of ${key} must be a number ≥ 0, not ${w}.`);
+    else if ((SLOTS as readonly string[]).includes(key)) weights[key as Slot] = w;
+    else if (/^-?[1-9][0-9]*$/.test(key)) positions[Number(key)] = w;
+    else problems.push(`"${key}" is neither a slot (${SLOTS.join(', ')}) nor a position (1, 2, …, −1 for the last, −2, …).`);
+  }
+  const total = [...Object.values(weights), ...Object.values(positions)].reduce((a, b) => a + b, 0);
+  if (problems.length === 0 && total <= 0) problems.push('Give at least one weight greater than 0.');
+  return problems.length ? { problems } : { model: { kind: 'slots', name, weights, positions }, problems };
 }

@@ -121,15 +121,21 @@ export function compilePositionCredits(d: Dialect, journeys: string, model: Posi
         SELECT conversion_id, touchpoint_id, ${ident('key')}, value, ${w} / sum(${w}) OVER (${partition}) AS share FROM ${j}
       ) decayed`;
   }
-  const slots = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0);
+  // Numbered positions are slots too: index k from the start, n + 1 + k from the end; NULL past the journey.
+  const numbered = Object.entries(model.positions ?? {})
+    .filter(([, w]) => w > 0)
+    .map(([k, w]) => {
+      const p = Number(k);
+      const at = p > 0 ? `${p}` : `n + 1 + (${p})`;
+      return { index: raw(`CASE WHEN ${at} BETWEEN 1 AND n THEN ${at} END`), weight: w };
+    });
+  const named = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0).map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }));
+  const slots = [...numbered, ...named];
   const rest = model.weights.rest ?? 0;
-  const index = (s: Exclude<Slot, 'rest'>) => raw(SLOT_INDEX[s]);
   // A slot with a touch: its weight on the touch with that index; NULL index = no touch for the slot.
-  const slotWeight = slots.length
-    ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${index(s)} THEN ${param.float(model.weights[s]!)} ELSE 0 END`), ' + ')
-    : sql`0`;
-  const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${index(s)}, false)`), ' OR ')})` : sql`false`;
-  const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${index(s)} IS NOT NULL THEN ${param.float(model.weights[s]!)} ELSE 0 END`), ' + ') : sql`0`;
+  const slotWeight = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${s.index} THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
+  const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${s.index}, false)`), ' OR ')})` : sql`false`;
+  const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${s.index} IS NOT NULL THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
   return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
       SELECT conversion_id, touchpoint_id, ${ident('key')}, value,
         CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
