@@ -80,6 +80,19 @@ describe('markovAttribution on chains computed by hand', () => {
     }
   });
 
+  it('matches the published example of pychattr, a Python port of ChannelAttribution (simulated there)', () => {
+    // Source: github.com/jmwoloso/pychattr, README.md, "Markov Model": paths A>B>A>B>B>A, A>B>B>A>A,
+    // A>A, one conversion each, k_order=1, n_simulations=10000. Published: transition probabilities
+    // start→A 1.0, A→B 0.5, A→conversion 0.5, B→A 1.0; conversions A 1.991106, B 1.008894 (by
+    // simulation). Exact: removing A loses everything, removing B half, so A 2 and B 1. Tolerance
+    // 0.02: the simulation's error, not ours.
+    const r = byChannel(markovAttribution([path('A > B > A > B > B > A', 1, 0), path('A > B > B > A > A', 1, 0), path('A > A', 1, 0)], { order: 1 }));
+    expect(r.A!.removalEffect).toBe(1);
+    expect(r.B!.removalEffect).toBeCloseTo(0.5, 14);
+    expect(Math.abs(r.A!.conversions - 1.991106)).toBeLessThan(0.02);
+    expect(Math.abs(r.B!.conversions - 1.008894)).toBeLessThan(0.02);
+  });
+
   it('refuses an order outside 1–4 with a usage error', () => {
     expect(() => markovAttribution(paths, { order: 5 })).toThrow(RevlineError);
     expect(() => markovAttribution(paths, { order: 0 })).toThrow(/from 1 to 4/);

@@ -43,7 +43,7 @@
  */
 
 import { RevlineError, internalError } from '../errors.js';
-import { compareNames, type AggregatedPath } from './paths.js';
+import { codeTouches, compareNames, type AggregatedPath, type CodedTouches, type PathTotalsOfJourneys } from './paths.js';
 
 export const MAX_MARKOV_ORDER = 4;
 
@@ -64,12 +64,7 @@ export interface MarkovChannel {
   readonly value: number;
 }
 
-export interface MarkovTotals {
-  readonly journeys: number;
-  readonly conversions: number;
-  readonly value: number;
-  readonly nulls: number;
-}
+export type MarkovTotals = PathTotalsOfJourneys;
 
 export interface MarkovResult {
   readonly order: number;
@@ -116,70 +111,6 @@ export function markovAttribution(paths: readonly AggregatedPath[], options: Mar
   const touches = codeTouches(paths);
   const chain = buildChain(paths, touches, order);
   return attribute(chain, touches, order);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Touches as integers
-
-interface CodedTouches {
-  /** Channel names by first appearance; a touch's code is its index + 1 (0 pads short states). */
-  readonly names: string[];
-  /** All touches of all paths, one after another. */
-  readonly codes: Int32Array;
-  /** Path i's touches are codes[offsets[i] .. offsets[i + 1]); empty for a path with no journey. */
-  readonly offsets: Int32Array;
-  readonly total: MarkovTotals;
-}
-
-function codeTouches(paths: readonly AggregatedPath[]): CodedTouches {
-  const index = new Map<string, number>();
-  const names: string[] = [];
-  let codes = new Int32Array(1 << 16);
-  const offsets = new Int32Array(paths.length + 1);
-  let n = 0;
-  let conversions = 0;
-  let value = 0;
-  let nulls = 0;
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i]!;
-    checkPath(path, i);
-    offsets[i] = n;
-    if (path.conversions + path.nulls === 0) continue;
-    conversions += path.conversions;
-    value += path.value;
-    nulls += path.nulls;
-    const channels = path.channels;
-    if (n + channels.length > codes.length) {
-      const grown = new Int32Array(Math.max(codes.length * 2, n + channels.length));
-      grown.set(codes.subarray(0, n));
-      codes = grown;
-    }
-    for (let j = 0; j < channels.length; j++) {
-      const name = channels[j]!;
-      let code = index.get(name);
-      if (code === undefined) {
-        names.push(name);
-        code = names.length;
-        index.set(name, code);
-      }
-      codes[n++] = code;
-    }
-  }
-  offsets[paths.length] = n;
-  return { names, codes, offsets, total: { journeys: conversions + nulls, conversions, value, nulls } };
-}
-
-function checkPath(path: AggregatedPath, i: number): void {
-  const ok = (x: number) => Number.isFinite(x) && x >= 0;
-  if (!ok(path.conversions) || !ok(path.nulls) || !ok(path.value)) {
-    throw new RevlineError(
-      'paths-invalid',
-      `Path ${i + 1} has conversions ${path.conversions}, value ${path.value}, nulls ${path.nulls}: each must be a finite number ≥ 0.`,
-    );
-  }
-  if (path.channels.length === 0 && path.conversions + path.nulls > 0) {
-    throw new RevlineError('paths-invalid', `Path ${i + 1} has journeys but no channel: every journey needs at least one touch.`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@
  * header and fields.
  */
 
+import { RevlineError } from '../errors.js';
 import { closestName } from '../names.js';
 
 export interface AggregatedPath {
@@ -262,3 +263,110 @@ export function pathTotals(paths: readonly AggregatedPath[]): PathTotals {
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Journeys and their outcomes, summed over paths. */
+export interface PathTotalsOfJourneys {
+  readonly journeys: number;
+  readonly conversions: number;
+  readonly value: number;
+  readonly nulls: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Touches as integers, for the models
+
+/** Every touch of every path as an integer, the form the models count in. */
+export interface CodedTouches {
+  /** The paths coded, in the order given. */
+  readonly paths: readonly AggregatedPath[];
+  /** Channel names by first appearance; a touch's code is its index + 1 (0 pads short states). */
+  readonly names: string[];
+  /** All touches of all paths, one after another. */
+  readonly codes: Int32Array;
+  /** Path i's touches are codes[offsets[i] .. offsets[i + 1]); empty for a path with no journey. */
+  readonly offsets: Int32Array;
+  readonly total: PathTotalsOfJourneys;
+}
+
+/**
+ * Codes the touches of the paths as integers (one Map lookup per touch; the rest of a model then
+ * works on typed arrays), checking each path's counts on the way. Paths with no journey get no
+ * touches.
+ */
+export function codeTouches(paths: readonly AggregatedPath[]): CodedTouches {
+  const lookup = new ChannelLookup();
+  let codes = new Int32Array(1 << 16);
+  const offsets = new Int32Array(paths.length + 1);
+  let n = 0;
+  let conversions = 0;
+  let value = 0;
+  let nulls = 0;
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    checkPath(path, i);
+    offsets[i] = n;
+    if (path.conversions + path.nulls === 0) continue;
+    conversions += path.conversions;
+    value += path.value;
+    nulls += path.nulls;
+    const channels = path.channels;
+    if (n + channels.length > codes.length) {
+      const grown = new Int32Array(Math.max(codes.length * 2, n + channels.length));
+      grown.set(codes.subarray(0, n));
+      codes = grown;
+    }
+    for (let j = 0; j < channels.length; j++) codes[n++] = lookup.code(channels[j]!);
+  }
+  offsets[paths.length] = n;
+  return { paths, names: lookup.names, codes, offsets, total: { journeys: conversions + nulls, conversions, value, nulls } };
+}
+
+/**
+ * Channel name → code (1, 2, … by first appearance). Paths read from a file hold a fresh string per
+ * touch, which a Map must hash in full on every lookup; this table hashes three characters and the
+ * length, then compares with `===`, and falls back to a Map when a slot is taken. About twice as
+ * fast on a million paths, and the one hot spot of the models.
+ */
+class ChannelLookup {
+  readonly names: string[] = [];
+  private readonly slotName: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+  private readonly slotCode = new Int32Array(4096);
+  private readonly overflow = new Map<string, number>();
+
+  code(name: string): number {
+    const length = name.length;
+    const slot = length === 0 ? 0 : (length * 131 + name.charCodeAt(0) * 31 + name.charCodeAt(length >> 1) * 7 + name.charCodeAt(length - 1)) & 4095;
+    const held = this.slotName[slot];
+    if (held === name) return this.slotCode[slot]!;
+    let code = this.overflow.get(name);
+    if (code === undefined) {
+      this.names.push(name);
+      code = this.names.length;
+      if (held === undefined) {
+        this.slotName[slot] = name;
+        this.slotCode[slot] = code;
+      } else {
+        this.overflow.set(name, code);
+      }
+    }
+    return code;
+  }
+}
+
+/** A count or value that can be summed: finite and ≥ 0 (written out, not as a closure: hot loop). */
+function isAmount(x: number): boolean {
+  return x >= 0 && x < Number.POSITIVE_INFINITY;
+}
+
+function checkPath(path: AggregatedPath, i: number): void {
+  if (!isAmount(path.conversions) || !isAmount(path.nulls) || !isAmount(path.value)) {
+    throw new RevlineError(
+      'paths-invalid',
+      `Path ${i + 1} has conversions ${path.conversions}, value ${path.value}, nulls ${path.nulls}: each must be a finite number ≥ 0.`,
+    );
+  }
+  if (path.channels.length === 0 && path.conversions + path.nulls > 0) {
+    throw new RevlineError('paths-invalid', `Path ${i + 1} has journeys but no channel: every journey needs at least one touch.`);
+  }
+}
+

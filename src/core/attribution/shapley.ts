@@ -33,7 +33,7 @@
 
 import { Random } from '../demo/random.js';
 import { RevlineError } from '../errors.js';
-import { compareNames, type AggregatedPath } from './paths.js';
+import { codeTouches, compareNames, type AggregatedPath, type CodedTouches } from './paths.js';
 
 /** Exact Shapley values up to this many channels (2²⁰ coalitions: three 8 MiB arrays). */
 export const EXACT_SHAPLEY_LIMIT = 20;
@@ -105,69 +105,77 @@ export function shapleyAttribution(paths: readonly AggregatedPath[], options: Sh
   if (!Number.isInteger(samples) || samples < 2) {
     throw new RevlineError('usage', `Shapley sampling needs a whole number of at least 2 samples (for its standard error), got ${samples}.`);
   }
-  const coalitions = groupCoalitions(paths);
-  if (coalitions.channels.length <= exactUpTo) return exactShapley(coalitions);
-  return sampledShapley(coalitions, samples, options.seed ?? DEFAULT_SHAPLEY_SEED);
+  const touches = codeTouches(paths);
+  // Channels in canonical order (by name); rank[code] is a touch code's channel index.
+  const order = touches.names.map((_, i) => i).sort((a, b) => compareNames(touches.names[a]!, touches.names[b]!));
+  const rank = new Int32Array(touches.names.length + 1);
+  order.forEach((code, i) => (rank[code + 1] = i));
+  const channels = order.map((code) => touches.names[code]!);
+  if (channels.length <= exactUpTo) return exactShapley(touches, channels, rank);
+  return sampledShapley(groupCoalitions(touches, channels, rank), samples, options.seed ?? DEFAULT_SHAPLEY_SEED);
 }
 
-function groupCoalitions(paths: readonly AggregatedPath[]): Coalitions {
-  const names = new Set<string>();
-  for (const p of paths) if (p.conversions + p.nulls > 0) for (const c of p.channels) names.add(c);
-  const channels = [...names].sort(compareNames);
-  const index = new Map(channels.map((c, i) => [c, i]));
-  const byKey = new Map<string, { members: number[]; conversions: number; journeys: number; value: number }>();
-  let conversions = 0;
-  let value = 0;
-  let nulls = 0;
-  for (const [i, p] of paths.entries()) {
-    const ok = (x: number) => Number.isFinite(x) && x >= 0;
-    if (!ok(p.conversions) || !ok(p.nulls) || !ok(p.value)) {
-      throw new RevlineError('paths-invalid', `Path ${i + 1} has conversions ${p.conversions}, value ${p.value}, nulls ${p.nulls}: each must be a finite number ≥ 0.`);
+/** The observed channel sets, each with its summed counts (sampling reads them once per order). */
+function groupCoalitions(touches: CodedTouches, channels: string[], rank: Int32Array): Coalitions {
+  const { codes, offsets } = touches;
+  const paths = offsets.length - 1;
+  const byKey = new Map<string, number>();
+  const members: number[][] = [];
+  const conversions: number[] = [];
+  const journeys: number[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < paths; i++) {
+    if (offsets[i] === offsets[i + 1]) continue;
+    const set = [...new Set(Array.from(codes.subarray(offsets[i]!, offsets[i + 1]!), (code) => rank[code]!))].sort((a, b) => a - b);
+    const key = set.join(',');
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = members.length;
+      byKey.set(key, g);
+      members.push(set);
+      conversions.push(0);
+      journeys.push(0);
+      value.push(0);
     }
-    const journeys = p.conversions + p.nulls;
-    if (journeys === 0) continue;
-    if (p.channels.length === 0) throw new RevlineError('paths-invalid', `Path ${i + 1} has journeys but no channel: every journey needs at least one touch.`);
-    conversions += p.conversions;
-    value += p.value;
-    nulls += p.nulls;
-    const members = [...new Set(p.channels.map((c) => index.get(c)!))].sort((a, b) => a - b);
-    const key = members.join(',');
-    const group = byKey.get(key);
-    if (group === undefined) byKey.set(key, { members, conversions: p.conversions, journeys, value: p.value });
-    else {
-      group.conversions += p.conversions;
-      group.journeys += journeys;
-      group.value += p.value;
-    }
+    const path = touches.paths[i]!;
+    conversions[g]! += path.conversions;
+    journeys[g]! += path.conversions + path.nulls;
+    value[g]! += path.value;
   }
-  const groups = [...byKey.values()];
-  const start = new Int32Array(groups.length + 1);
-  groups.forEach((g, s) => (start[s + 1] = start[s]! + g.members.length));
+  const start = new Int32Array(members.length + 1);
+  members.forEach((m, g) => (start[g + 1] = start[g]! + m.length));
   return {
     channels,
-    members: Int32Array.from(groups.flatMap((g) => g.members)),
+    members: Int32Array.from(members.flat()),
     start,
-    conversions: Float64Array.from(groups, (g) => g.conversions),
-    journeys: Float64Array.from(groups, (g) => g.journeys),
-    value: Float64Array.from(groups, (g) => g.value),
-    total: { journeys: conversions + nulls, conversions, value, nulls },
+    conversions: Float64Array.from(conversions),
+    journeys: Float64Array.from(journeys),
+    value: Float64Array.from(value),
+    total: touches.total,
   };
 }
 
 /** Exact: zeta transforms give every coalition's journeys ⊆ S, then one pass over all 2ⁿ coalitions. */
-function exactShapley(coalitions: Coalitions): ShapleyResult {
-  const n = coalitions.channels.length;
+function exactShapley(touches: CodedTouches, channels: string[], rank: Int32Array): ShapleyResult {
+  const n = channels.length;
   const size = 1 << n;
   const conversions = new Float64Array(size);
   const journeys = new Float64Array(size);
   const value = new Float64Array(size);
-  for (let s = 0; s < coalitions.journeys.length; s++) {
+  const { codes, offsets } = touches;
+  for (let i = 0; i < offsets.length - 1; i++) {
+    const from = offsets[i]!;
+    const to = offsets[i + 1]!;
+    if (from === to) continue;
     let mask = 0;
-    for (let m = coalitions.start[s]!; m < coalitions.start[s + 1]!; m++) mask |= 1 << coalitions.members[m]!;
-    conversions[mask]! += coalitions.conversions[s]!;
-    journeys[mask]! += coalitions.journeys[s]!;
-    value[mask]! += coalitions.value[s]!;
+    for (let t = from; t < to; t++) mask |= 1 << rank[codes[t]!]!;
+    const path = touches.paths[i]!;
+    conversions[mask]! += path.conversions;
+    journeys[mask]! += path.conversions + path.nulls;
+    value[mask]! += path.value;
   }
+  let observed = 0;
+  for (let s = 0; s < size; s++) if (journeys[s]! > 0) observed++;
   // Subset sums: after the pass over bit b, a[S] holds the sum over subsets of S differing in bits ≤ b.
   for (let bit = 1; bit < size; bit <<= 1) {
     for (let s = 0; s < size; s++) {
@@ -203,18 +211,18 @@ function exactShapley(coalitions: Coalitions): ShapleyResult {
       phiValue[i]! += w * (value[s | bit]! - perJourney);
     }
   }
-  const J = coalitions.total.journeys;
+  const J = touches.total.journeys;
   return {
     method: 'exact',
-    channels: coalitions.channels.map((channel, i) => ({
+    channels: channels.map((channel, i) => ({
       channel,
       shapley: phi[i]!,
       valueShapley: phiValue[i]!,
       conversions: phi[i]! * J,
       value: phiValue[i]! * J,
     })),
-    total: coalitions.total,
-    coalitions: coalitions.journeys.length,
+    total: touches.total,
+    coalitions: observed,
   };
 }
 
