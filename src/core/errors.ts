@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'file-empty'
   | 'header-invalid'
   | 'delimiter-wrong'
+  | 'paths-invalid'
   | 'mapping-invalid'
   | 'entity-unknown'
   | 'preset-unknown'
@@ -109,6 +110,7 @@ export function exitCodeFor(code: ErrorCode): 1 | 2 {
     case 'file-empty':
     case 'header-invalid':
     case 'delimiter-wrong':
+    case 'paths-invalid':
     case 'mapping-invalid':
     case 'timezone-unknown':
     case 'contact-not-found':

@@ -1,0 +1,85 @@
+/**
+ * Credit per journey for the data-driven models (issue 4, point 4): one converting journey's
+ * touches, in order, and a weight per channel (Markov removal effects, or Shapley values) decide
+ * how the conversion and its value are split over the touches.
+ *
+ * The rule: a channel's share of the conversion is its weight over the sum of the weights of the
+ * distinct channels of the journey; that share is divided equally among the channel's touches in
+ * the journey. A channel missing from the weights, or with a negative weight (a Shapley value can
+ * be negative), weighs 0. When every channel of the journey weighs 0, every touch gets an equal
+ * share.
+ *
+ * Invariants:
+ * - Shares are ≥ 0 and sum to 1 (up to rounding); a journey of one touch gives it everything.
+ * - `splitJourneyCredit` works in integer minor units (cents): credits are whole numbers ≥ 0 that
+ *   sum exactly to the value. The units left after rounding down go one each to the touches with
+ *   the largest remainders; equal remainders go to the earlier touch, so ties break the same way
+ *   on every run and every engine.
+ * - The same touches and weights give the same credits: nothing depends on the order in which the
+ *   weights were built.
+ */
+
+export type ChannelWeights = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+
+function weightOf(weights: ChannelWeights, channel: string): number {
+  const w = weights instanceof Map ? weights.get(channel) : Object.hasOwn(weights, channel) ? (weights as Readonly<Record<string, number>>)[channel] : undefined;
+  if (w === undefined) return 0;
+  if (Number.isNaN(w)) throw new RangeError(`The weight of channel "${channel}" is NaN; weights must be numbers.`);
+  return w > 0 ? w : 0;
+}
+
+/**
+ * Each touch's share of one conversion, by the rule above.
+ *
+ * @example
+ * touchShares(['email', 'search', 'email'], new Map([['email', 3], ['search', 1]]));
+ * // email weighs 3 of 4 = 0.75, split over its 2 touches: [0.375, 0.25, 0.375]
+ */
+export function touchShares(channels: readonly string[], weights: ChannelWeights): number[] {
+  if (channels.length === 0) return [];
+  const touchesOf = new Map<string, number>();
+  for (const c of channels) touchesOf.set(c, (touchesOf.get(c) ?? 0) + 1);
+  let total = 0;
+  for (const c of touchesOf.keys()) total += weightOf(weights, c);
+  if (!(total > 0) || !Number.isFinite(total)) {
+    if (total === Number.POSITIVE_INFINITY) throw new RangeError('Channel weights must be finite.');
+    return channels.map(() => 1 / channels.length);
+  }
+  return channels.map((c) => weightOf(weights, c) / total / touchesOf.get(c)!);
+}
+
+/**
+ * Splits a conversion's value, in integer minor units, over its touches: whole credits ≥ 0 that
+ * sum exactly to `valueMinor` (largest remainders, earlier touch first on ties).
+ *
+ * @example
+ * splitJourneyCredit(['email', 'search', 'email'], new Map([['email', 3], ['search', 1]]), 1000);
+ * // [375, 250, 375]
+ * splitJourneyCredit(['a', 'b', 'c'], new Map(), 100); // all weights 0: [34, 33, 33]
+ */
+export function splitJourneyCredit(channels: readonly string[], weights: ChannelWeights, valueMinor: number): number[] {
+  if (!Number.isSafeInteger(valueMinor) || valueMinor < 0) {
+    throw new RangeError(`A conversion value must be a whole number of minor units ≥ 0, got ${valueMinor}.`);
+  }
+  if (channels.length === 0) {
+    if (valueMinor === 0) return [];
+    throw new RangeError('A conversion with a value needs at least one touch to credit; report it as unattributed instead.');
+  }
+  const shares = touchShares(channels, weights);
+  const credits = shares.map((s) => Math.floor(s * valueMinor));
+  const remainders = shares.map((s, i) => s * valueMinor - credits[i]!);
+  let left = valueMinor - credits.reduce((a, b) => a + b, 0);
+  // By largest remainder, earlier touch first on ties.
+  const byRemainder = channels.map((_, i) => i).sort((a, b) => remainders[b]! - remainders[a]! || a - b);
+  // Rounding of the shares can leave the floors one unit over or under the value in either
+  // direction; both loops settle it without ever making a credit negative.
+  for (let k = 0; left > 0; k = (k + 1) % byRemainder.length, left--) credits[byRemainder[k]!]!++;
+  for (let k = byRemainder.length - 1; left < 0; k = (k - 1 + byRemainder.length) % byRemainder.length) {
+    const i = byRemainder[k]!;
+    if (credits[i]! > 0) {
+      credits[i]!--;
+      left++;
+    }
+  }
+  return credits;
+}
