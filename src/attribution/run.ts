@@ -12,12 +12,20 @@ import { RevlineError } from '../core/errors.js';
 import { customModel, POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
+import { MAX_MARKOV_ORDER, markovAttribution } from '../core/attribution/markov.js';
+import type { AggregatedPath } from '../core/attribution/paths.js';
+import { shapleyAttribution } from '../core/attribution/shapley.js';
 import {
   compileConversions,
+  compileConvertingPaths,
   compileCreditByKey,
   compileJourneys,
+  compileLastTouch,
+  compileNullPaths,
   compilePositionCredits,
   compileUnattributed,
+  compileWeightedCredits,
+  PATH_SEPARATOR,
   type JourneyOptions,
 } from '../sql/compile/attribution.js';
 import { raw, sql } from '../sql/fragment.js';
@@ -28,7 +36,13 @@ export interface AttributionRequest extends JourneyOptions {
   readonly halfLifeDays?: number;
   /** The weights of model `custom` (core/attribution/positions.ts, customModel). */
   readonly weights?: Readonly<Record<string, number>>;
+  /** Markov order (1–4, default 1). */
+  readonly order?: number;
 }
+
+/** Models learned from the data: their per-journey credit comes from channel weights. */
+export const DATA_DRIVEN_MODELS = ['markov', 'shapley'] as const;
+export const isDataDriven = (model: string) => (DATA_DRIVEN_MODELS as readonly string[]).includes(model);
 
 export interface Credit {
   readonly key: string | null;
@@ -38,6 +52,12 @@ export interface Credit {
 
 export interface AttributionResult {
   readonly model: string;
+  /** Markov order, for Markov. */
+  readonly order?: number;
+  /** Markov: each key's removal effect (raw, not normalised). */
+  readonly removalEffects?: Readonly<Record<string, number>>;
+  /** Data-driven models: how many journeys (converting and not) they learned from. */
+  readonly journeys?: { readonly converting: number; readonly nulls: number };
   readonly conversion: string;
   readonly scope: 'contact' | 'account';
   readonly by: string;
@@ -90,9 +110,57 @@ async function buildCredits(engine: Engine, model: PositionModel): Promise<strin
  * Builds the scratch tables of one request and runs `read` over them (credits table name given),
  * dropping them after.
  */
-export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string) => Promise<T>): Promise<T> {
+export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string, learned?: Learned) => Promise<T>): Promise<T> {
+  if (isDataDriven(request.model)) {
+    return withJourneys(engine, request, async () => {
+      const learned = await learnWeights(engine, request);
+      await engine.exec(engine.dialect.createScratchTable(CREDITS, compileWeightedCredits(engine.dialect, JOURNEYS, learned.weights)));
+      return read(CREDITS, learned);
+    });
+  }
   const model = positionModel(request);
   return withJourneys(engine, request, async () => read(await buildCredits(engine, model)));
+}
+
+/** What a data-driven model learned from the journeys: weights per key and what to report. */
+export interface Learned {
+  readonly weights: ReadonlyMap<string, number>;
+  readonly removalEffects?: Readonly<Record<string, number>>;
+  readonly order?: number;
+  readonly journeys: { readonly converting: number; readonly nulls: number };
+}
+
+/** The converting journeys (built) and the non-converting ones as aggregated paths. */
+export async function journeyPaths(engine: Engine, request: JourneyOptions): Promise<AggregatedPath[]> {
+  const d = engine.dialect;
+  const byPath = new Map<string, { conversions: number; value: number; nulls: number }>();
+  for (const r of await engine.query(compileConvertingPaths(d, JOURNEYS))) {
+    byPath.set(String(r['path']), { conversions: countOf(r['conversions']), value: Number(r['value']), nulls: 0 });
+  }
+  const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
+  for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs))) {
+    const path = String(r['path']);
+    const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
+    entry.nulls += countOf(r['nulls']);
+    byPath.set(path, entry);
+  }
+  return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, e]) => ({ channels: path.split(PATH_SEPARATOR), ...e }));
+}
+
+async function learnWeights(engine: Engine, request: AttributionRequest): Promise<Learned> {
+  const paths = await journeyPaths(engine, request);
+  const journeys = { converting: paths.reduce((a, p) => a + p.conversions, 0), nulls: paths.reduce((a, p) => a + p.nulls, 0) };
+  if (request.model === 'markov') {
+    const order = request.order ?? 1;
+    if (!Number.isInteger(order) || order < 1 || order > MAX_MARKOV_ORDER) {
+      throw new RevlineError('usage', `--order takes 1 to ${MAX_MARKOV_ORDER}, not ${order}.`);
+    }
+    const result = paths.length ? markovAttribution(paths, { order }) : undefined;
+    const effects = Object.fromEntries((result?.channels ?? []).map((c) => [c.channel, c.removalEffect]));
+    return { weights: new Map(Object.entries(effects)), removalEffects: effects, order, journeys };
+  }
+  const result = paths.length ? shapleyAttribution(paths) : undefined;
+  return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys };
 }
 
 /** Credit per (conversion, touchpoint), for tracing and tests. */
@@ -103,7 +171,16 @@ export async function journeyCredits(engine: Engine, request: AttributionRequest
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest): Promise<AttributionResult> {
-  return withCredits(engine, request, (credits) => summarise(engine, request, request.model, credits));
+  return withCredits(engine, request, async (credits, learned) => {
+    const result = await summarise(engine, request, request.model, credits);
+    if (!learned) return result;
+    return {
+      ...result,
+      ...(learned.order !== undefined ? { order: learned.order } : {}),
+      ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}),
+      journeys: learned.journeys,
+    };
+  });
 }
 
 /** Credit by key, totals and unattributed of a credits table; checked to reconcile. */
@@ -134,14 +211,22 @@ export interface Comparison {
   readonly touches: Readonly<Record<string, number>>;
 }
 
-/** Every model over the same journeys (built once). */
-export async function compareModels(engine: Engine, request: JourneyOptions, models: readonly PositionModel[]): Promise<Comparison> {
+/** Every model over the same journeys (built once): rule-based by name, `markov` (order from the request), `shapley`. */
+export async function compareModels(engine: Engine, request: AttributionRequest, models: readonly string[]): Promise<Comparison> {
   const d = engine.dialect;
   return withJourneys(engine, request, async () => {
     const results: AttributionResult[] = [];
-    for (const model of models) {
-      await buildCredits(engine, model);
-      results.push(await summarise(engine, request, model.name, CREDITS));
+    for (const name of models) {
+      const named = { ...request, model: name };
+      if (isDataDriven(name)) {
+        const learned = await learnWeights(engine, named);
+        await engine.exec(d.createScratchTable(CREDITS, compileWeightedCredits(d, JOURNEYS, learned.weights)));
+        const r = await summarise(engine, request, name, CREDITS);
+        results.push({ ...r, ...(learned.order !== undefined ? { order: learned.order } : {}), ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}), journeys: learned.journeys });
+      } else {
+        await buildCredits(engine, positionModel(named));
+        results.push(await summarise(engine, request, name, CREDITS));
+      }
     }
     const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);
     return {

@@ -1,6 +1,7 @@
 /**
- * Rule-based attribution in SQL (sql/compile/attribution.ts through attribution/run.ts) against
- * its oracle, core/attribution/positions.ts, on every engine: random worlds of accounts, contacts,
+ * Attribution in SQL (sql/compile/attribution.ts through attribution/run.ts) against the core's
+ * reference models (positions.ts; markov.ts, shapley.ts and journey-credit.ts over paths the test
+ * builds itself), on every engine: random worlds of accounts, contacts,
  * touches (equal timestamps, direct and missing channels, out-of-window touches) and opportunities;
  * every model, conversion kind, scope, lookback and exclusion; every (conversion, touchpoint) credit
  * must equal the reference's, and every run must reconcile (credited + unattributed = total).
@@ -11,7 +12,11 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { DAY_US, POSITION_MODELS, positionCredits } from '../../src/core/attribution/positions.js';
-import { attribute, journeyCredits, positionModel, type AttributionRequest } from '../../src/attribution/run.js';
+import { attribute, isDataDriven, journeyCredits, positionModel, type AttributionRequest } from '../../src/attribution/run.js';
+import { touchShares } from '../../src/core/attribution/journey-credit.js';
+import { markovAttribution } from '../../src/core/attribution/markov.js';
+import type { AggregatedPath } from '../../src/core/attribution/paths.js';
+import { shapleyAttribution } from '../../src/core/attribution/shapley.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Conversion } from '../../src/sql/compile/attribution.js';
 import { ident, sql } from '../../src/sql/fragment.js';
@@ -108,7 +113,52 @@ function reference(w: World, r: AttributionRequest): Map<string, number> {
       .map((t) => ({ id: t.touchpoint_id, account: t.account_id, contact: t.contact_id, at: t.at_us, value: 1, lead: t.contact_id === null ? null : (contact.get(t.contact_id)?.created_us ?? null), opp: null, won: null }));
   }
   const out = new Map<string, number>();
+  const keyOf = (t: World['touches'][number]) => (r.by === 'channel' ? t.channel : t.touch_type) ?? '(none)';
+  const inJourney = (t: World['touches'][number], who: string | null, from: number, to: number) =>
+    who !== null &&
+    (r.scope === 'contact' ? t.contact_id === who : t.account_id === who) &&
+    t.at_us <= to &&
+    t.at_us >= from &&
+    !(r.excludeChannels ?? []).includes(t.channel as string) &&
+    !(r.excludeTouchTypes ?? []).includes(t.touch_type);
+  const ordered = (ts: World['touches']) => [...ts].sort((a, b) => a.at_us - b.at_us || (a.touchpoint_id < b.touchpoint_id ? -1 : 1));
+  let weights: Map<string, number> | undefined;
+  if (isDataDriven(r.model)) {
+    // The paths the model learns from: converting journeys, and the journeys of everyone who did not convert.
+    const byPath = new Map<string, AggregatedPath>();
+    const add = (keys: string[], conversions: number, value: number, nulls: number) => {
+      const k = keys.join('\u001f');
+      const e = byPath.get(k) ?? { channels: keys, conversions: 0, value: 0, nulls: 0 };
+      byPath.set(k, { ...e, conversions: e.conversions + conversions, value: e.value + value, nulls: e.nulls + nulls });
+    };
+    for (const cv of conversions) {
+      const who = r.scope === 'contact' ? cv.contact : cv.account;
+      const journey = ordered(w.touches.filter((t) => inJourney(t, who, cv.at - r.lookbackDays * DAY_US, cv.at)));
+      if (journey.length) add(journey.map(keyOf), 1, cv.value, 0);
+    }
+    const end = Math.max(...w.touches.map((t) => t.at_us));
+    const converted = new Set(conversions.map((cv) => (r.scope === 'contact' ? cv.contact : cv.account)).filter((x) => x !== null));
+    const everyone = new Set(w.touches.map((t) => (r.scope === 'contact' ? t.contact_id : t.account_id)).filter((x): x is string => x !== null && !converted.has(x)));
+    for (const who of everyone) {
+      const journey = ordered(w.touches.filter((t) => inJourney(t, who, end - r.lookbackDays * DAY_US, end)));
+      if (journey.length) add(journey.map(keyOf), 0, 0, 1);
+    }
+    const paths = [...byPath.values()];
+    weights = new Map(
+      paths.length === 0
+        ? []
+        : r.model === 'markov'
+          ? markovAttribution(paths, { order: r.order ?? 1 }).channels.map((c) => [c.channel, c.removalEffect])
+          : shapleyAttribution(paths).channels.map((c) => [c.channel, c.conversions]),
+    );
+  }
   for (const cv of conversions) {
+    if (weights) {
+      const who = r.scope === 'contact' ? cv.contact : cv.account;
+      const journey = ordered(w.touches.filter((t) => inJourney(t, who, cv.at - r.lookbackDays * DAY_US, cv.at)));
+      touchShares(journey.map(keyOf), weights).forEach((share, i) => out.set(`${cv.id}|${journey[i]!.touchpoint_id}`, share * cv.value));
+      continue;
+    }
     const journey = w.touches.filter(
       (t) =>
         (r.scope === 'contact' ? t.contact_id !== null && t.contact_id === cv.contact : t.account_id !== null && t.account_id === cv.account) &&
@@ -126,7 +176,8 @@ function reference(w: World, r: AttributionRequest): Map<string, number> {
 }
 
 const request: fc.Arbitrary<AttributionRequest> = fc.record({
-  model: fc.constantFrom(...Object.keys(POSITION_MODELS), 'custom'),
+  model: fc.constantFrom(...Object.keys(POSITION_MODELS), 'custom', 'markov', 'shapley'),
+  order: fc.integer({ min: 1, max: 3 }),
   weights: fc.constantFrom<Record<string, number>>({ first: 0.1, 2: 0.3, [-2]: 0.2, lead: 0.1, rest: 0.3 }, { 3: 1 }, { [-1]: 0.5, opportunity: 0.5 }),
   conversion: fc.constantFrom<Conversion>({ kind: 'opportunity' }, { kind: 'won' }, { kind: 'lead' }, { kind: 'touch', touchType: 'demo_request' }),
   scope: fc.constantFrom('contact' as const, 'account' as const),
@@ -136,7 +187,7 @@ const request: fc.Arbitrary<AttributionRequest> = fc.record({
   excludeTouchTypes: fc.constantFrom([], ['page_view']),
 });
 
-describeEngines('rule-based attribution in SQL against the reference', (engine) => {
+describeEngines('attribution in SQL against the reference', (engine) => {
   async function expectReference(w: World, r: AttributionRequest): Promise<void> {
     const want = reference(w, r);
     const rows = await journeyCredits(engine(), r);
@@ -171,7 +222,7 @@ describeEngines('rule-based attribution in SQL against the reference', (engine) 
       opportunities: [{ opportunity_id: 'o0', account_id: 'a0', primary_contact_id: 'c0', created_us: day(5), amount: 1000, is_won: true, closed_us: day(9) }],
     };
     await load(engine(), w);
-    for (const model of [...Object.keys(POSITION_MODELS), 'custom']) {
+    for (const model of [...Object.keys(POSITION_MODELS), 'custom', 'markov', 'shapley']) {
       for (const conversion of [{ kind: 'opportunity' }, { kind: 'won' }] as const) {
         for (const scope of ['contact', 'account'] as const) {
           await expectReference(w, { model, conversion, scope, by: 'channel', lookbackDays: 365, weights: { 2: 0.25, [-2]: 0.25, won: 0.25, rest: 0.25 } });

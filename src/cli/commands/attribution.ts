@@ -3,8 +3,11 @@ import { parse as parseYaml } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
-import { attribute, compareModels, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
+import { attribute, compareModels, DATA_DRIVEN_MODELS, isDataDriven, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
+import { MAX_MARKOV_ORDER, markovAttribution } from '../../core/attribution/markov.js';
+import { shapleyAttribution } from '../../core/attribution/shapley.js';
 import { spearman } from '../../core/attribution/truth.js';
+import { readPathsFile } from '../../ingest/paths.js';
 import type { Engine } from '../../engine/engine.js';
 import { CONVERSION_KINDS, type Conversion, type ConversionKind } from '../../sql/compile/attribution.js';
 import { stringOption, type Command, type CommandContext } from '../command.js';
@@ -55,7 +58,12 @@ const list = (text: string | undefined) => (text === undefined ? [] : text.split
 export function attributionRequest(context: CommandContext): AttributionRequest {
   const v = context.values;
   const model = stringOption(v, 'model') ?? 'u_shaped';
-  if (!POSITION_MODELS[model] && model !== 'custom') throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (with --weights).` });
+  if (!POSITION_MODELS[model] && model !== 'custom' && !isDataDriven(model)) {
+    throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (with --weights), markov (--order 1-4), shapley.` });
+  }
+  const orderText = stringOption(v, 'order');
+  const order = orderText === undefined ? undefined : Number(orderText);
+  if (order !== undefined && (!Number.isInteger(order) || order < 1 || order > 4)) throw new RevlineError('usage', `--order takes 1 to 4, not "${orderText}".`);
   const weightsText = stringOption(v, 'weights');
   if (model === 'custom' && weightsText === undefined) throw new RevlineError('usage', 'The custom model needs --weights.', { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1", or a YAML file of slot: weight.' });
   const conversionText = stringOption(v, 'conversion') ?? 'opportunity';
@@ -74,6 +82,7 @@ export function attributionRequest(context: CommandContext): AttributionRequest 
   const halfLife = stringOption(v, 'half-life');
   return {
     model,
+    ...(order !== undefined ? { order } : {}),
     ...(weightsText !== undefined ? { weights: parseWeights(weightsText, context) } : {}),
     conversion,
     scope,
@@ -95,7 +104,8 @@ export const attributionCommand: Command = {
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
     '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1" | weights.yaml] [--format table|json|csv]',
-    `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (slots first, last, last_non_direct, lead, opportunity, won, rest and numbered positions, from --weights).`,
+    'revline attribution --paths PathData.csv [--model markov|shapley] [--order 1-4] [--delimiter ";"]: aggregated paths in the ChannelAttribution layout',
+    `Models: ${Object.keys(POSITION_MODELS).join(', ')}, markov (--order 1-4), shapley, custom (slots first, last, last_non_direct, lead, opportunity, won, rest and numbered positions, from --weights).`,
   ].join('\n'),
   options: {
     model: { type: 'string' },
@@ -105,18 +115,33 @@ export const attributionCommand: Command = {
     lookback: { type: 'string' },
     'half-life': { type: 'string' },
     weights: { type: 'string' },
+    order: { type: 'string' },
+    paths: { type: 'string' },
+    delimiter: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     'exclude-channel': { type: 'string' },
     'exclude-touch-type': { type: 'string' },
   },
   async run(context) {
+    const pathsFile = stringOption(context.values, 'paths');
+    if (pathsFile !== undefined) return attributePaths(context, pathsFile);
     const request = attributionRequest(context);
     const engine = await context.openEngine();
     if (context.positionals[0] === 'compare') return compare(context, engine, request);
     if (context.positionals.length > 0) throw new RevlineError('usage', `revline attribution takes flags, or compare; not "${context.positionals[0]}".`, { hint: this.usage });
     const r = await attribute(engine, request);
-    const doc = { model: r.model, order: null, conversion: r.conversion, scope: r.scope, by: r.by, total: r.total, unattributed: r.unattributed, credits: r.credits };
+    const doc = {
+      model: r.model,
+      order: r.order ?? null,
+      conversion: r.conversion,
+      scope: r.scope,
+      by: r.by,
+      total: r.total,
+      unattributed: r.unattributed,
+      ...(r.journeys ? { journeys: r.journeys } : {}),
+      credits: r.credits.map((c) => ({ ...c, ...(r.removalEffects ? { removal_effect: r.removalEffects[c.key ?? '(none)'] ?? 0 } : {}) })),
+    };
     if (context.format === 'csv' || context.format === 'ndjson') {
       printResult(context.io.stdout, context.format, { columns: ['key', 'conversions', 'value'], rows: r.credits.map((c) => [c.key, c.conversions, c.value]) });
       return 0;
@@ -125,8 +150,14 @@ export const attributionCommand: Command = {
     printDocument(context.io.stdout, context.format, doc, () =>
       renderTable({
         title: `${r.model} attribution of ${r.conversion} (${r.scope} scope, by ${r.by}): ${r.total.conversions.toLocaleString('en-US')} conversions worth ${r.total.value.toLocaleString('en-US')}; unattributed ${r.unattributed.conversions.toLocaleString('en-US')} worth ${r.unattributed.value.toLocaleString('en-US')}`,
-        columns: [r.by, 'conversions', 'value', 'share of value'],
-        rows: r.credits.map((c) => [c.key ?? '(none)', Math.round(c.conversions * 100) / 100, Math.round(c.value * 100) / 100, pct(c.value, r.total.value)]),
+        columns: [r.by, 'conversions', 'value', 'share of value', ...(r.removalEffects ? ['removal effect'] : [])],
+        rows: r.credits.map((c) => [
+          c.key ?? '(none)',
+          Math.round(c.conversions * 100) / 100,
+          Math.round(c.value * 100) / 100,
+          pct(c.value, r.total.value),
+          ...(r.removalEffects ? [Number((r.removalEffects[c.key ?? '(none)'] ?? 0).toFixed(4))] : []),
+        ]),
       }),
     );
     return 0;
@@ -135,7 +166,7 @@ export const attributionCommand: Command = {
 
 /** Every rule-based model side by side for one dimension; with the demo world's truth, each model's rank correlation with it. */
 async function compare(context: CommandContext, engine: Engine, request: AttributionRequest): Promise<number> {
-  const c = await compareModels(engine, request, Object.values(POSITION_MODELS));
+  const c = await compareModels(engine, request, [...Object.keys(POSITION_MODELS), ...DATA_DRIVEN_MODELS]);
   const truth = request.by === 'channel' ? await channelTruth(engine) : new Map<string, number>();
   const keys = [...new Set(c.models.flatMap((m) => m.credits.map((k) => k.key ?? '(none)')))].sort();
   const shareOf = (m: AttributionResult, key: string) => {
@@ -169,4 +200,37 @@ async function compare(context: CommandContext, engine: Engine, request: Attribu
 async function channelTruth(engine: Engine): Promise<Map<string, number>> {
   const rows = await engine.query("SELECT subject, value FROM world_truth WHERE kind = 'channel_effect'");
   return new Map(rows.map((r) => [String(r['subject']), Number(r['value'])]));
+}
+
+/** `--paths`: aggregated paths in the ChannelAttribution layout, Markov (order k) or Shapley over them. */
+async function attributePaths(context: CommandContext, file: string): Promise<number> {
+  const model = stringOption(context.values, 'model') ?? 'markov';
+  if (model !== 'markov' && model !== 'shapley') throw new RevlineError('usage', `--paths works with --model markov or shapley, not "${model}".`, { hint: 'Rule-based models need each touch\'s time: import touchpoints instead.' });
+  const orderText = stringOption(context.values, 'order') ?? '1';
+  const order = Number(orderText);
+  if (!Number.isInteger(order) || order < 1 || order > MAX_MARKOV_ORDER) throw new RevlineError('usage', `--order takes 1 to ${MAX_MARKOV_ORDER}, not "${orderText}".`);
+  const delimiter = stringOption(context.values, 'delimiter');
+  const read = await readPathsFile(context.resolvePath(file), delimiter !== undefined ? { delimiter } : {});
+  const credits =
+    model === 'markov'
+      ? markovAttribution(read.paths, { order }).channels.map((c) => ({ key: c.channel, conversions: c.conversions, value: c.value, removal_effect: c.removalEffect }))
+      : shapleyAttribution(read.paths).channels.map((c) => ({ key: c.channel, conversions: c.conversions, value: c.value, ...(c.standardError ? { standard_error: c.standardError } : {}) }));
+  const totals = read.paths.reduce((t, p) => ({ conversions: t.conversions + p.conversions, value: t.value + p.value }), { conversions: 0, value: 0 });
+  credits.sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1));
+  const doc = { model, order: model === 'markov' ? order : null, conversion: 'paths', total: totals, unattributed: { conversions: 0, value: 0 }, credits };
+  if (context.format === 'csv' || context.format === 'ndjson') {
+    printResult(context.io.stdout, context.format, {
+      columns: ['key', 'conversions', 'value', ...(model === 'markov' ? ['removal_effect'] : [])],
+      rows: credits.map((c) => [c.key, c.conversions, c.value, ...('removal_effect' in c ? [c.removal_effect] : [])]),
+    });
+    return 0;
+  }
+  printDocument(context.io.stdout, context.format, doc, () =>
+    renderTable({
+      title: `${model}${model === 'markov' ? ` order ${order}` : ''} over ${read.paths.length.toLocaleString('en-US')} paths of ${file}: ${totals.conversions.toLocaleString('en-US')} conversions worth ${Math.round(totals.value * 100) / 100}`,
+      columns: ['channel', 'conversions', 'value', ...(model === 'markov' ? ['removal effect'] : [])],
+      rows: credits.map((c) => [c.key, Math.round(c.conversions * 100) / 100, Math.round(c.value * 100) / 100, ...('removal_effect' in c ? [Number(c.removal_effect.toFixed(4))] : [])]),
+    }) + read.warnings.map((w) => `warning: ${w}\n`).join(''),
+  );
+  return 0;
 }

@@ -168,3 +168,72 @@ export function compileCreditByKey(d: Dialect, credits: string): SqlFragment {
   return sql`SELECT ${ident('key')}, sum(share) AS conversions, sum(credit) AS value FROM ${raw(d.scratchTable(credits))}
     GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
 }
+
+// ---- data-driven models: paths in, weights out -----------------------------------------------------
+
+/** Separates keys in a path text: a control character no key is expected to hold. */
+export const PATH_SEPARATOR = '\u001f';
+
+const keyText = sql`coalesce(${ident('key')}, '(none)')`;
+
+/**
+ * The converting journeys as aggregated paths: `path` (keys in journey order joined by
+ * {@link PATH_SEPARATOR}), `conversions`, `value`.
+ */
+export function compileConvertingPaths(d: Dialect, journeys: string): SqlFragment {
+  return sql`SELECT path, count(*) AS conversions, sum(value) AS value FROM (
+      SELECT conversion_id, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, max(value) AS value
+      FROM ${raw(d.scratchTable(journeys))} GROUP BY conversion_id
+    ) journeys GROUP BY path`;
+}
+
+/**
+ * The journeys that did not convert, as aggregated paths (`path`, `nulls`): every account (scope
+ * account) or contact (scope contact) with touches in the window before `endUs` and no conversion
+ * in `conversions`, its touches in [endUs − lookback, endUs] minus exclusions.
+ */
+export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+  const side = options.scope === 'contact' ? 'contact_id' : 'account_id';
+  const touchUs = d.epochMicros(raw('t.occurred_at'));
+  const excluded = [
+    ...(options.excludeChannels?.length ? [sql`coalesce(t.channel NOT IN ${inStrings(options.excludeChannels)}, true)`] : []),
+    ...(options.excludeTouchTypes?.length ? [sql`coalesce(t.touch_type NOT IN ${inStrings(options.excludeTouchTypes)}, true)`] : []),
+  ];
+  return sql`SELECT path, count(*) AS nulls FROM (
+      SELECT who, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path FROM (
+        SELECT t.${ident(side)} AS who, ${touchUs} AS at_us, t.touchpoint_id AS touchpoint_id, CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')}
+        FROM ${ident('touchpoints')} t
+        WHERE t.${ident(side)} IS NOT NULL AND ${touchUs} <= ${param.integer(endUs)} AND ${touchUs} >= ${param.integer(endUs - Math.round(options.lookbackDays * DAY_US))}
+          AND t.${ident(side)} NOT IN (SELECT ${ident(side)} FROM ${raw(d.scratchTable(conversions))} WHERE ${ident(side)} IS NOT NULL)${excluded.length ? sql` AND ${joinSql(excluded, ' AND ')}` : sql``}
+      ) touches GROUP BY who
+    ) journeys GROUP BY path`;
+}
+
+/**
+ * Credit per (conversion, touchpoint) from key weights (a data-driven model's removal effects or
+ * Shapley values; negative or missing weigh 0), exactly as core/attribution/journey-credit.ts
+ * `touchShares`: a key's share of the conversion is its weight over the sum of the weights of the
+ * journey's distinct keys, divided equally among its touches; an equal split per touch when every
+ * key weighs 0. Columns as {@link compilePositionCredits}.
+ */
+export function compileWeightedCredits(d: Dialect, journeys: string, weights: ReadonlyMap<string, number>): SqlFragment {
+  const entries = [...weights].filter(([, w]) => w > 0);
+  const weight = entries.length
+    ? sql`CASE ${keyText} ${joinSql(entries.map(([k, w]) => sql`WHEN ${param.string(k)} THEN ${param.float(w)}`), ' ')} ELSE 0 END`
+    : sql`0`;
+  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
+      SELECT conversion_id, touchpoint_id, ${ident('key')}, value,
+        CASE WHEN total > 0 THEN per_touch / total ELSE 1.0 / n END AS share
+      FROM (
+        SELECT *, sum(per_touch) OVER (PARTITION BY conversion_id) AS total, count(*) OVER (PARTITION BY conversion_id) AS n FROM (
+          SELECT *, w / count(*) OVER (PARTITION BY conversion_id, ${keyText}) AS per_touch
+          FROM (SELECT *, CAST(${weight} AS ${raw(d.columnType('float', false))}) AS w FROM ${raw(d.scratchTable(journeys))}) weighed
+        ) spread
+      ) totalled
+    ) shared`;
+}
+
+/** The latest touch time of the workspace (epoch µs), the default end of the null journeys' window. */
+export function compileLastTouch(d: Dialect): SqlFragment {
+  return sql`SELECT max(${d.epochMicros(raw('occurred_at'))}) AS last_us FROM ${ident('touchpoints')}`;
+}

@@ -143,6 +143,9 @@ export const clickhouseDialect: Dialect = {
   // anyLast skips NULLs; the frame is spelled out because windowClause's is the whole partition.
   lastNonNull: (value, window) => sql`anyLast(${value}) OVER (${cumulativeWindow(window)})`,
   epochMicros: (timestamp) => sql`toUnixTimestamp64Micro(${timestamp})`,
+  // groupArray has no order: collect (keys…, value) tuples and sort them, then keep the values.
+  orderedConcat: (value, separator, orderBy) =>
+    sql`arrayStringConcat(arrayMap(x -> x.${raw(String(orderBy.length + 1))}, arraySort(groupArray(tuple(${joinSql([...orderBy, value], ', ')})))), ${raw(quoteString(separator))})`,
   contains: (haystack, needle) => sql`(position(${haystack}, ${needle}) > 0)`,
   hash64: (values) => sql`sipHash64(tuple(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`toString(sipHash64(tuple(${joinSql([...values], ', ')})))`,

@@ -81,6 +81,11 @@ export interface Dialect {
    * order; NULL when there is none.
    */
   lastNonNull(value: SqlFragment, window: WindowSpec): SqlFragment;
+  /**
+   * The group's `value`s as one text, in the order of `orderBy` (ties by the later keys), joined by
+   * `separator` (program-owned); NULL values must be replaced by the caller.
+   */
+  orderedConcat(value: SqlFragment, separator: string, orderBy: readonly SqlFragment[]): SqlFragment;
   /** Microseconds since 1970-01-01 00:00:00 UTC of a timestamp, as a 64-bit integer; NULL for NULL. */
   epochMicros(timestamp: SqlFragment): SqlFragment;
   /** Whether `needle` occurs in `haystack` (case-sensitive, plain text, no patterns); NULL for NULL. */

@@ -120,6 +120,7 @@ export const duckdbDialect: Dialect = {
   },
   lastNonNull: (value, window) => sql`last_value(${value} IGNORE NULLS) OVER (${windowClause(window)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
   epochMicros: (timestamp) => sql`epoch_us(${timestamp})`,
+  orderedConcat: (value, separator, orderBy) => sql`string_agg(${value}, ${raw(quoteString(separator))} ORDER BY ${joinSql([...orderBy], ', ')})`,
   contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`CAST(hash(row(${joinSql([...values], ', ')})) AS VARCHAR)`,
