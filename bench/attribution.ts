@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- attribution [--size S|M|L]`: every rule-based model on the demo world (account
  * scope, opportunity created, by channel), each timed beside a full scan of the touchpoints table
- * in the same run (the columns a journey reads), with peak memory.
+ * in the same run (the columns a journey reads), with peak memory; then Markov order 1 and 3 and
+ * Shapley on one million journeys in the paths layout (bench/attribution-paths.ts).
  */
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { DemoSize } from '../src/core/demo/index.js';
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
 import { attribute } from '../src/attribution/run.js';
+import { benchMarkovPaths } from './attribution-paths.js';
 import { fmt, measured, printTable } from './measure.js';
 
 export async function benchAttribution(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
@@ -31,6 +33,10 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
         const run = await measured(() => attribute(engine, { model, conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
         rows.push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
+      for (const [model, order] of [['markov', 1], ['markov', 3], ['shapley', undefined]] as const) {
+        const run = await measured(() => attribute(engine, { model, ...(order ? { order } : {}), conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
+        rows.push([`${model}${order ? ` order ${order}` : ''}`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+      }
       printTable(['step', 'rows / conversions', 'seconds', 'x scan', 'peak RSS MiB'], rows);
     } finally {
       await engine.close();
@@ -38,4 +44,6 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  console.log('');
+  await benchMarkovPaths();
 }
