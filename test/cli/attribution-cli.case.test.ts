@@ -21,6 +21,7 @@ const FILES: Record<string, string> = {
     'T3,2024-02-01T00:00:00Z,webinar,webinar,C2,A1',
     'T4,2024-02-20T00:00:00Z,demo_request,email,C1,A1',
   ].join('\n') + '\n',
+  'paths.csv': 'path;total_conversions;total_conversion_value;total_null\nA > B;1;10;1\nB;0;0;1\nA;1;5;0\n',
   'opportunities.csv': 'opportunity_id,account_id,primary_contact_id,amount,created_at,is_won,closed_at\nO1,A1,C1,1000,2024-03-01T00:00:00Z,true,2024-04-01T00:00:00Z\nO2,A2,C3,500,2024-03-01T00:00:00Z,,\n',
 };
 
@@ -69,6 +70,22 @@ for (const engine of ENGINES_UNDER_TEST) {
 
       const bad = await run('attribution', '--by', 'colour');
       expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'error [usage]: --by takes a touchpoint column, not "colour".']);
+
+      const markov = JSON.parse((await run('attribution', '--model', 'markov', '--order', '2', '--format', 'json')).out) as { model: string; order: number; total: { value: number }; credits: { key: string; value: number; removal_effect: number }[] };
+      expect([markov.model, markov.order, markov.total.value]).toEqual(['markov', 2, 1500]);
+      expect(markov.credits.every((c) => c.removal_effect >= 0 && c.removal_effect <= 1)).toBe(true);
+      expect(markov.credits.reduce((a, c) => a + c.value, 0)).toBeCloseTo(1000, 6);
+
+      // Paths: A > B converts once of twice, B never of once, A once of once: P(conversion) = 1/2.
+      // start→A 3/4, start→B 1/4; A→B 2/3, A→conv 1/3; B→conv 1/3, B→null 2/3.
+      // Without A only start→B→conv remains: 1/12, removal effect 5/6. Without B: 3/4 · 1/3 = 1/4, effect 1/2.
+      // Conversions: 2 · (5/6) / (4/3) = 1.25 and 2 · (1/2) / (4/3) = 0.75.
+      const paths = JSON.parse((await run('attribution', '--paths', 'paths.csv', '--format', 'json')).out) as { model: string; conversion: string; total: { conversions: number }; credits: { key: string; conversions: number; removal_effect: number }[] };
+      expect([paths.model, paths.conversion, paths.total.conversions]).toEqual(['markov', 'paths', 2]);
+      expect(paths.credits.map((c) => [c.key, Math.round(c.removal_effect * 1e9) / 1e9, Math.round(c.conversions * 1e9) / 1e9])).toEqual([
+        ['A', Math.round((5 / 6) * 1e9) / 1e9, 1.25],
+        ['B', 0.5, 0.75],
+      ]);
 
       const compare = await run('attribution', 'compare', '--format', 'json');
       const doc = JSON.parse(compare.out) as { models: { model: string; total: { value: number } }[] };
