@@ -12,6 +12,7 @@ import { RevlineError } from '../core/errors.js';
 import { customModel, POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
+import { holdoutScores, type HoldoutScore } from '../core/attribution/holdout.js';
 import { MAX_MARKOV_ORDER, markovAttribution } from '../core/attribution/markov.js';
 import type { AggregatedPath } from '../core/attribution/paths.js';
 import { shapleyAttribution } from '../core/attribution/shapley.js';
@@ -22,6 +23,7 @@ import {
   compileJourneys,
   compileLastTouch,
   compileNullPaths,
+  compileTimedJourneys,
   compilePositionCredits,
   compileUnattributed,
   compileWeightedCredits,
@@ -203,6 +205,8 @@ async function summarise(engine: Engine, request: JourneyOptions, model: string,
 }
 
 export interface Comparison {
+  /** The data-driven models trained on the first 80 % of journeys by time, scored on the rest. */
+  readonly holdout: readonly HoldoutScore[];
   readonly conversion: string;
   readonly scope: 'contact' | 'account';
   readonly by: string;
@@ -229,7 +233,14 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
       }
     }
     const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);
+    const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
+    const timed = (await engine.query(compileTimedJourneys(d, JOURNEYS, CONVERSIONS, request, endUs))).map((r) => ({
+      channels: String(r['path']).split(PATH_SEPARATOR),
+      converted: countOf(r['converted']) === 1,
+      at: Number(r['at_us']),
+    }));
     return {
+      holdout: timed.length >= 10 ? holdoutScores(timed) : [],
       conversion: conversionLabel(request),
       scope: request.scope,
       by: request.by,

@@ -178,7 +178,14 @@ async function compare(context: CommandContext, engine: Engine, request: Attribu
   const correlation = Object.fromEntries(
     c.models.map((m) => [m.model, withTruth.length >= 3 ? spearman(withTruth.map((k) => shareOf(m, k) / c.touches[k]!), withTruth.map((k) => truth.get(k)!)) : null]),
   );
-  const doc = { conversion: c.conversion, scope: c.scope, by: c.by, models: c.models.map((m) => ({ model: m.model, total: m.total, unattributed: m.unattributed, credits: m.credits })), truthRankCorrelation: truth.size ? correlation : null };
+  const doc = {
+    conversion: c.conversion,
+    scope: c.scope,
+    by: c.by,
+    models: c.models.map((m) => ({ model: m.model, total: m.total, unattributed: m.unattributed, credits: m.credits })),
+    truthRankCorrelation: truth.size ? correlation : null,
+    holdout: c.holdout,
+  };
   printDocument(context.io.stdout, context.format, doc, () => {
     const first = c.models[0]!;
     const head = `Every model: ${first.total.conversions.toLocaleString('en-US')} ${c.conversion} conversions worth ${first.total.value.toLocaleString('en-US')} (${c.scope} scope); share of value by ${c.by}\n`;
@@ -192,7 +199,15 @@ async function compare(context: CommandContext, engine: Engine, request: Attribu
     const note = truth.size
       ? 'ρ: Spearman rank correlation, over channels, of credit per journey touch with the demo world\'s true channel effect (world_truth).\n'
       : '';
-    return head + table + note;
+    const holdout = c.holdout.length
+      ? '\n' +
+        renderTable({
+          title: `Held-out check: trained on the first ${c.holdout[0]!.trained.toLocaleString('en-US')} journeys by time, predicting the last ${c.holdout[0]!.tested.toLocaleString('en-US')} (converting or not)`,
+          columns: ['model', 'log loss', 'AUC'],
+          rows: c.holdout.map((h) => [h.model, Number(h.logLoss.toFixed(4)), Number.isNaN(h.auc) ? '' : Number(h.auc.toFixed(4))]),
+        })
+      : '';
+    return head + table + note + holdout;
   });
   return 0;
 }

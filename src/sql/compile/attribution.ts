@@ -188,25 +188,43 @@ export function compileConvertingPaths(d: Dialect, journeys: string): SqlFragmen
 }
 
 /**
- * The journeys that did not convert, as aggregated paths (`path`, `nulls`): every account (scope
+ * The journeys that did not convert, one row each (`path`, `end_us`): every account (scope
  * account) or contact (scope contact) with touches in the window before `endUs` and no conversion
  * in `conversions`, its touches in [endUs − lookback, endUs] minus exclusions.
  */
-export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+function nullJourneys(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
   const side = options.scope === 'contact' ? 'contact_id' : 'account_id';
   const touchUs = d.epochMicros(raw('t.occurred_at'));
   const excluded = [
     ...(options.excludeChannels?.length ? [sql`coalesce(t.channel NOT IN ${inStrings(options.excludeChannels)}, true)`] : []),
     ...(options.excludeTouchTypes?.length ? [sql`coalesce(t.touch_type NOT IN ${inStrings(options.excludeTouchTypes)}, true)`] : []),
   ];
-  return sql`SELECT path, count(*) AS nulls FROM (
-      SELECT who, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path FROM (
+  return sql`SELECT who, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, min(at_us) AS start_us FROM (
         SELECT t.${ident(side)} AS who, ${touchUs} AS at_us, t.touchpoint_id AS touchpoint_id, CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')}
         FROM ${ident('touchpoints')} t
         WHERE t.${ident(side)} IS NOT NULL AND ${touchUs} <= ${param.integer(endUs)} AND ${touchUs} >= ${param.integer(endUs - Math.round(options.lookbackDays * DAY_US))}
           AND t.${ident(side)} NOT IN (SELECT ${ident(side)} FROM ${raw(d.scratchTable(conversions))} WHERE ${ident(side)} IS NOT NULL)${excluded.length ? sql` AND ${joinSql(excluded, ' AND ')}` : sql``}
-      ) touches GROUP BY who
-    ) journeys GROUP BY path`;
+      ) touches GROUP BY who`;
+}
+
+/** The journeys that did not convert, as aggregated paths: `path`, `nulls`. */
+export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+  return sql`SELECT path, count(*) AS nulls FROM (${nullJourneys(d, conversions, options, endUs)}) journeys GROUP BY path`;
+}
+
+/**
+ * Every journey, converting or not, one row each: `path`, `converted` (1/0), `at_us` (the journey's
+ * first touch), `id` (conversion or account/contact id) — for the held-out check. By first touch,
+ * not by end: a journey that did not convert has no end but the window's, so ordering by ends
+ * would hold out nothing but non-converting journeys.
+ */
+export function compileTimedJourneys(d: Dialect, journeys: string, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+  return sql`SELECT path, converted, at_us, id FROM (
+      SELECT ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, 1 AS converted, min(at_us) AS at_us, conversion_id AS id
+      FROM ${raw(d.scratchTable(journeys))} GROUP BY conversion_id
+      UNION ALL
+      SELECT path, 0 AS converted, start_us AS at_us, who AS id FROM (${nullJourneys(d, conversions, options, endUs)}) nulls
+    ) timed ORDER BY at_us, converted, id`;
 }
 
 /**

@@ -1,0 +1,123 @@
+/**
+ * How well the data-driven models predict conversion on journeys they did not learn from: train on
+ * the first 80 % of journeys by the time they began, predict the last 20 %, score by log loss and AUC.
+ *
+ * Predictions (the probability that a journey converts, given its whole path):
+ * - Markov of order k: the chain's chance that a journey ending in its last state converts rather
+ *   than ends, T(last → conversion) / (T(last → conversion) + T(last → null)). A path's last state
+ *   is its last k touches (collapsing repeated states never changes the last one).
+ * - Shapley: the conversion rate of training journeys with exactly the path's set of channels — the
+ *   rate r(T) its game is built on.
+ * Both are estimated with one pseudo-journey at the training set's overall rate, (conversions +
+ * base) / (journeys + 1): a state or set seen once does not predict 0 or 1, and one never seen in
+ * training predicts the overall rate.
+ *
+ * Invariants: deterministic (ties in time keep the input order, which callers make deterministic);
+ * AUC counts ties as one half; log loss clips probabilities to [1e-9, 1 − 1e-9].
+ */
+
+import type { AggregatedPath } from './paths.js';
+
+export interface TimedJourney {
+  readonly channels: readonly string[];
+  readonly converted: boolean;
+  /** Epoch µs of the journey's first touch: journeys are held out by when they began. */
+  readonly at: number;
+}
+
+export interface HoldoutScore {
+  readonly model: string;
+  readonly logLoss: number;
+  readonly auc: number;
+  readonly trained: number;
+  readonly tested: number;
+}
+
+export type Predictor = (channels: readonly string[]) => number;
+
+/** Train/test split by time: the last `share` of journeys (at least one) is held out. */
+export function splitByTime(journeys: readonly TimedJourney[], share = 0.2): { train: TimedJourney[]; test: TimedJourney[] } {
+  const ordered = journeys.map((j, i) => [j, i] as const).sort((a, b) => a[0].at - b[0].at || a[1] - b[1]).map(([j]) => j);
+  const cut = Math.max(0, Math.min(ordered.length - 1, Math.floor(ordered.length * (1 - share))));
+  return { train: ordered.slice(0, cut), test: ordered.slice(cut) };
+}
+
+function rateTable(journeys: readonly TimedJourney[], keyOf: (channels: readonly string[]) => string): Predictor {
+  const counts = new Map<string, [number, number]>();
+  let conversions = 0;
+  for (const j of journeys) {
+    const key = keyOf(j.channels);
+    const c = counts.get(key) ?? [0, 0];
+    c[0] += j.converted ? 1 : 0;
+    c[1] += 1;
+    counts.set(key, c);
+    if (j.converted) conversions++;
+  }
+  const base = journeys.length ? conversions / journeys.length : 0.5;
+  return (channels) => {
+    const c = counts.get(keyOf(channels)) ?? [0, 0];
+    return (c[0] + base) / (c[1] + 1);
+  };
+}
+
+export function markovPredictor(train: readonly TimedJourney[], order: number): Predictor {
+  return rateTable(train, (channels) => channels.slice(Math.max(0, channels.length - order)).join('\u001f'));
+}
+
+export function shapleyPredictor(train: readonly TimedJourney[]): Predictor {
+  return rateTable(train, (channels) => [...new Set(channels)].sort().join('\u001f'));
+}
+
+export function logLoss(predicted: readonly number[], actual: readonly boolean[]): number {
+  if (predicted.length === 0) return Number.NaN;
+  let sum = 0;
+  predicted.forEach((p, i) => {
+    const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+    sum += actual[i] ? -Math.log(q) : -Math.log(1 - q);
+  });
+  return sum / predicted.length;
+}
+
+/** Area under the ROC curve (Mann–Whitney U over positives and negatives, ties one half); NaN without both. */
+export function auc(predicted: readonly number[], actual: readonly boolean[]): number {
+  const order = predicted.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (actual[order[k]![1]]) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = order.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Trains each model on the first 80 % by time and scores it on the rest. */
+export function holdoutScores(journeys: readonly TimedJourney[], orders: readonly number[] = [1, 2, 3]): HoldoutScore[] {
+  const { train, test } = splitByTime(journeys);
+  const actual = test.map((j) => j.converted);
+  const score = (model: string, predict: Predictor): HoldoutScore => {
+    const p = test.map((j) => predict(j.channels));
+    return { model, logLoss: logLoss(p, actual), auc: auc(p, actual), trained: train.length, tested: test.length };
+  };
+  return [...orders.map((k) => score(`markov order ${k}`, markovPredictor(train, k))), score('shapley', shapleyPredictor(train))];
+}
+
+/** The journeys as aggregated paths (for a model trained on timed journeys). */
+export function aggregate(journeys: readonly TimedJourney[]): AggregatedPath[] {
+  const byPath = new Map<string, AggregatedPath>();
+  for (const j of journeys) {
+    const key = j.channels.join('\u001f');
+    const e = byPath.get(key) ?? { channels: j.channels, conversions: 0, value: 0, nulls: 0 };
+    byPath.set(key, { ...e, conversions: e.conversions + (j.converted ? 1 : 0), nulls: e.nulls + (j.converted ? 0 : 1) });
+  }
+  return [...byPath.values()];
+}
