@@ -129,30 +129,35 @@ export function compilePositionCredits(d: Dialect, journeys: string, model: Posi
       const at = p > 0 ? `${p}` : `n + 1 + (${p})`;
       return { index: raw(`CASE WHEN ${at} BETWEEN 1 AND n THEN ${at} END`), weight: w };
     });
-  const named = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0).map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }));
+  const used = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0);
+  const named = used.map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }));
   const slots = [...numbered, ...named];
   const rest = model.weights.rest ?? 0;
+  // Only what the model reads is computed. A milestone's index (the last touch at or before it) is
+  // the number of touches at or before it, so it needs no second window level.
+  const milestone = (slot: 'lead' | 'opportunity' | 'won', column: string, name: string) =>
+    used.includes(slot) ? sql`, nullif(sum(CASE WHEN ${raw(column)} IS NOT NULL AND at_us <= ${raw(column)} THEN 1 ELSE 0 END) OVER (${partition}), 0) AS ${raw(name)}` : sql``;
+  const numberedLevel = sql`SELECT *, row_number() OVER (${ordered}) AS rn, count(*) OVER (${partition}) AS n${milestone('lead', 'lead_us', 'lead_i')}${milestone('opportunity', 'opportunity_us', 'opp_i')}${milestone('won', 'won_us', 'won_i')} FROM ${j}`;
+  const indexed = used.includes('last_non_direct')
+    ? sql`SELECT *, max(CASE WHEN channel IS NULL OR channel <> 'direct' THEN rn END) OVER (${partition}) AS lnd FROM (${numberedLevel}) numbered`
+    : numberedLevel;
   // A slot with a touch: its weight on the touch with that index; NULL index = no touch for the slot.
   const slotWeight = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${s.index} THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
   const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${s.index}, false)`), ' OR ')})` : sql`false`;
   const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${s.index} IS NOT NULL THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
+  // Touches no slot took: with slots only at the ends that is arithmetic; otherwise counted.
+  const endsOnly = numbered.length === 0 && used.every((s) => s === 'first' || s === 'last');
+  const restCount = endsOnly
+    ? raw(used.length === 0 ? 'n' : used.length === 1 ? 'n - 1' : 'n - least(n, 2)')
+    : sql`n - sum(CASE WHEN ${taken} THEN 1 ELSE 0 END) OVER (${partition})`;
   return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
       SELECT conversion_id, touchpoint_id, ${ident('key')}, value,
         CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
           ELSE 1.0 / n END AS share
       FROM (
         SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${param.float(rest)} ELSE 0 END AS assigned FROM (
-        SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken,
-          n - sum(CASE WHEN ${taken} THEN 1 ELSE 0 END) OVER (${partition}) AS rest_n
-        FROM (
-          SELECT *,
-            max(CASE WHEN channel IS NULL OR channel <> 'direct' THEN rn END) OVER (${partition}) AS lnd,
-            max(CASE WHEN lead_us IS NOT NULL AND at_us <= lead_us THEN rn END) OVER (${partition}) AS lead_i,
-            max(CASE WHEN opportunity_us IS NOT NULL AND at_us <= opportunity_us THEN rn END) OVER (${partition}) AS opp_i,
-            max(CASE WHEN won_us IS NOT NULL AND at_us <= won_us THEN rn END) OVER (${partition}) AS won_i
-          FROM (SELECT *, row_number() OVER (${ordered}) AS rn, count(*) OVER (${partition}) AS n FROM ${j}) numbered
-        ) indexed
-      ) weighted
+          SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken, ${restCount} AS rest_n FROM (${indexed}) indexed
+        ) weighted
       ) totalled
     ) shared`;
 }
@@ -160,7 +165,7 @@ export function compilePositionCredits(d: Dialect, journeys: string, model: Posi
 /** Conversions without a single touch in their window: `conversions`, `value`. */
 export function compileUnattributed(d: Dialect, conversions: string, journeys: string): SqlFragment {
   return sql`SELECT count(*) AS conversions, coalesce(sum(cv.value), 0) AS value FROM ${raw(d.scratchTable(conversions))} cv
-    WHERE cv.conversion_id NOT IN (SELECT conversion_id FROM ${raw(d.scratchTable(journeys))})`;
+    WHERE cv.conversion_id NOT IN (SELECT DISTINCT conversion_id FROM ${raw(d.scratchTable(journeys))})`;
 }
 
 /** Credit summed per key: `key`, `conversions` (fractional), `value`, ordered by value. */
