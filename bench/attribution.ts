@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- attribution [--size S|M|L]`: every rule-based model on the demo world (account
- * scope, opportunity created, by channel), each timed beside a full scan of the touchpoints table
- * in the same run (the columns a journey reads), with peak memory; then Markov order 1 and 3 and
+ * `npm run bench -- attribution [--size S|M|L]`: the materialised journeys rebuilt as after an
+ * import, then every rule-based model on the demo world (account scope, opportunity created, by
+ * channel) from them, and two models with journeys built live, each timed beside a full scan of the
+ * touchpoints table in the same run (the columns a journey reads), with peak memory; then Markov order 1 and 3 and
  * Shapley on one million journeys in the paths layout (bench/attribution-paths.ts).
  */
 
@@ -14,6 +15,7 @@ import type { DemoSize } from '../src/core/demo/index.js';
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
 import { attribute } from '../src/attribution/run.js';
+import { refreshJourneys } from '../src/attribution/journeys.js';
 import { benchMarkovPaths } from './attribution-paths.js';
 import { fmt, measured, printTable } from './measure.js';
 
@@ -29,9 +31,17 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
       await engine.query(scanSql); // warm
       const scan = await measured(() => engine.query(scanSql));
       const rows: (string | number)[][] = [['full scan of touchpoints', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]];
+      const refresh = await measured(() => refreshJourneys(engine, systemClock));
+      const journeyTouches = refresh.result.sets.reduce((n, s) => n + s.touches, 0);
+      rows.push(['materialise journeys (4 sets, after import)', journeyTouches, refresh.seconds, refresh.seconds / scan.seconds, refresh.peakMiB]);
+      const request = { conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 } as const;
       for (const model of Object.keys(POSITION_MODELS)) {
-        const run = await measured(() => attribute(engine, { model, conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
+        const run = await measured(() => attribute(engine, { model, ...request }));
         rows.push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+      }
+      for (const model of ['u_shaped', 'time_decay']) {
+        const run = await measured(() => attribute(engine, { model, ...request }, { journeys: 'live' }));
+        rows.push([`${model}, journeys built live`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       for (const [model, order] of [['markov', 1], ['markov', 3], ['shapley', undefined]] as const) {
         const run = await measured(() => attribute(engine, { model, ...(order ? { order } : {}), conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));

@@ -30,7 +30,9 @@ import {
   PATH_SEPARATOR,
   type JourneyOptions,
 } from '../sql/compile/attribution.js';
+import { compileMaterialisedCreditByKey, compileMaterialisedCredits, compileMaterialisedTotals, type MaterialisedRequest } from '../sql/compile/journeys.js';
 import { raw, sql } from '../sql/fragment.js';
+import { freshJourneySet } from './journeys.js';
 
 export interface AttributionRequest extends JourneyOptions {
   readonly model: string;
@@ -165,14 +167,34 @@ async function learnWeights(engine: Engine, request: AttributionRequest): Promis
   return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys };
 }
 
+/** Where a run reads its journeys: `auto` takes a fresh materialised set when one answers the request exactly. */
+export interface RunOptions {
+  readonly journeys?: 'auto' | 'live';
+}
+
+/** The materialised set that answers a rule-based request, when fresh and allowed. */
+async function materialisedFor(engine: Engine, request: AttributionRequest, options: RunOptions): Promise<MaterialisedRequest | undefined> {
+  if (options.journeys === 'live' || isDataDriven(request.model)) return undefined;
+  const set = await freshJourneySet(engine, request);
+  return set ? { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) } : undefined;
+}
+
 /** Credit per (conversion, touchpoint), for tracing and tests. */
-export async function journeyCredits(engine: Engine, request: AttributionRequest): Promise<Row[]> {
+export async function journeyCredits(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<Row[]> {
+  const model = isDataDriven(request.model) ? undefined : positionModel(request);
+  const materialised = model && (await materialisedFor(engine, request, options));
+  if (model && materialised) {
+    return engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM (${compileMaterialisedCredits(engine.dialect, materialised, model)}) credits ORDER BY conversion_id, touchpoint_id`);
+  }
   return withCredits(engine, request, (credits) =>
     engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM ${raw(engine.dialect.scratchTable(credits))} ORDER BY conversion_id, touchpoint_id`),
   );
 }
 
-export async function attribute(engine: Engine, request: AttributionRequest): Promise<AttributionResult> {
+export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {
+  const model = isDataDriven(request.model) ? undefined : positionModel(request);
+  const materialised = model && (await materialisedFor(engine, request, options));
+  if (model && materialised) return summariseMaterialised(engine, request, model, materialised);
   return withCredits(engine, request, async (credits, learned) => {
     const result = await summarise(engine, request, request.model, credits);
     if (!learned) return result;
@@ -188,21 +210,36 @@ export async function attribute(engine: Engine, request: AttributionRequest): Pr
 /** Credit by key, totals and unattributed of a credits table; checked to reconcile. */
 async function summarise(engine: Engine, request: JourneyOptions, model: string, credits: string): Promise<AttributionResult> {
   const d = engine.dialect;
-  const rows = await engine.query(compileCreditByKey(d, credits));
+  const rows = await engine.query(compileCreditByKey(raw(d.scratchTable(credits))));
   const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, JOURNEYS));
   const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
+  return checkedResult(request, model, rows, [all?.['conversions'], all?.['value']], [un?.['conversions'], un?.['value']]);
+}
+
+/** {@link summarise} over a fresh materialised set: no journey is built. */
+async function summariseMaterialised(engine: Engine, request: AttributionRequest, model: PositionModel, materialised: MaterialisedRequest): Promise<AttributionResult> {
+  const rows = await engine.query(compileMaterialisedCreditByKey(engine.dialect, materialised, model));
+  const [t] = await engine.query(compileMaterialisedTotals(materialised));
+  return checkedResult(request, request.model, rows, [t?.['conversions'], t?.['total_value']], [t?.['unattributed'], t?.['unattributed_value']]);
+}
+
+/** The result of credit rows and (conversions, value) totals, checked to reconcile. */
+function checkedResult(request: JourneyOptions, model: string, rows: readonly Row[], total: readonly [unknown, unknown], unattributed: readonly [unknown, unknown]): AttributionResult {
+  const pair = ([conversions, value]: readonly [unknown, unknown]) => ({ conversions: countOf(conversions), value: Number(value ?? 0) });
   const result: AttributionResult = {
     model,
     conversion: conversionLabel(request),
     scope: request.scope,
     by: request.by,
-    total: { conversions: countOf(all?.['conversions']), value: Number(all?.['value'] ?? 0) },
-    unattributed: { conversions: countOf(un?.['conversions']), value: Number(un?.['value'] ?? 0) },
-    credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
+    total: pair(total),
+    unattributed: pair(unattributed),
+    credits: rows.map(creditOf),
   };
   checkReconciles(result);
   return result;
 }
+
+const creditOf = (r: Row): Credit => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) });
 
 export interface Comparison {
   /** The data-driven models trained on the first 80 % of journeys by time, scored on the rest. */

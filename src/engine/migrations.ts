@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { FOUNDATION_TABLES, LIFECYCLE_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -38,6 +38,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'create-lifecycle-tables',
     statements: (dialect) => [...LIFECYCLE_TABLES.flatMap((table) => dialect.createTable(table)), compileOpportunityOriginsView(dialect)],
+  },
+  {
+    version: 3,
+    name: 'create-journey-tables',
+    statements: (dialect) => ATTRIBUTION_TABLES.flatMap((table) => dialect.createTable(table)),
   },
 ];
 

@@ -23,6 +23,7 @@ import type { Engine, Row } from '../engine/engine.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { inStrings, param, raw, sql } from '../sql/fragment.js';
 import { countOf } from '../engine/values.js';
+import { compileMarkJourneysStale } from '../sql/compile/journeys.js';
 
 export interface IdentityOptions {
   readonly importId?: string | undefined;
@@ -298,6 +299,8 @@ export async function undoMerge(engine: Engine, mergeId: string, clock: Clock): 
   }
   const from = String(merge['from_id']);
   const to = String(merge['to_id']);
+  // Undoing moves touches between people and accounts: materialised journeys are stale from here.
+  await engine.exec(compileMarkJourneysStale());
   let reverted = 0;
   const merges = tableByName('identity_merges')!;
   const at = new Date(clock.now()).toISOString();

@@ -47,6 +47,7 @@ import { chooseMapping, type MappingChoice } from './mappings/choose.js';
 import { openSource, RAW_COLUMN, type OpenedSource, type RejectedRecord, type SourceFormat } from './sources/source.js';
 import { countOf } from '../engine/values.js';
 import { csvField } from '../core/csv.js';
+import { compileMarkJourneysStale } from '../sql/compile/journeys.js';
 
 export interface ImportOptions {
   /** Entity as `--as` names it. */
@@ -250,6 +251,8 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     ['import_id', 'file', 'entity', 'started_at'],
     [[importId, file, options.entity, new Date(started).toISOString()]],
   );
+  // Materialised journeys are stale from the first write on, until someone refreshes them.
+  await engine.exec(compileMarkJourneysStale());
 
   const scratch: string[] = [];
   const scratchTable = async (name: string, select: string) => {

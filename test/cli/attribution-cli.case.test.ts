@@ -92,5 +92,32 @@ for (const engine of ENGINES_UNDER_TEST) {
       expect(doc.models.map((m) => m.model)).toContain('w_shaped');
       expect(doc.models.every((m) => m.total.value === 1500)).toBe(true);
     });
+
+    test('an import with --no-journeys leaves the materialised journeys stale: attribution computes live and sees the new touch; refresh rebuilds them and the answer stays', { timeout: 120_000 }, async () => {
+      fs.writeFileSync(path.join(dir, 'late.csv'), 'touchpoint_id,occurred_at,touch_type,channel,contact_id,account_id\nT5,2024-02-25T00:00:00Z,event,events,C2,A1\n');
+      const imported = await run('import', 'late.csv', '--as', 'touchpoints', '--no-qualify', '--no-journeys', '--format', 'json');
+      expect(imported.code, imported.err).toBe(0);
+      // Without qualify and journeys the JSON is the bare list of import summaries.
+      expect((JSON.parse(imported.out) as { inserted: number; quarantined: number }[]).map((x) => [x.inserted, x.quarantined])).toEqual([[1, 0]]);
+      // A1's journey is now T1 organic (first, 40) · T2 · T3 · T4 (20 / 3 each) · T5 events (last, 40).
+      const read = async () =>
+        (JSON.parse((await run('attribution', '--model', 'u_shaped', '--format', 'json')).out) as { credits: { key: string; value: number }[] }).credits.map((c) => [c.key, Math.round(c.value * 1e6) / 1e6]);
+      const expected = [
+        ['events', 400],
+        ['organic_search', 400],
+        ['email', 66.666667],
+        ['paid_search', 66.666667],
+        ['webinar', 66.666667],
+      ];
+      expect(await read()).toEqual(expected);
+      const refreshed = JSON.parse((await run('attribution', 'refresh', '--format', 'json')).out) as { sets: { conversion: string; scope: string; conversions: number; touches: number }[] };
+      expect(refreshed.sets).toEqual([
+        { conversion: 'opportunity', scope: 'account', conversions: 2, touches: 5 },
+        { conversion: 'opportunity', scope: 'contact', conversions: 2, touches: 3 },
+        { conversion: 'won', scope: 'account', conversions: 1, touches: 5 },
+        { conversion: 'won', scope: 'contact', conversions: 1, touches: 3 },
+      ]);
+      expect(await read()).toEqual(expected);
+    });
   });
 }

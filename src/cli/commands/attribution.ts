@@ -8,8 +8,11 @@ import { MAX_MARKOV_ORDER, markovAttribution } from '../../core/attribution/mark
 import { shapleyAttribution } from '../../core/attribution/shapley.js';
 import { spearman } from '../../core/attribution/truth.js';
 import { readPathsFile } from '../../ingest/paths.js';
+import { refreshJourneys, type JourneyRefresh } from '../../attribution/journeys.js';
+import { systemClock } from '../../core/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import { CONVERSION_KINDS, type Conversion, type ConversionKind } from '../../sql/compile/attribution.js';
+import { MATERIALISED_LOOKBACK_DAYS } from '../../sql/compile/journeys.js';
 import { stringOption, type Command, type CommandContext } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
 
@@ -100,6 +103,7 @@ export const attributionCommand: Command = {
   name: 'attribution',
   summary: 'credit for pipeline, revenue or any conversion, by channel, campaign, content or any touch column, with every attribution model',
   usage: [
+    'revline attribution refresh: rebuild the materialised journeys (import, demo and identity undo do it after every write)',
     'revline attribution compare [same flags but --model]: every model side by side, and for the demo world how each ranks channels against the true effects',
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
@@ -126,10 +130,15 @@ export const attributionCommand: Command = {
   async run(context) {
     const pathsFile = stringOption(context.values, 'paths');
     if (pathsFile !== undefined) return attributePaths(context, pathsFile);
+    if (context.positionals[0] === 'refresh') {
+      const refreshed = await refreshJourneys(await context.openEngine(), systemClock);
+      printJourneyRefresh(context, refreshed, true);
+      return 0;
+    }
     const request = attributionRequest(context);
     const engine = await context.openEngine();
     if (context.positionals[0] === 'compare') return compare(context, engine, request);
-    if (context.positionals.length > 0) throw new RevlineError('usage', `revline attribution takes flags, or compare; not "${context.positionals[0]}".`, { hint: this.usage });
+    if (context.positionals.length > 0) throw new RevlineError('usage', `revline attribution takes flags, compare or refresh; not "${context.positionals[0]}".`, { hint: this.usage });
     const r = await attribute(engine, request);
     const doc = {
       model: r.model,
@@ -248,4 +257,24 @@ async function attributePaths(context: CommandContext, file: string): Promise<nu
     }) + read.warnings.map((w) => `warning: ${w}\n`).join(''),
   );
   return 0;
+}
+
+/** What a refresh of the materialised journeys built; on a table, one line (or a table when asked for). */
+export function printJourneyRefresh(context: CommandContext, refreshed: JourneyRefresh, detailed: boolean): void {
+  if (context.format !== 'table') {
+    if (detailed) printDocument(context.io.stdout, context.format, refreshed, () => '');
+    return;
+  }
+  if (!detailed) {
+    const touches = refreshed.sets.reduce((n, s) => n + s.touches, 0);
+    context.io.stdout.write(`Attribution journeys refreshed: ${touches.toLocaleString('en-US')} journey touches in ${refreshed.seconds.toFixed(1)} s.\n`);
+    return;
+  }
+  context.io.stdout.write(
+    renderTable({
+      title: `Materialised journeys (lookback ${MATERIALISED_LOOKBACK_DAYS} days), rebuilt in ${refreshed.seconds.toFixed(1)} s`,
+      columns: ['conversion', 'scope', 'conversions', 'journey touches'],
+      rows: refreshed.sets.map((s) => [s.conversion, s.scope, s.conversions, s.touches]),
+    }),
+  );
 }

@@ -3,6 +3,7 @@ import { RevlineError } from '../../core/errors.js';
 import { DEMO_SIZES, type DemoSize } from '../../core/demo/index.js';
 import { buildDemo } from '../../ingest/demo.js';
 import { runDemoFunnel } from '../../lifecycle/demo.js';
+import { refreshJourneys } from '../../attribution/journeys.js';
 import { stringOption, type Command } from '../command.js';
 import { printDocument, renderTable } from '../output.js';
 import { progressBar } from './import.js';
@@ -48,6 +49,7 @@ export const demoCommand: Command = {
     bar?.finish();
     // The funnel (MQL, SAL, SQL, rejections) is the lifecycle engine's, on the default definitions.
     const funnel = engine && !exportOnly ? await runDemoFunnel(engine, result.world, systemClock) : null;
+    const journeys = engine && !exportOnly ? await refreshJourneys(engine, systemClock) : null;
     const doc = {
       size,
       seed,
@@ -55,23 +57,25 @@ export const demoCommand: Command = {
       exported: result.files,
       tables: result.imports.map((s) => ({ table: s.entity, read: s.read, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, seconds: s.seconds })),
       funnel,
+      journeys,
     };
     const funnelLine = funnel
       ? `Lifecycle engine: ${Object.entries(funnel.transitions).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ') || 'no new transitions'}; simulated sales decisions: ${
           Object.entries(funnel.decisions).map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ') || 'none new'
         }.\n`
       : '';
+    const journeysLine = journeys ? `Attribution journeys: ${journeys.sets.reduce((n, s) => n + s.touches, 0).toLocaleString('en-US')} journey touches materialised in ${journeys.seconds.toFixed(1)} s.\n` : '';
     if (!context.values['summary'] || context.format !== 'table') {
       printDocument(context.io.stdout, context.format, doc, () =>
         renderTable({
           title: `Demo world ${size} (seed ${seed})${engine ? ` in ${engine.location}` : ''}`,
           columns: ['table', 'read', 'inserted', 'updated', 'unchanged', 'seconds'],
           rows: doc.tables.map((t) => [t.table, t.read, t.inserted, t.updated, t.unchanged, Number(t.seconds.toFixed(2))]),
-        }) + (result.files.length ? `CSV files in ${exportDir}\n` : '') + funnelLine,
+        }) + (result.files.length ? `CSV files in ${exportDir}\n` : '') + funnelLine + journeysLine,
       );
     } else {
       const rows = doc.tables.reduce((n, t) => n + t.read, 0);
-      context.io.stdout.write(`Demo world ${size} (seed ${seed}): ${rows.toLocaleString('en-US')} rows imported into ${engine?.location} through the import path.\n${funnelLine}\n`);
+      context.io.stdout.write(`Demo world ${size} (seed ${seed}): ${rows.toLocaleString('en-US')} rows imported into ${engine?.location} through the import path.\n${funnelLine}${journeysLine}\n`);
     }
     if (context.values['summary'] && engine) printFunnelSummary(context.io, context.format, await funnelSummary(engine));
     return 0;

@@ -3,6 +3,7 @@ import { systemClock } from '../../core/clock.js';
 import { explainIdentity, undoMerge } from '../../ingest/identity.js';
 import type { Command } from '../command.js';
 import { printDocument, renderTable } from '../output.js';
+import { refreshJourneys } from '../../attribution/journeys.js';
 
 export const identityCommand: Command = {
   name: 'identity',
@@ -17,6 +18,8 @@ export const identityCommand: Command = {
     const engine = await context.openEngine();
     if (verb === 'undo') {
       const result = await undoMerge(engine, who, systemClock);
+      // The undo moved touches between people and accounts: journeys are rebuilt for reports.
+      await refreshJourneys(engine, systemClock);
       printDocument(context.io.stdout, context.format, result, () =>
         `Undone: ${String(result.merge['kind'])} ${String(result.merge['from_id'])} → ${String(result.merge['to_id'])} (${result.reverted} stored rows reverted). It will not be decided again automatically.\n`,
       );

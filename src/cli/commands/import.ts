@@ -5,6 +5,8 @@ import { ENTITY_TABLES } from '../../core/schema/tables.js';
 import { importFile, type ImportSummary } from '../../ingest/import.js';
 import { qualify } from '../../lifecycle/qualify.js';
 import { printQualifyResult } from './qualify.js';
+import { refreshJourneys } from '../../attribution/journeys.js';
+import { printJourneyRefresh } from './attribution.js';
 import type { MappingChoice } from '../../ingest/mappings/choose.js';
 import type { SourceFormat } from '../../ingest/sources/source.js';
 import { stringOption, type Command } from '../command.js';
@@ -52,7 +54,7 @@ export function describeSummary(s: ImportSummary): string {
 export const importCommand: Command = {
   name: 'import',
   summary: 'import CSV, JSON Lines or Parquet files into an entity; bad rows are quarantined with reasons',
-  usage: `revline import <file...> --as <${ENTITIES.join('|')}> [--preset hubspot|salesforce] [--mapping m.yaml] [--timezone Europe/Berlin] [--delimiter ";"] [--input-format csv|jsonl|parquet] [--no-qualify]`,
+  usage: `revline import <file...> --as <${ENTITIES.join('|')}> [--preset hubspot|salesforce] [--mapping m.yaml] [--timezone Europe/Berlin] [--delimiter ";"] [--input-format csv|jsonl|parquet] [--no-qualify] [--no-journeys]`,
   options: {
     as: { type: 'string' },
     preset: { type: 'string' },
@@ -62,6 +64,7 @@ export const importCommand: Command = {
     'input-format': { type: 'string' },
     'no-report': { type: 'boolean' },
     'no-qualify': { type: 'boolean' },
+    'no-journeys': { type: 'boolean' },
   },
   async run(context) {
     const entity = stringOption(context.values, 'as');
@@ -107,8 +110,13 @@ export const importCommand: Command = {
     // data changed), so stages are current after every import.
     const qualified = context.values['no-qualify'] === true ? null : await qualify(engine, { clock: systemClock });
     if (qualified && context.format === 'table' && (qualified.judged > 0 || qualified.slaBreaches > 0)) printQualifyResult(context.io, 'table', qualified);
+    // The import made the materialised attribution journeys stale; rebuilt here so reports read
+    // them (a bulk load of several files can skip it and run `revline attribution refresh` once).
+    const journeys = context.values['no-journeys'] === true ? null : await refreshJourneys(engine, systemClock);
+    if (journeys) printJourneyRefresh(context, journeys, false);
     if (context.format !== 'table') {
-      printDocument(context.io.stdout, context.format, qualified ? { imports: summaries, qualify: qualified } : summaries, () => '');
+      const extras = { ...(qualified ? { qualify: qualified } : {}), ...(journeys ? { journeys } : {}) };
+      printDocument(context.io.stdout, context.format, Object.keys(extras).length ? { imports: summaries, ...extras } : summaries, () => '');
     } else if (summaries.length > 1) {
       context.io.stdout.write(
         renderTable({

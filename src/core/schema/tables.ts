@@ -492,7 +492,68 @@ export const SLA_BREACHES: TableSpec = {
 
 export const LIFECYCLE_TABLES: readonly TableSpec[] = [DEFINITIONS, DEFINITION_EVENTS, LIFECYCLE_MARKS, SLA_BREACHES];
 
-export const ALL_TABLES: readonly TableSpec[] = [...FOUNDATION_TABLES, ...LIFECYCLE_TABLES];
+// ---- materialised journeys (attribution) -------------------------------------------------------
+
+export const JOURNEY_CONVERSIONS: TableSpec = {
+  name: 'journey_conversions',
+  kind: 'system',
+  key: ['conversion', 'scope', 'conversion_id'],
+  orderBy: ['conversion', 'scope', 'at_us'],
+  doc: 'Every conversion of a materialised journey set (also those without a touch in the window: touches = 0, unattributed).',
+  columns: [
+    sys('conversion', 'string', 'Conversion kind: opportunity or won.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('conversion_id', 'string', 'Opportunity id.', true),
+    sys('at_us', 'integer', 'When it converted (epoch microseconds).', true),
+    sys('value', 'float', 'Its value (amount).', true),
+    sys('touches', 'integer', 'Touches in its window.', true),
+  ],
+};
+
+export const JOURNEY_TOUCHES: TableSpec = {
+  name: 'journey_touches',
+  kind: 'system',
+  key: ['conversion', 'scope', 'conversion_id', 'touchpoint_id'],
+  orderBy: ['conversion', 'scope', 'conversion_id', 'rn'],
+  doc: 'One row per (conversion, touchpoint) of a materialised journey set, with the positions every rule-based model reads.',
+  columns: [
+    sys('conversion', 'string', 'Conversion kind: opportunity or won.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('conversion_id', 'string', 'Opportunity id.', true),
+    sys('touchpoint_id', 'string', 'Touchpoint.', true),
+    sys('at_us', 'integer', 'When the touch happened (epoch microseconds).', true),
+    sys('conv_us', 'integer', 'When the conversion happened (epoch microseconds).', true),
+    sys('value', 'float', "The conversion's value.", true),
+    sys('channel', 'string', 'Channel of the touch.'),
+    sys('campaign_id', 'string', 'Campaign of the touch.'),
+    sys('content_id', 'string', 'Content of the touch.'),
+    sys('touch_type', 'string', 'Touch type.'),
+    sys('rn', 'integer', 'Position in the journey (1 = first; by time, then touchpoint id).', true),
+    sys('n', 'integer', 'Touches in the journey.', true),
+    sys('lnd', 'integer', 'Position of the last touch that is not direct (NULL: none).'),
+    sys('lead_i', 'integer', 'Position of the last touch at or before lead creation (NULL: none or unknown).'),
+    sys('opp_i', 'integer', 'Position of the last touch at or before opportunity creation.'),
+    sys('won_i', 'integer', 'Position of the last touch at or before closed won.'),
+  ],
+};
+
+export const JOURNEY_SETS: TableSpec = {
+  name: 'journey_sets',
+  kind: 'system',
+  key: ['conversion', 'scope'],
+  orderBy: ['conversion', 'scope'],
+  doc: 'The materialised journey sets that are fresh: a row is written when a set is rebuilt; every write to the data they come from removes all rows.',
+  columns: [
+    sys('conversion', 'string', 'Conversion kind.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('lookback_days', 'integer', 'Lookback window in days.', true),
+    sys('refreshed_at', 'timestamp', 'When the set was rebuilt.', true),
+  ],
+};
+
+export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_SETS];
+
+export const ALL_TABLES: readonly TableSpec[] = [...FOUNDATION_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

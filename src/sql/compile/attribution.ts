@@ -81,10 +81,11 @@ export function compileConversions(d: Dialect, options: JourneyOptions): SqlFrag
 
 /**
  * Each conversion's journey: `conversion_id`, `touchpoint_id`, `at_us`, `channel`, `key` (the
- * `by` column as text), with the conversion's `conv_us`, `value` and milestones — the touches of the
- * contact (scope contact) or of the account (scope account) in [at − lookback, at], minus exclusions.
+ * `by` column as text), the touch columns named in `carry`, with the conversion's `conv_us`, `value`
+ * and milestones — the touches of the contact (scope contact) or of the account (scope account) in
+ * [at − lookback, at], minus exclusions.
  */
-export function compileJourneys(d: Dialect, conversions: string, options: JourneyOptions): SqlFragment {
+export function compileJourneys(d: Dialect, conversions: string, options: JourneyOptions, carry: readonly string[] = []): SqlFragment {
   const side = options.scope === 'contact' ? 'contact_id' : 'account_id';
   const touchUs = d.epochMicros(raw('t.occurred_at'));
   const excluded = [
@@ -92,7 +93,7 @@ export function compileJourneys(d: Dialect, conversions: string, options: Journe
     ...(options.excludeTouchTypes?.length ? [sql`coalesce(t.touch_type NOT IN ${inStrings(options.excludeTouchTypes)}, true)`] : []),
   ];
   return sql`SELECT cv.conversion_id AS conversion_id, t.touchpoint_id AS touchpoint_id, ${touchUs} AS at_us, t.channel AS channel,
-      CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')},
+      CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')},${joinSql(carry.map((c) => sql` t.${ident(c)} AS ${ident(c)},`), '')}
       cv.at_us AS conv_us, cv.value AS value, cv.lead_us AS lead_us, cv.opportunity_us AS opportunity_us, cv.won_us AS won_us
     FROM ${raw(d.scratchTable(conversions))} cv JOIN ${ident('touchpoints')} t ON t.${ident(side)} = cv.${ident(side)}
     WHERE ${touchUs} <= cv.at_us AND ${touchUs} >= cv.at_us - ${param.integer(Math.round(options.lookbackDays * DAY_US))}${excluded.length ? sql` AND ${joinSql(excluded, ' AND ')}` : sql``}`;
@@ -107,20 +108,49 @@ const SLOT_INDEX: Readonly<Record<Exclude<Slot, 'rest'>, string>> = {
   won: 'won_i',
 };
 
+/** The position columns a model reads beyond `rn` and `n`. */
+export interface PositionNeeds {
+  readonly lnd: boolean;
+  readonly lead: boolean;
+  readonly opportunity: boolean;
+  readonly won: boolean;
+}
+
+export const ALL_POSITIONS: PositionNeeds = { lnd: true, lead: true, opportunity: true, won: true };
+
+type SlotModel = Extract<PositionModel, { kind: 'slots' }>;
+type DecayModel = Extract<PositionModel, { kind: 'time_decay' }>;
+
+function usedSlots(model: SlotModel): Exclude<Slot, 'rest'>[] {
+  return SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0);
+}
+
+export function positionNeeds(model: PositionModel): PositionNeeds {
+  const used = model.kind === 'time_decay' ? [] : usedSlots(model);
+  return { lnd: used.includes('last_non_direct'), lead: used.includes('lead'), opportunity: used.includes('opportunity'), won: used.includes('won') };
+}
+
 /**
- * Credit per (conversion, touchpoint) of a rule-based model over the journeys table: columns
- * `conversion_id`, `touchpoint_id`, `key`, `share` (of the conversion), `credit` (share × value).
+ * A journeys relation with its positions: every column of `journeys`, plus `rn` (1 = first, by
+ * time then touchpoint id), `n`, and as needed `lnd` (the last touch not direct; NULL: none),
+ * `lead_i`, `opp_i`, `won_i` (the last touch at or before the milestone; NULL: none or unknown).
+ * A milestone's index is the number of touches at or before it, so it needs no second window level.
  */
-export function compilePositionCredits(d: Dialect, journeys: string, model: PositionModel): SqlFragment {
+export function compilePositions(journeys: SqlFragment, needs: PositionNeeds): SqlFragment {
   const partition = sql`PARTITION BY conversion_id`;
-  const ordered = sql`${partition} ORDER BY at_us, touchpoint_id`;
-  const j = raw(d.scratchTable(journeys));
-  if (model.kind === 'time_decay') {
-    const w = sql`pow(2, -(conv_us - at_us) / ${raw(String(model.halfLifeDays * DAY_US))})`;
-    return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
-        SELECT conversion_id, touchpoint_id, ${ident('key')}, value, ${w} / sum(${w}) OVER (${partition}) AS share FROM ${j}
-      ) decayed`;
-  }
+  const milestone = (needed: boolean, column: string, name: string) =>
+    needed ? sql`, nullif(sum(CASE WHEN ${raw(column)} IS NOT NULL AND at_us <= ${raw(column)} THEN 1 ELSE 0 END) OVER (${partition}), 0) AS ${raw(name)}` : sql``;
+  const numbered = sql`SELECT *, row_number() OVER (${partition} ORDER BY at_us, touchpoint_id) AS rn, count(*) OVER (${partition}) AS n${milestone(needs.lead, 'lead_us', 'lead_i')}${milestone(needs.opportunity, 'opportunity_us', 'opp_i')}${milestone(needs.won, 'won_us', 'won_i')} FROM ${journeys}`;
+  return needs.lnd ? sql`SELECT *, max(CASE WHEN channel IS NULL OR channel <> 'direct' THEN rn END) OVER (${partition}) AS lnd FROM (${numbered}) numbered` : numbered;
+}
+
+/**
+ * Each touch's share of its conversion under a rule-based model (not time decay), from the position
+ * columns of {@link compilePositions} alone — no window: every slot's index is the same on all rows
+ * of a conversion, so the touches no slot took are `n` minus the number of distinct slot indices.
+ * Columns: those of `positioned` plus `share`.
+ */
+export function compileSlotShares(positioned: SqlFragment, model: SlotModel): SqlFragment {
   // Numbered positions are slots too: index k from the start, n + 1 + k from the end; NULL past the journey.
   const numbered = Object.entries(model.positions ?? {})
     .filter(([, w]) => w > 0)
@@ -129,37 +159,49 @@ export function compilePositionCredits(d: Dialect, journeys: string, model: Posi
       const at = p > 0 ? `${p}` : `n + 1 + (${p})`;
       return { index: raw(`CASE WHEN ${at} BETWEEN 1 AND n THEN ${at} END`), weight: w };
     });
-  const used = SLOTS.filter((s): s is Exclude<Slot, 'rest'> => s !== 'rest' && (model.weights[s] ?? 0) > 0);
-  const named = used.map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }));
-  const slots = [...numbered, ...named];
+  const used = usedSlots(model);
+  const slots = [...numbered, ...used.map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }))];
   const rest = model.weights.rest ?? 0;
-  // Only what the model reads is computed. A milestone's index (the last touch at or before it) is
-  // the number of touches at or before it, so it needs no second window level.
-  const milestone = (slot: 'lead' | 'opportunity' | 'won', column: string, name: string) =>
-    used.includes(slot) ? sql`, nullif(sum(CASE WHEN ${raw(column)} IS NOT NULL AND at_us <= ${raw(column)} THEN 1 ELSE 0 END) OVER (${partition}), 0) AS ${raw(name)}` : sql``;
-  const numberedLevel = sql`SELECT *, row_number() OVER (${ordered}) AS rn, count(*) OVER (${partition}) AS n${milestone('lead', 'lead_us', 'lead_i')}${milestone('opportunity', 'opportunity_us', 'opp_i')}${milestone('won', 'won_us', 'won_i')} FROM ${j}`;
-  const indexed = used.includes('last_non_direct')
-    ? sql`SELECT *, max(CASE WHEN channel IS NULL OR channel <> 'direct' THEN rn END) OVER (${partition}) AS lnd FROM (${numberedLevel}) numbered`
-    : numberedLevel;
   // A slot with a touch: its weight on the touch with that index; NULL index = no touch for the slot.
   const slotWeight = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${s.index} THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
   const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${s.index}, false)`), ' OR ')})` : sql`false`;
   const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${s.index} IS NOT NULL THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
-  // Touches no slot took: with slots only at the ends that is arithmetic; otherwise counted.
+  // Touches no slot took: with slots only at the ends that is arithmetic; otherwise n minus the
+  // distinct indices (a slot counts unless an earlier slot has the same index).
   const endsOnly = numbered.length === 0 && used.every((s) => s === 'first' || s === 'last');
-  const restCount = endsOnly
-    ? raw(used.length === 0 ? 'n' : used.length === 1 ? 'n - 1' : 'n - least(n, 2)')
-    : sql`n - sum(CASE WHEN ${taken} THEN 1 ELSE 0 END) OVER (${partition})`;
-  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (
-      SELECT conversion_id, touchpoint_id, ${ident('key')}, value,
-        CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
+  const distinct = joinSql(
+    slots.map((s, i) => {
+      const fresh = slots.slice(0, i).map((e) => sql` AND coalesce(${s.index} <> ${e.index}, true)`);
+      return sql`CASE WHEN ${s.index} IS NOT NULL${joinSql(fresh, '')} THEN 1 ELSE 0 END`;
+    }),
+    ' + ',
+  );
+  const restCount = endsOnly ? raw(used.length === 0 ? 'n' : used.length === 1 ? 'n - 1' : 'n - least(n, 2)') : sql`n - (${distinct})`;
+  return sql`SELECT *, CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
           ELSE 1.0 / n END AS share
-      FROM (
-        SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${param.float(rest)} ELSE 0 END AS assigned FROM (
-          SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken, ${restCount} AS rest_n FROM (${indexed}) indexed
-        ) weighted
-      ) totalled
-    ) shared`;
+    FROM (
+      SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${param.float(rest)} ELSE 0 END AS assigned FROM (
+        SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken, ${restCount} AS rest_n FROM (${positioned}) positioned
+      ) weighted
+    ) totalled`;
+}
+
+/** Time decay's weight of a touch: 2^(−age / half-life). */
+export function decayWeight(model: DecayModel): SqlFragment {
+  return sql`pow(2, -(conv_us - at_us) / ${raw(String(model.halfLifeDays * DAY_US))})`;
+}
+
+/**
+ * Credit per (conversion, touchpoint) of a rule-based model over the journeys table: columns
+ * `conversion_id`, `touchpoint_id`, `key`, `share` (of the conversion), `credit` (share × value).
+ */
+export function compilePositionCredits(d: Dialect, journeys: string, model: PositionModel): SqlFragment {
+  const j = raw(d.scratchTable(journeys));
+  const shared =
+    model.kind === 'time_decay'
+      ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${j}`
+      : compileSlotShares(compilePositions(j, positionNeeds(model)), model);
+  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
 }
 
 /** Conversions without a single touch in their window: `conversions`, `value`. */
@@ -168,9 +210,9 @@ export function compileUnattributed(d: Dialect, conversions: string, journeys: s
     WHERE cv.conversion_id NOT IN (SELECT DISTINCT conversion_id FROM ${raw(d.scratchTable(journeys))})`;
 }
 
-/** Credit summed per key: `key`, `conversions` (fractional), `value`, ordered by value. */
-export function compileCreditByKey(d: Dialect, credits: string): SqlFragment {
-  return sql`SELECT ${ident('key')}, sum(share) AS conversions, sum(credit) AS value FROM ${raw(d.scratchTable(credits))}
+/** Credit summed per key of a relation with `key`, `share`, `credit`: `key`, `conversions` (fractional), `value`, ordered by value. */
+export function compileCreditByKey(credits: SqlFragment): SqlFragment {
+  return sql`SELECT ${ident('key')}, sum(share) AS conversions, sum(credit) AS value FROM ${credits}
     GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
 }
 

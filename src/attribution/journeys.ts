@@ -1,0 +1,69 @@
+/**
+ * Keeping the materialised journeys (sql/compile/journeys.ts) fresh, and choosing them for a request.
+ *
+ * Invariants:
+ * - A refresh rebuilds every set whole and lists the sets as fresh only after all are built; a
+ *   refresh cut off half-way leaves them stale, and stale sets are never read.
+ * - A request is answered from a set only when the set computes exactly what the live path would:
+ *   same conversion, scope and lookback, no exclusions, a stored key column, a rule-based model.
+ */
+
+import type { Clock } from '../core/clock.js';
+import type { Engine } from '../engine/engine.js';
+import { countOf } from '../engine/values.js';
+import { compileConversions, type JourneyOptions } from '../sql/compile/attribution.js';
+import {
+  compileClearJourneys,
+  compileInsertJourneyConversions,
+  compileInsertJourneySet,
+  compileInsertJourneyTouches,
+  compileJourneySets,
+  compileMarkJourneysStale,
+  MATERIALISED_KEYS,
+  MATERIALISED_SETS,
+  type JourneySet,
+} from '../sql/compile/journeys.js';
+import { ident, sql } from '../sql/fragment.js';
+import { JOURNEY_CONVERSIONS } from '../core/schema/tables.js';
+
+const CONVERSIONS = '_jr_conversions';
+
+export interface JourneyRefresh {
+  readonly sets: readonly { readonly conversion: string; readonly scope: string; readonly conversions: number; readonly touches: number }[];
+  readonly seconds: number;
+}
+
+/** Rebuilds every materialised journey set from the data as it is now. */
+export async function refreshJourneys(engine: Engine, clock: Clock): Promise<JourneyRefresh> {
+  const started = performance.now();
+  const d = engine.dialect;
+  await engine.exec(compileMarkJourneysStale());
+  await engine.exec(compileClearJourneys());
+  try {
+    for (const set of MATERIALISED_SETS) {
+      await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays })));
+      await engine.exec(compileInsertJourneyTouches(d, CONVERSIONS, set));
+      await engine.exec(compileInsertJourneyConversions(d, CONVERSIONS, set));
+    }
+  } finally {
+    await engine.exec(d.dropScratchTable(CONVERSIONS));
+  }
+  const refreshedAt = new Date(clock.now()).toISOString();
+  for (const set of MATERIALISED_SETS) await engine.exec(compileInsertJourneySet(set, refreshedAt));
+  const counted = await engine.query(sql`SELECT c.conversion AS conversion, c.scope AS scope, count(*) AS conversions, sum(c.touches) AS touches
+    FROM ${ident(JOURNEY_CONVERSIONS.name)} c GROUP BY c.conversion, c.scope ORDER BY c.conversion, c.scope`);
+  return {
+    sets: counted.map((r) => ({ conversion: String(r['conversion']), scope: String(r['scope']), conversions: countOf(r['conversions']), touches: countOf(r['touches'] ?? 0) })),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The fresh set that answers `request` exactly, if there is one. */
+export async function freshJourneySet(engine: Engine, request: JourneyOptions): Promise<JourneySet | undefined> {
+  if (request.excludeChannels?.length || request.excludeTouchTypes?.length) return undefined;
+  if (!(MATERIALISED_KEYS as readonly string[]).includes(request.by)) return undefined;
+  const candidate = MATERIALISED_SETS.find((s) => s.conversion === request.conversion.kind && s.scope === request.scope && s.lookbackDays === request.lookbackDays);
+  if (!candidate) return undefined;
+  const fresh = await engine.query(compileJourneySets());
+  return fresh.some((r) => r['conversion'] === candidate.conversion && r['scope'] === candidate.scope && Number(r['lookback_days']) === candidate.lookbackDays) ? candidate : undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * Materialised journeys: the journeys of the conversions reports ask for most (opportunity created
+ * and closed won, per contact and per account, over the default lookback) with the positions every
+ * rule-based model reads, kept in `journey_touches` and `journey_conversions`, so a model is one
+ * projection and one grouping over them instead of a join and window sorts over all touchpoints.
+ *
+ * Invariants:
+ * - A set listed in `journey_sets` is fresh: its rows in `journey_touches` are exactly
+ *   {@link compileJourneys} + {@link compilePositions} of its conversion and scope over the data as
+ *   it is now, and `journey_conversions` has every conversion of the set (`touches` = 0 when none
+ *   fell in its window), so totals and the unattributed reconcile as on the live path.
+ * - Whoever writes the data journeys come from (touchpoints, contacts, opportunities, accounts)
+ *   empties `journey_sets` first ({@link compileMarkJourneysStale}); a set is listed again only
+ *   after it is rebuilt whole. A set not listed is never read: attribution computes it live.
+ * - A model's shares come from the same expressions as the live path ({@link compileSlotShares},
+ *   {@link decayWeight}), so both paths are one definition.
+ */
+
+import type { PositionModel } from '../../core/attribution/positions.js';
+import { JOURNEY_CONVERSIONS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
+import type { Dialect } from '../dialect/dialect.js';
+import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
+import { ALL_POSITIONS, compileCreditByKey, compileJourneys, compilePositions, compileSlotShares, decayWeight, type ConversionKind } from './attribution.js';
+
+export const MATERIALISED_CONVERSIONS = ['opportunity', 'won'] as const satisfies readonly ConversionKind[];
+export const MATERIALISED_SCOPES = ['contact', 'account'] as const;
+export const MATERIALISED_LOOKBACK_DAYS = 365;
+/** The touch columns stored with each journey touch: credit can be keyed by any of them. */
+export const MATERIALISED_KEYS = ['channel', 'campaign_id', 'content_id', 'touch_type'] as const;
+
+export interface JourneySet {
+  readonly conversion: (typeof MATERIALISED_CONVERSIONS)[number];
+  readonly scope: (typeof MATERIALISED_SCOPES)[number];
+  readonly lookbackDays: number;
+}
+
+export const MATERIALISED_SETS: readonly JourneySet[] = MATERIALISED_CONVERSIONS.flatMap((conversion) =>
+  MATERIALISED_SCOPES.map((scope) => ({ conversion, scope, lookbackDays: MATERIALISED_LOOKBACK_DAYS })),
+);
+
+const T = ident(JOURNEY_TOUCHES.name);
+const C = ident(JOURNEY_CONVERSIONS.name);
+const S = ident(JOURNEY_SETS.name);
+
+/** Every set becomes stale: run before any write to the data journeys come from. */
+export function compileMarkJourneysStale(): SqlFragment {
+  return sql`TRUNCATE TABLE ${S}`;
+}
+
+export function compileClearJourneys(): SqlFragment[] {
+  return [sql`TRUNCATE TABLE ${T}`, sql`TRUNCATE TABLE ${C}`];
+}
+
+const ofSet = (set: JourneySet) => sql`conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)}`;
+
+/** The set's journey touches with their positions, from its conversions (a scratch table of compileConversions). */
+export function compileInsertJourneyTouches(d: Dialect, conversions: string, set: JourneySet): SqlFragment {
+  const journeys = compileJourneys(d, conversions, { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays }, [
+    'campaign_id',
+    'content_id',
+    'touch_type',
+  ]);
+  return sql`INSERT INTO ${T} (conversion, scope, conversion_id, touchpoint_id, at_us, conv_us, value, channel, campaign_id, content_id, touch_type, rn, n, lnd, lead_i, opp_i, won_i)
+    SELECT ${param.string(set.conversion)}, ${param.string(set.scope)}, conversion_id, touchpoint_id, at_us, conv_us, value, channel, campaign_id, content_id, touch_type, rn, n, lnd, lead_i, opp_i, won_i
+    FROM (${compilePositions(sql`(${journeys}) journeys`, ALL_POSITIONS)}) positioned`;
+}
+
+/** Every conversion of the set, with the number of its journey touches (after those are inserted). */
+export function compileInsertJourneyConversions(d: Dialect, conversions: string, set: JourneySet): SqlFragment {
+  return sql`INSERT INTO ${C} (conversion, scope, conversion_id, at_us, value, touches)
+    SELECT ${param.string(set.conversion)}, ${param.string(set.scope)}, cv.conversion_id, cv.at_us, cv.value, coalesce(j.touches, 0)
+    FROM ${raw(d.scratchTable(conversions))} cv
+    LEFT JOIN (SELECT conversion_id AS journey_id, count(*) AS touches FROM ${T} WHERE ${ofSet(set)} GROUP BY conversion_id) j ON j.journey_id = cv.conversion_id`;
+}
+
+export function compileInsertJourneySet(set: JourneySet, refreshedAt: string): SqlFragment {
+  return sql`INSERT INTO ${S} (conversion, scope, lookback_days, refreshed_at)
+    VALUES (${param.string(set.conversion)}, ${param.string(set.scope)}, ${param.integer(set.lookbackDays)}, ${param.timestamp(refreshedAt)})`;
+}
+
+export function compileJourneySets(): SqlFragment {
+  return sql`SELECT conversion, scope, lookback_days FROM ${S}`;
+}
+
+export interface MaterialisedRequest {
+  readonly set: JourneySet;
+  /** One of {@link MATERIALISED_KEYS}. */
+  readonly by: string;
+  readonly fromUs?: number;
+  readonly toUs?: number;
+}
+
+function bounds(column: string, request: MaterialisedRequest): SqlFragment {
+  return sql`${ofSet(request.set)}${request.fromUs !== undefined ? sql` AND ${raw(column)} >= ${param.integer(request.fromUs)}` : sql``}${
+    request.toUs !== undefined ? sql` AND ${raw(column)} <= ${param.integer(request.toUs)}` : sql``
+  }`;
+}
+
+/** The set's journey touches in the shape of a live journeys table with positions (`key` = the `by` column). */
+function journeyTouches(d: Dialect, request: MaterialisedRequest): SqlFragment {
+  return sql`(SELECT conversion_id, touchpoint_id, at_us, conv_us, value, channel, rn, n, lnd, lead_i, opp_i, won_i,
+      CAST(${ident(request.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')}
+    FROM ${T} WHERE ${bounds('conv_us', request)}) journeys`;
+}
+
+/** Credit per (conversion, touchpoint) from the set: `conversion_id`, `touchpoint_id`, `key`, `share`, `credit`. */
+export function compileMaterialisedCredits(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
+  const touches = journeyTouches(d, request);
+  const shared =
+    model.kind === 'time_decay'
+      ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${touches}`
+      : compileSlotShares(sql`SELECT * FROM ${touches}`, model);
+  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
+}
+
+/**
+ * Credit by key from the set (columns as compileCreditByKey). Time decay sums the weights per
+ * (conversion, key) first and shares them out over the conversion's total: the same credit as per
+ * touch, with the window over a few rows per conversion instead of every touch.
+ */
+export function compileMaterialisedCreditByKey(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
+  if (model.kind !== 'time_decay') return compileCreditByKey(sql`(${compileMaterialisedCredits(d, request, model)}) credits`);
+  const byKey = sql`SELECT conversion_id, ${ident('key')}, sum(${decayWeight(model)}) AS key_weight, max(value) AS conversion_value FROM ${journeyTouches(d, request)} GROUP BY conversion_id, ${ident('key')}`;
+  return compileCreditByKey(sql`(
+    SELECT ${ident('key')}, key_weight / total_weight AS share, key_weight / total_weight * conversion_value AS credit FROM (
+      SELECT *, sum(key_weight) OVER (PARTITION BY conversion_id) AS total_weight FROM (${byKey}) by_key
+    ) totalled
+  ) credits`);
+}
+
+/** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */
+export function compileMaterialisedTotals(request: MaterialisedRequest): SqlFragment {
+  return sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS total_value,
+      coalesce(sum(CASE WHEN touches = 0 THEN 1 ELSE 0 END), 0) AS unattributed, coalesce(sum(CASE WHEN touches = 0 THEN value ELSE 0 END), 0) AS unattributed_value
+    FROM ${C} WHERE ${bounds('at_us', request)}`;
+}
