@@ -108,6 +108,18 @@ const SLOT_INDEX: Readonly<Record<Exclude<Slot, 'rest'>, string>> = {
   won: 'won_i',
 };
 
+/**
+ * A model's weight as a floating-point literal (exponent form: DOUBLE in DuckDB, Float64 in
+ * ClickHouse, never DECIMAL): constants fold, where a parameter per weight would not.
+ */
+function weightLiteral(w: number): SqlFragment {
+  if (!Number.isFinite(w)) throw new Error(`internal error: weight ${w} is not finite`);
+  return raw(w.toExponential());
+}
+
+/** Slots whose index always names a touch of a non-empty journey. */
+const ALWAYS_TAKEN: ReadonlySet<Slot> = new Set(['first', 'last', 'last_non_direct']);
+
 /** The position columns a model reads beyond `rn` and `n`. */
 export interface PositionNeeds {
   readonly lnd: boolean;
@@ -157,38 +169,43 @@ export function compileSlotShares(positioned: SqlFragment, model: SlotModel): Sq
     .map(([k, w]) => {
       const p = Number(k);
       const at = p > 0 ? `${p}` : `n + 1 + (${p})`;
-      return { index: raw(`CASE WHEN ${at} BETWEEN 1 AND n THEN ${at} END`), weight: w };
+      return { index: raw(`CASE WHEN ${at} BETWEEN 1 AND n THEN ${at} END`), weight: w, nullable: true };
     });
   const used = usedSlots(model);
-  const slots = [...numbered, ...used.map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]! }))];
+  // First, last and last non-direct always have a touch; milestones may not.
+  const slots = [...numbered, ...used.map((s) => ({ index: raw(SLOT_INDEX[s]), weight: model.weights[s]!, nullable: !ALWAYS_TAKEN.has(s) }))];
   const rest = model.weights.rest ?? 0;
-  // A slot with a touch: its weight on the touch with that index; NULL index = no touch for the slot.
-  const slotWeight = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN rn = ${s.index} THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
-  const taken = slots.length ? sql`(${joinSql(slots.map((s) => sql`coalesce(rn = ${s.index}, false)`), ' OR ')})` : sql`false`;
-  const assignedSlots = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${s.index} IS NOT NULL THEN ${param.float(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
+  // Per row only what can differ: comparisons with a slot that always has a touch need no NULL
+  // guard, and its weight is a constant of `assigned` (the sum folds).
+  const hits = (s: (typeof slots)[number]) => (s.nullable ? sql`coalesce(rn = ${s.index}, false)` : sql`rn = ${s.index}`);
+  const slotWeight = slots.length ? joinSql(slots.map((s) => sql`CASE WHEN ${hits(s)} THEN ${weightLiteral(s.weight)} ELSE 0 END`), ' + ') : sql`0`;
+  const taken = slots.length ? sql`(${joinSql(slots.map(hits), ' OR ')})` : sql`false`;
+  const always = slots.filter((s) => !s.nullable).reduce((a, s) => a + s.weight, 0);
+  const assignedSlots = joinSql([weightLiteral(always), ...slots.filter((s) => s.nullable).map((s) => sql`CASE WHEN ${s.index} IS NOT NULL THEN ${weightLiteral(s.weight)} ELSE 0 END`)], ' + ');
   // Touches no slot took: with slots only at the ends that is arithmetic; otherwise n minus the
   // distinct indices (a slot counts unless an earlier slot has the same index).
   const endsOnly = numbered.length === 0 && used.every((s) => s === 'first' || s === 'last');
+  const differs = (a: (typeof slots)[number], b: (typeof slots)[number]) => (a.nullable || b.nullable ? sql`coalesce(${a.index} <> ${b.index}, true)` : sql`${a.index} <> ${b.index}`);
   const distinct = joinSql(
     slots.map((s, i) => {
-      const fresh = slots.slice(0, i).map((e) => sql` AND coalesce(${s.index} <> ${e.index}, true)`);
-      return sql`CASE WHEN ${s.index} IS NOT NULL${joinSql(fresh, '')} THEN 1 ELSE 0 END`;
+      const conditions = [...(s.nullable ? [sql`${s.index} IS NOT NULL`] : []), ...slots.slice(0, i).map((e) => differs(s, e))];
+      return conditions.length ? sql`CASE WHEN ${joinSql(conditions, ' AND ')} THEN 1 ELSE 0 END` : sql`1`;
     }),
     ' + ',
   );
   const restCount = endsOnly ? raw(used.length === 0 ? 'n' : used.length === 1 ? 'n - 1' : 'n - least(n, 2)') : sql`n - (${distinct})`;
-  return sql`SELECT *, CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${param.float(rest)} / rest_n ELSE 0 END) / assigned
+  return sql`SELECT *, CASE WHEN assigned > 0 THEN (raw_share + CASE WHEN NOT is_taken AND rest_n > 0 THEN ${weightLiteral(rest)} / rest_n ELSE 0 END) / assigned
           ELSE 1.0 / n END AS share
     FROM (
-      SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${param.float(rest)} ELSE 0 END AS assigned FROM (
+      SELECT *, ${assignedSlots} + CASE WHEN rest_n > 0 THEN ${weightLiteral(rest)} ELSE 0 END AS assigned FROM (
         SELECT *, ${slotWeight} AS raw_share, ${taken} AS is_taken, ${restCount} AS rest_n FROM (${positioned}) positioned
       ) weighted
     ) totalled`;
 }
 
-/** Time decay's weight of a touch: 2^(−age / half-life). */
+/** Time decay's weight of a touch: 2^(−age / half-life), as exp(−age · ln 2 / half-life) (cheaper than pow in both engines). */
 export function decayWeight(model: DecayModel): SqlFragment {
-  return sql`pow(2, -(conv_us - at_us) / ${raw(String(model.halfLifeDays * DAY_US))})`;
+  return sql`exp((at_us - conv_us) * ${weightLiteral(Math.LN2 / (model.halfLifeDays * DAY_US))})`;
 }
 
 /**

@@ -113,19 +113,9 @@ export function compileMaterialisedCredits(d: Dialect, request: MaterialisedRequ
   return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
 }
 
-/**
- * Credit by key from the set (columns as compileCreditByKey). Time decay sums the weights per
- * (conversion, key) first and shares them out over the conversion's total: the same credit as per
- * touch, with the window over a few rows per conversion instead of every touch.
- */
+/** Credit by key from the set (columns as compileCreditByKey). */
 export function compileMaterialisedCreditByKey(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
-  if (model.kind !== 'time_decay') return compileCreditByKey(sql`(${compileMaterialisedCredits(d, request, model)}) credits`);
-  const byKey = sql`SELECT conversion_id, ${ident('key')}, sum(${decayWeight(model)}) AS key_weight, max(value) AS conversion_value FROM ${journeyTouches(d, request)} GROUP BY conversion_id, ${ident('key')}`;
-  return compileCreditByKey(sql`(
-    SELECT ${ident('key')}, key_weight / total_weight AS share, key_weight / total_weight * conversion_value AS credit FROM (
-      SELECT *, sum(key_weight) OVER (PARTITION BY conversion_id) AS total_weight FROM (${byKey}) by_key
-    ) totalled
-  ) credits`);
+  return compileCreditByKey(sql`(${compileMaterialisedCredits(d, request, model)}) credits`);
 }
 
 /** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */
