@@ -252,8 +252,11 @@ export interface Comparison {
   readonly touches: Readonly<Record<string, number>>;
 }
 
-/** Every model over the same journeys (built once): rule-based by name, `markov` (order from the request), `shapley`. */
-export async function compareModels(engine: Engine, request: AttributionRequest, models: readonly string[]): Promise<Comparison> {
+/**
+ * Every model over the same journeys (built once): rule-based by name (from a fresh materialised set
+ * when one answers the request), `markov` (order from the request), `shapley`.
+ */
+export async function compareModels(engine: Engine, request: AttributionRequest, models: readonly string[], options: RunOptions = {}): Promise<Comparison> {
   const d = engine.dialect;
   return withJourneys(engine, request, async () => {
     const results: AttributionResult[] = [];
@@ -265,8 +268,14 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
         const r = await summarise(engine, request, name, CREDITS);
         results.push({ ...r, ...(learned.order !== undefined ? { order: learned.order } : {}), ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}), journeys: learned.journeys });
       } else {
-        await buildCredits(engine, positionModel(named));
-        results.push(await summarise(engine, request, name, CREDITS));
+        const model = positionModel(named);
+        const materialised = await materialisedFor(engine, named, options);
+        if (materialised) {
+          results.push(await summariseMaterialised(engine, named, model, materialised));
+        } else {
+          await buildCredits(engine, model);
+          results.push(await summarise(engine, request, name, CREDITS));
+        }
       }
     }
     const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);

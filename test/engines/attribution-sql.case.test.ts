@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { DAY_US, POSITION_MODELS, positionCredits } from '../../src/core/attribution/positions.js';
-import { attribute, isDataDriven, journeyCredits, positionModel, type AttributionRequest } from '../../src/attribution/run.js';
+import { attribute, compareModels, isDataDriven, journeyCredits, positionModel, type AttributionRequest, type Credit } from '../../src/attribution/run.js';
 import { touchShares } from '../../src/core/attribution/journey-credit.js';
 import { markovAttribution } from '../../src/core/attribution/markov.js';
 import type { AggregatedPath } from '../../src/core/attribution/paths.js';
@@ -198,6 +198,17 @@ const request: fc.Arbitrary<AttributionRequest> = fc.record({
   toUs: fc.option(fc.integer({ min: 0, max: 50 }).map((d) => START + d * DAY_US), { nil: undefined }),
 }).map((r) => (isDataDriven(r.model) ? { ...r, fromUs: undefined, toUs: undefined } : r));
 
+/** Same keys and, within rounding, the same credit (order aside: equal credits may sum in another order). */
+function expectSameCredits(got: readonly Credit[], want: readonly Credit[], label: string): void {
+  const byKey = (credits: readonly Credit[]) => new Map(credits.map((c) => [c.key, c]));
+  const [g, w] = [byKey(got), byKey(want)];
+  expect([...g.keys()].sort(), label).toEqual([...w.keys()].sort());
+  for (const [key, c] of w) {
+    expect(g.get(key)!.conversions, `${label} ${key}`).toBeCloseTo(c.conversions, 9);
+    expect(g.get(key)!.value, `${label} ${key}`).toBeCloseTo(c.value, 6);
+  }
+}
+
 describeEngines('attribution in SQL against the reference', (engine) => {
   async function expectReference(w: World, r: AttributionRequest): Promise<void> {
     const want = reference(w, r);
@@ -213,11 +224,7 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     expect(result.total, label).toEqual(live.total);
     expect(result.unattributed.conversions, label).toBe(live.unattributed.conversions);
     expect(result.unattributed.value, label).toBeCloseTo(live.unattributed.value, 6);
-    expect(result.credits.map((c) => c.key), label).toEqual(live.credits.map((c) => c.key));
-    result.credits.forEach((c, i) => {
-      expect(c.conversions, `${label} ${c.key}`).toBeCloseTo(live.credits[i]!.conversions, 9);
-      expect(c.value, `${label} ${c.key}`).toBeCloseTo(live.credits[i]!.value, 6);
-    });
+    expectSameCredits(result.credits, live.credits, label);
   }
 
   test('a fresh materialised set answers requests for its conversion, scope and lookback without exclusions; a write makes it stale', async () => {
@@ -233,6 +240,13 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     expect(await freshJourneySet(engine(), { ...opportunity, excludeChannels: ['direct'] })).toBeUndefined();
     expect(await freshJourneySet(engine(), { ...opportunity, by: 'occurred_at' })).toBeUndefined();
     expect(await freshJourneySet(engine(), { ...opportunity, conversion: { kind: 'lead' } })).toBeUndefined();
+    // compare reads the rule-based models from the set too, with the live path's numbers.
+    const models = [...Object.keys(POSITION_MODELS), 'markov'];
+    const [fromSet, live] = [await compareModels(engine(), opportunity, models), await compareModels(engine(), opportunity, models, { journeys: 'live' })];
+    fromSet.models.forEach((m, i) => {
+      expect(m.total, m.model).toEqual(live.models[i]!.total);
+      expectSameCredits(m.credits, live.models[i]!.credits, m.model);
+    });
     await load(engine(), w);
     expect(await freshJourneySet(engine(), opportunity)).toBeUndefined();
   });
