@@ -30,22 +30,28 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
       const scanSql = 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints';
       await engine.query(scanSql); // warm
       const scan = await measured(() => engine.query(scanSql));
-      const rows: (string | number)[][] = [['full scan of touchpoints', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]];
+      const rows: (string | number)[][] = [];
+      // Each step is also written to stderr as it ends, so a long run that fails keeps what it measured.
+      const push = (row: (string | number)[]) => {
+        rows.push(row);
+        console.error(`  ${row.map((v) => (typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v)).join(' · ')}`);
+      };
+      push(['full scan of touchpoints', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]);
       const refresh = await measured(() => refreshJourneys(engine, systemClock));
       const journeyTouches = refresh.result.sets.reduce((n, s) => n + s.touches, 0);
-      rows.push(['materialise journeys (4 sets, after import)', journeyTouches, refresh.seconds, refresh.seconds / scan.seconds, refresh.peakMiB]);
+      push(['materialise journeys (4 sets, after import)', journeyTouches, refresh.seconds, refresh.seconds / scan.seconds, refresh.peakMiB]);
       const request = { conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 } as const;
       for (const model of Object.keys(POSITION_MODELS)) {
         const run = await measured(() => attribute(engine, { model, ...request }));
-        rows.push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+        push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       for (const model of ['u_shaped', 'time_decay']) {
         const run = await measured(() => attribute(engine, { model, ...request }, { journeys: 'live' }));
-        rows.push([`${model}, journeys built live`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+        push([`${model}, journeys built live`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       for (const [model, order] of [['markov', 1], ['markov', 3], ['shapley', undefined]] as const) {
         const run = await measured(() => attribute(engine, { model, ...(order ? { order } : {}), conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
-        rows.push([`${model}${order ? ` order ${order}` : ''}`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+        push([`${model}${order ? ` order ${order}` : ''}`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       printTable(['step', 'rows / conversions', 'seconds', 'x scan', 'peak RSS MiB'], rows);
     } finally {

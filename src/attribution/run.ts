@@ -29,7 +29,9 @@ import {
   compileWeightedCredits,
   PATH_SEPARATOR,
   type JourneyOptions,
+  type PathPart,
 } from '../sql/compile/attribution.js';
+import { TOUCHPOINTS } from '../core/schema/tables.js';
 import { compileMaterialisedCreditByKey, compileMaterialisedCredits, compileMaterialisedTotals, type MaterialisedRequest } from '../sql/compile/journeys.js';
 import { raw, sql } from '../sql/fragment.js';
 import { freshJourneySet } from './journeys.js';
@@ -114,10 +116,10 @@ async function buildCredits(engine: Engine, model: PositionModel): Promise<strin
  * Builds the scratch tables of one request and runs `read` over them (credits table name given),
  * dropping them after.
  */
-export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string, learned?: Learned) => Promise<T>): Promise<T> {
+export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string, learned?: Learned) => Promise<T>, options: RunOptions = {}): Promise<T> {
   if (isDataDriven(request.model)) {
     return withJourneys(engine, request, async () => {
-      const learned = await learnWeights(engine, request);
+      const learned = await learnWeights(engine, request, options);
       await engine.exec(engine.dialect.createScratchTable(CREDITS, compileWeightedCredits(engine.dialect, JOURNEYS, learned.weights)));
       return read(CREDITS, learned);
     });
@@ -135,24 +137,41 @@ export interface Learned {
 }
 
 /** The converting journeys (built) and the non-converting ones as aggregated paths. */
-export async function journeyPaths(engine: Engine, request: JourneyOptions): Promise<AggregatedPath[]> {
+export async function journeyPaths(engine: Engine, request: JourneyOptions, options: RunOptions = {}): Promise<AggregatedPath[]> {
   const d = engine.dialect;
   const byPath = new Map<string, { conversions: number; value: number; nulls: number }>();
-  for (const r of await engine.query(compileConvertingPaths(d, JOURNEYS))) {
-    byPath.set(String(r['path']), { conversions: countOf(r['conversions']), value: Number(r['value']), nulls: 0 });
-  }
   const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-  for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs))) {
-    const path = String(r['path']);
-    const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
-    entry.nulls += countOf(r['nulls']);
-    byPath.set(path, entry);
+  for (const part of await pathParts(engine, options)) {
+    for (const r of await engine.query(compileConvertingPaths(d, JOURNEYS, part))) {
+      const path = String(r['path']);
+      const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
+      entry.conversions += countOf(r['conversions']);
+      entry.value += Number(r['value']);
+      byPath.set(path, entry);
+    }
+    for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs, part))) {
+      const path = String(r['path']);
+      const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
+      entry.nulls += countOf(r['nulls']);
+      byPath.set(path, entry);
+    }
   }
   return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, e]) => ({ channels: path.split(PATH_SEPARATOR), ...e }));
 }
 
-async function learnWeights(engine: Engine, request: AttributionRequest): Promise<Learned> {
-  const paths = await journeyPaths(engine, request);
+/** Touches per part when paths are aggregated part by part (see PathPart). */
+const TOUCHES_PER_PATH_PART = 4_000_000;
+
+/** Disjoint parts covering every journey, enough that no part aggregates more than ~4 M touches. */
+async function pathParts(engine: Engine, options: RunOptions): Promise<PathPart[]> {
+  const [journeys] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.scratchTable(JOURNEYS))}`);
+  const [touches] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.quoteIdentifier(TOUCHPOINTS.name))}`);
+  const of = Math.max(1, Math.ceil(Math.max(countOf(journeys?.['n']), countOf(touches?.['n'])) / (options.touchesPerPathPart ?? TOUCHES_PER_PATH_PART)));
+  return Array.from({ length: of }, (_, index) => ({ of, index }));
+}
+
+async function learnWeights(engine: Engine, request: AttributionRequest, options: RunOptions): Promise<Learned> {
+  const paths = await journeyPaths(engine, request, options);
   const journeys = { converting: paths.reduce((a, p) => a + p.conversions, 0), nulls: paths.reduce((a, p) => a + p.nulls, 0) };
   if (request.model === 'markov') {
     const order = request.order ?? 1;
@@ -167,9 +186,11 @@ async function learnWeights(engine: Engine, request: AttributionRequest): Promis
   return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys };
 }
 
-/** Where a run reads its journeys: `auto` takes a fresh materialised set when one answers the request exactly. */
 export interface RunOptions {
+  /** Where a run reads its journeys: `auto` takes a fresh materialised set when one answers the request exactly. */
   readonly journeys?: 'auto' | 'live';
+  /** Data-driven models aggregate paths in parts of about this many touches (tests set it small). */
+  readonly touchesPerPathPart?: number;
 }
 
 /** The materialised set that answers a rule-based request, when fresh and allowed. */
@@ -186,9 +207,9 @@ export async function journeyCredits(engine: Engine, request: AttributionRequest
   if (model && materialised) {
     return engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM (${compileMaterialisedCredits(engine.dialect, materialised, model)}) credits ORDER BY conversion_id, touchpoint_id`);
   }
-  return withCredits(engine, request, (credits) =>
-    engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM ${raw(engine.dialect.scratchTable(credits))} ORDER BY conversion_id, touchpoint_id`),
-  );
+  const read = (credits: string) =>
+    engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM ${raw(engine.dialect.scratchTable(credits))} ORDER BY conversion_id, touchpoint_id`);
+  return withCredits(engine, request, read, options);
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {
@@ -204,7 +225,7 @@ export async function attribute(engine: Engine, request: AttributionRequest, opt
       ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}),
       journeys: learned.journeys,
     };
-  });
+  }, options);
 }
 
 /** Credit by key, totals and unattributed of a credits table; checked to reconcile. */
@@ -263,7 +284,7 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
     for (const name of models) {
       const named = { ...request, model: name };
       if (isDataDriven(name)) {
-        const learned = await learnWeights(engine, named);
+        const learned = await learnWeights(engine, named, options);
         await engine.exec(d.createScratchTable(CREDITS, compileWeightedCredits(d, JOURNEYS, learned.weights)));
         const r = await summarise(engine, request, name, CREDITS);
         results.push({ ...r, ...(learned.order !== undefined ? { order: learned.order } : {}), ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}), journeys: learned.journeys });
@@ -280,11 +301,12 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
     }
     const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);
     const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-    const timed = (await engine.query(compileTimedJourneys(d, JOURNEYS, CONVERSIONS, request, endUs))).map((r) => ({
-      channels: String(r['path']).split(PATH_SEPARATOR),
-      converted: countOf(r['converted']) === 1,
-      at: Number(r['at_us']),
-    }));
+    // Part by part, then in the order one statement would give: by start, non-converting first, by id.
+    const rows: Row[] = [];
+    for (const part of await pathParts(engine, options)) rows.push(...(await engine.query(compileTimedJourneys(d, JOURNEYS, CONVERSIONS, request, endUs, part))));
+    const ordered = rows.map((r) => ({ at: Number(r['at_us']), converted: countOf(r['converted']), id: String(r['id']), path: String(r['path']) }));
+    ordered.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const timed = ordered.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at }));
     return {
       holdout: timed.length >= 10 ? holdoutScores(timed) : [],
       conversion: conversionLabel(request),

@@ -241,13 +241,27 @@ export const PATH_SEPARATOR = '\u001f';
 const keyText = sql`coalesce(${ident('key')}, '(none)')`;
 
 /**
+ * One of `of` disjoint parts of the journeys, by a hash of the journey's id: paths are aggregated
+ * part by part, because an ordered string aggregate over every journey of a large workspace does
+ * not spill in DuckDB (it ran out of memory at 2 GB on L). Every journey falls in exactly one part.
+ */
+export interface PathPart {
+  readonly of: number;
+  readonly index: number;
+}
+
+function inPart(d: Dialect, id: SqlFragment, part: PathPart | undefined): SqlFragment {
+  return part && part.of > 1 ? sql`${d.hash64([id])} % ${raw(String(part.of))} = ${raw(String(part.index))}` : sql`true`;
+}
+
+/**
  * The converting journeys as aggregated paths: `path` (keys in journey order joined by
  * {@link PATH_SEPARATOR}), `conversions`, `value`.
  */
-export function compileConvertingPaths(d: Dialect, journeys: string): SqlFragment {
+export function compileConvertingPaths(d: Dialect, journeys: string, part?: PathPart): SqlFragment {
   return sql`SELECT path, count(*) AS conversions, sum(value) AS value FROM (
       SELECT conversion_id, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, max(value) AS value
-      FROM ${raw(d.scratchTable(journeys))} GROUP BY conversion_id
+      FROM ${raw(d.scratchTable(journeys))} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
     ) journeys GROUP BY path`;
 }
 
@@ -256,7 +270,7 @@ export function compileConvertingPaths(d: Dialect, journeys: string): SqlFragmen
  * account) or contact (scope contact) with touches in the window before `endUs` and no conversion
  * in `conversions`, its touches in [endUs − lookback, endUs] minus exclusions.
  */
-function nullJourneys(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+function nullJourneys(d: Dialect, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
   const side = options.scope === 'contact' ? 'contact_id' : 'account_id';
   const touchUs = d.epochMicros(raw('t.occurred_at'));
   const excluded = [
@@ -266,29 +280,30 @@ function nullJourneys(d: Dialect, conversions: string, options: JourneyOptions, 
   return sql`SELECT who, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, min(at_us) AS start_us FROM (
         SELECT t.${ident(side)} AS who, ${touchUs} AS at_us, t.touchpoint_id AS touchpoint_id, CAST(t.${ident(options.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')}
         FROM ${ident('touchpoints')} t
-        WHERE t.${ident(side)} IS NOT NULL AND ${touchUs} <= ${param.integer(endUs)} AND ${touchUs} >= ${param.integer(endUs - Math.round(options.lookbackDays * DAY_US))}
+        WHERE t.${ident(side)} IS NOT NULL AND ${inPart(d, sql`t.${ident(side)}`, part)} AND ${touchUs} <= ${param.integer(endUs)} AND ${touchUs} >= ${param.integer(endUs - Math.round(options.lookbackDays * DAY_US))}
           AND t.${ident(side)} NOT IN (SELECT ${ident(side)} FROM ${raw(d.scratchTable(conversions))} WHERE ${ident(side)} IS NOT NULL)${excluded.length ? sql` AND ${joinSql(excluded, ' AND ')}` : sql``}
       ) touches GROUP BY who`;
 }
 
 /** The journeys that did not convert, as aggregated paths: `path`, `nulls`. */
-export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
-  return sql`SELECT path, count(*) AS nulls FROM (${nullJourneys(d, conversions, options, endUs)}) journeys GROUP BY path`;
+export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
+  return sql`SELECT path, count(*) AS nulls FROM (${nullJourneys(d, conversions, options, endUs, part)}) journeys GROUP BY path`;
 }
 
 /**
  * Every journey, converting or not, one row each: `path`, `converted` (1/0), `at_us` (the journey's
  * first touch), `id` (conversion or account/contact id) — for the held-out check. By first touch,
  * not by end: a journey that did not convert has no end but the window's, so ordering by ends
- * would hold out nothing but non-converting journeys.
+ * would hold out nothing but non-converting journeys. Unordered: the caller merges parts and orders
+ * by start, then non-converting first, then id.
  */
-export function compileTimedJourneys(d: Dialect, journeys: string, conversions: string, options: JourneyOptions, endUs: number): SqlFragment {
+export function compileTimedJourneys(d: Dialect, journeys: string, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
   return sql`SELECT path, converted, at_us, id FROM (
       SELECT ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, 1 AS converted, min(at_us) AS at_us, conversion_id AS id
-      FROM ${raw(d.scratchTable(journeys))} GROUP BY conversion_id
+      FROM ${raw(d.scratchTable(journeys))} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
       UNION ALL
-      SELECT path, 0 AS converted, start_us AS at_us, who AS id FROM (${nullJourneys(d, conversions, options, endUs)}) nulls
-    ) timed ORDER BY at_us, converted, id`;
+      SELECT path, 0 AS converted, start_us AS at_us, who AS id FROM (${nullJourneys(d, conversions, options, endUs, part)}) nulls
+    ) timed`;
 }
 
 /**

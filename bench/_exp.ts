@@ -1,0 +1,10 @@
+import { openEngine } from '../src/engine/open.js';
+import { POSITION_MODELS } from '../src/core/attribution/positions.js';
+import { compileMaterialisedCreditByKey } from '../src/sql/compile/journeys.js';
+const engine = await openEngine({ engine: 'duckdb', location: '/tmp/m.duckdb', memoryLimit: '2GB' });
+const req = { set: { conversion: 'opportunity', scope: 'account', lookbackDays: 365 } as const, by: 'channel' };
+const time = async (label: string, q: any) => { await engine.query(q); let best = 1e9; for (let i = 0; i < 5; i++) { const t = performance.now(); await engine.query(q); best = Math.min(best, performance.now() - t); } console.log(label.padEnd(30), best.toFixed(1), 'ms'); };
+await time('scan', 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints');
+for (const m of ['linear', 'u_shaped', 'w_shaped', 'full_path', 'time_decay']) await time(m, compileMaterialisedCreditByKey(engine.dialect, req, POSITION_MODELS[m]!));
+for (const [l, q] of Object.entries(JSON.parse(process.env.EXTRA ?? '{}'))) await time(l, q as string);
+await engine.close();
