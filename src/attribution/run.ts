@@ -1,6 +1,6 @@
 /**
- * Running an attribution on a workspace: conversions, journeys and credits as scratch tables in
- * the engine, then credit per key and what stayed unattributed.
+ * Running an attribution on a workspace: its journeys from a fresh materialised set or built live
+ * as scratch tables in the engine, then credit per key and what stayed unattributed.
  *
  * Invariants:
  * - total = Σ credits + unattributed, in conversions and in value: nothing is lost (checked on
@@ -32,8 +32,8 @@ import {
   type PathPart,
 } from '../sql/compile/attribution.js';
 import { TOUCHPOINTS } from '../core/schema/tables.js';
-import { compileMaterialisedCreditByKey, compileMaterialisedCredits, compileMaterialisedTotals, type MaterialisedRequest } from '../sql/compile/journeys.js';
-import { raw, sql } from '../sql/fragment.js';
+import { compileMaterialisedCredits, compileMaterialisedJourneys, compileMaterialisedTotals, type MaterialisedRequest } from '../sql/compile/journeys.js';
+import { ident, raw, sql, type SqlFragment } from '../sql/fragment.js';
 import { freshJourneySet } from './journeys.js';
 
 export interface AttributionRequest extends JourneyOptions {
@@ -75,7 +75,6 @@ export interface AttributionResult {
 const PREFIX = '_at';
 const CONVERSIONS = `${PREFIX}_conversions`;
 const JOURNEYS = `${PREFIX}_journeys`;
-const CREDITS = `${PREFIX}_credits`;
 
 export function positionModel(request: AttributionRequest): PositionModel {
   if (request.model === 'custom') {
@@ -94,38 +93,57 @@ export function conversionLabel(request: JourneyOptions): string {
   return request.conversion.kind === 'touch' ? `touch:${request.conversion.touchType}` : request.conversion.kind;
 }
 
-/** Builds the conversions and journeys of a request as scratch tables, runs `read`, drops them. */
-async function withJourneys<T>(engine: Engine, request: JourneyOptions, read: () => Promise<T>): Promise<T> {
-  const d = engine.dialect;
-  try {
-    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
-    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
-    return await read();
-  } finally {
-    await engine.exec([CREDITS, JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
-  }
-}
-
-/** The credits table of one model over the journeys built by {@link withJourneys}. */
-async function buildCredits(engine: Engine, model: PositionModel): Promise<string> {
-  await engine.exec(engine.dialect.createScratchTable(CREDITS, compilePositionCredits(engine.dialect, JOURNEYS, model)));
-  return CREDITS;
+export interface RunOptions {
+  /** Where a run reads its journeys: `auto` takes a fresh materialised set when one answers the request exactly. */
+  readonly journeys?: 'auto' | 'live';
+  /** Data-driven models aggregate paths in parts of about this many touches (tests set it small). */
+  readonly touchesPerPathPart?: number;
 }
 
 /**
- * Builds the scratch tables of one request and runs `read` over them (credits table name given),
- * dropping them after.
+ * The journeys of one request, wherever they come from: a fresh materialised set (nothing is
+ * built), or conversions and journeys built live as scratch tables. The conversions are always
+ * built (a small table: the non-converting journeys are everyone not in it).
  */
-export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (credits: string, learned?: Learned) => Promise<T>, options: RunOptions = {}): Promise<T> {
-  if (isDataDriven(request.model)) {
-    return withJourneys(engine, request, async () => {
-      const learned = await learnWeights(engine, request, options);
-      await engine.exec(engine.dialect.createScratchTable(CREDITS, compileWeightedCredits(engine.dialect, JOURNEYS, learned.weights)));
-      return read(CREDITS, learned);
+interface Journeys {
+  /** conversion_id, touchpoint_id, at_us, channel, key, conv_us, value, … as a relation. */
+  readonly relation: SqlFragment;
+  /** Credit per (conversion, touchpoint) of a rule-based model, as a relation (see compilePositionCredits). */
+  credits(model: PositionModel): SqlFragment;
+  /** (conversions, value) of every conversion, and of those without a touch in their window. */
+  totals(): Promise<{ total: readonly [unknown, unknown]; unattributed: readonly [unknown, unknown] }>;
+}
+
+async function withJourneys<T>(engine: Engine, request: JourneyOptions, options: RunOptions, read: (journeys: Journeys) => Promise<T>): Promise<T> {
+  const d = engine.dialect;
+  try {
+    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
+    const set = options.journeys === 'live' ? undefined : await freshJourneySet(engine, request);
+    if (set) {
+      const materialised: MaterialisedRequest = { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) };
+      return await read({
+        relation: compileMaterialisedJourneys(d, materialised),
+        credits: (model) => compileMaterialisedCredits(d, materialised, model),
+        totals: async () => {
+          const [t] = await engine.query(compileMaterialisedTotals(materialised));
+          return { total: [t?.['conversions'], t?.['total_value']], unattributed: [t?.['unattributed'], t?.['unattributed_value']] };
+        },
+      });
+    }
+    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
+    const relation = raw(d.scratchTable(JOURNEYS));
+    return await read({
+      relation,
+      credits: (model) => compilePositionCredits(relation, model),
+      totals: async () => {
+        const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, relation));
+        const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
+        return { total: [all?.['conversions'], all?.['value']], unattributed: [un?.['conversions'], un?.['value']] };
+      },
     });
+  } finally {
+    await engine.exec([JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
   }
-  const model = positionModel(request);
-  return withJourneys(engine, request, async () => read(await buildCredits(engine, model)));
 }
 
 /** What a data-driven model learned from the journeys: weights per key and what to report. */
@@ -136,25 +154,29 @@ export interface Learned {
   readonly journeys: { readonly converting: number; readonly nulls: number };
 }
 
-/** The converting journeys (built) and the non-converting ones as aggregated paths. */
-export async function journeyPaths(engine: Engine, request: JourneyOptions, options: RunOptions = {}): Promise<AggregatedPath[]> {
+/**
+ * Credit per (conversion, touchpoint) of one model over the journeys, as a relation; a
+ * data-driven model learns its weights first. Nothing is materialised: the relation is read once.
+ */
+async function modelCredits(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<{ credits: SqlFragment; learned?: Learned }> {
+  if (!isDataDriven(request.model)) return { credits: journeys.credits(positionModel(request)) };
+  const learned = await learnWeights(engine, request, journeys, options);
+  return { credits: compileWeightedCredits(engine.dialect, journeys.relation, learned.weights), learned };
+}
+
+/** The converting journeys and the non-converting ones as aggregated paths. */
+async function journeyPaths(engine: Engine, request: JourneyOptions, journeys: Journeys, options: RunOptions): Promise<AggregatedPath[]> {
   const d = engine.dialect;
   const byPath = new Map<string, { conversions: number; value: number; nulls: number }>();
+  const entry = (path: string) => byPath.get(path) ?? byPath.set(path, { conversions: 0, value: 0, nulls: 0 }).get(path)!;
   const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-  for (const part of await pathParts(engine, options)) {
-    for (const r of await engine.query(compileConvertingPaths(d, JOURNEYS, part))) {
-      const path = String(r['path']);
-      const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
-      entry.conversions += countOf(r['conversions']);
-      entry.value += Number(r['value']);
-      byPath.set(path, entry);
+  for (const part of await pathParts(engine, journeys, options)) {
+    for (const r of await engine.query(compileConvertingPaths(d, journeys.relation, part))) {
+      const e = entry(String(r['path']));
+      e.conversions += countOf(r['conversions']);
+      e.value += Number(r['value']);
     }
-    for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs, part))) {
-      const path = String(r['path']);
-      const entry = byPath.get(path) ?? { conversions: 0, value: 0, nulls: 0 };
-      entry.nulls += countOf(r['nulls']);
-      byPath.set(path, entry);
-    }
+    for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs, part))) entry(String(r['path'])).nulls += countOf(r['nulls']);
   }
   return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, e]) => ({ channels: path.split(PATH_SEPARATOR), ...e }));
 }
@@ -163,16 +185,16 @@ export async function journeyPaths(engine: Engine, request: JourneyOptions, opti
 const TOUCHES_PER_PATH_PART = 4_000_000;
 
 /** Disjoint parts covering every journey, enough that no part aggregates more than ~4 M touches. */
-async function pathParts(engine: Engine, options: RunOptions): Promise<PathPart[]> {
-  const [journeys] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.scratchTable(JOURNEYS))}`);
+async function pathParts(engine: Engine, journeys: Journeys, options: RunOptions): Promise<PathPart[]> {
+  const [inJourneys] = await engine.query(sql`SELECT count(*) AS n FROM ${journeys.relation}`);
   const [touches] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.quoteIdentifier(TOUCHPOINTS.name))}`);
-  const of = Math.max(1, Math.ceil(Math.max(countOf(journeys?.['n']), countOf(touches?.['n'])) / (options.touchesPerPathPart ?? TOUCHES_PER_PATH_PART)));
+  const of = Math.max(1, Math.ceil(Math.max(countOf(inJourneys?.['n']), countOf(touches?.['n'])) / (options.touchesPerPathPart ?? TOUCHES_PER_PATH_PART)));
   return Array.from({ length: of }, (_, index) => ({ of, index }));
 }
 
-async function learnWeights(engine: Engine, request: AttributionRequest, options: RunOptions): Promise<Learned> {
-  const paths = await journeyPaths(engine, request, options);
-  const journeys = { converting: paths.reduce((a, p) => a + p.conversions, 0), nulls: paths.reduce((a, p) => a + p.nulls, 0) };
+async function learnWeights(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<Learned> {
+  const paths = await journeyPaths(engine, request, journeys, options);
+  const counted = { converting: paths.reduce((a, p) => a + p.conversions, 0), nulls: paths.reduce((a, p) => a + p.nulls, 0) };
   if (request.model === 'markov') {
     const order = request.order ?? 1;
     if (!Number.isInteger(order) || order < 1 || order > MAX_MARKOV_ORDER) {
@@ -180,87 +202,45 @@ async function learnWeights(engine: Engine, request: AttributionRequest, options
     }
     const result = paths.length ? markovAttribution(paths, { order }) : undefined;
     const effects = Object.fromEntries((result?.channels ?? []).map((c) => [c.channel, c.removalEffect]));
-    return { weights: new Map(Object.entries(effects)), removalEffects: effects, order, journeys };
+    return { weights: new Map(Object.entries(effects)), removalEffects: effects, order, journeys: counted };
   }
   const result = paths.length ? shapleyAttribution(paths) : undefined;
-  return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys };
-}
-
-export interface RunOptions {
-  /** Where a run reads its journeys: `auto` takes a fresh materialised set when one answers the request exactly. */
-  readonly journeys?: 'auto' | 'live';
-  /** Data-driven models aggregate paths in parts of about this many touches (tests set it small). */
-  readonly touchesPerPathPart?: number;
-}
-
-/** The materialised set that answers a rule-based request, when fresh and allowed. */
-async function materialisedFor(engine: Engine, request: AttributionRequest, options: RunOptions): Promise<MaterialisedRequest | undefined> {
-  if (options.journeys === 'live' || isDataDriven(request.model)) return undefined;
-  const set = await freshJourneySet(engine, request);
-  return set ? { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) } : undefined;
+  return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys: counted };
 }
 
 /** Credit per (conversion, touchpoint), for tracing and tests. */
 export async function journeyCredits(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<Row[]> {
-  const model = isDataDriven(request.model) ? undefined : positionModel(request);
-  const materialised = model && (await materialisedFor(engine, request, options));
-  if (model && materialised) {
-    return engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM (${compileMaterialisedCredits(engine.dialect, materialised, model)}) credits ORDER BY conversion_id, touchpoint_id`);
-  }
-  const read = (credits: string) =>
-    engine.query(sql`SELECT conversion_id, touchpoint_id, ${raw(engine.dialect.quoteIdentifier('key'))}, share, credit FROM ${raw(engine.dialect.scratchTable(credits))} ORDER BY conversion_id, touchpoint_id`);
-  return withCredits(engine, request, read, options);
+  return withJourneys(engine, request, options, async (journeys) => {
+    const { credits } = await modelCredits(engine, request, journeys, options);
+    return engine.query(sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, credit FROM (${credits}) credits ORDER BY conversion_id, touchpoint_id`);
+  });
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {
-  const model = isDataDriven(request.model) ? undefined : positionModel(request);
-  const materialised = model && (await materialisedFor(engine, request, options));
-  if (model && materialised) return summariseMaterialised(engine, request, model, materialised);
-  return withCredits(engine, request, async (credits, learned) => {
-    const result = await summarise(engine, request, request.model, credits);
-    if (!learned) return result;
-    return {
-      ...result,
-      ...(learned.order !== undefined ? { order: learned.order } : {}),
-      ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}),
-      journeys: learned.journeys,
-    };
-  }, options);
+  return withJourneys(engine, request, options, (journeys) => summarise(engine, request, journeys, options));
 }
 
-/** Credit by key, totals and unattributed of a credits table; checked to reconcile. */
-async function summarise(engine: Engine, request: JourneyOptions, model: string, credits: string): Promise<AttributionResult> {
-  const d = engine.dialect;
-  const rows = await engine.query(compileCreditByKey(raw(d.scratchTable(credits))));
-  const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, JOURNEYS));
-  const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
-  return checkedResult(request, model, rows, [all?.['conversions'], all?.['value']], [un?.['conversions'], un?.['value']]);
-}
-
-/** {@link summarise} over a fresh materialised set: no journey is built. */
-async function summariseMaterialised(engine: Engine, request: AttributionRequest, model: PositionModel, materialised: MaterialisedRequest): Promise<AttributionResult> {
-  const rows = await engine.query(compileMaterialisedCreditByKey(engine.dialect, materialised, model));
-  const [t] = await engine.query(compileMaterialisedTotals(materialised));
-  return checkedResult(request, request.model, rows, [t?.['conversions'], t?.['total_value']], [t?.['unattributed'], t?.['unattributed_value']]);
-}
-
-/** The result of credit rows and (conversions, value) totals, checked to reconcile. */
-function checkedResult(request: JourneyOptions, model: string, rows: readonly Row[], total: readonly [unknown, unknown], unattributed: readonly [unknown, unknown]): AttributionResult {
+/** One model's credit by key, totals and unattributed; checked to reconcile. */
+async function summarise(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<AttributionResult> {
+  const { credits, learned } = await modelCredits(engine, request, journeys, options);
+  const rows = await engine.query(compileCreditByKey(sql`(${credits}) credits`));
+  const { total, unattributed } = await journeys.totals();
   const pair = ([conversions, value]: readonly [unknown, unknown]) => ({ conversions: countOf(conversions), value: Number(value ?? 0) });
   const result: AttributionResult = {
-    model,
+    model: request.model,
+    ...(learned?.order !== undefined ? { order: learned.order } : {}),
+    ...(learned?.removalEffects ? { removalEffects: learned.removalEffects } : {}),
+    ...(learned ? { journeys: learned.journeys } : {}),
     conversion: conversionLabel(request),
     scope: request.scope,
     by: request.by,
     total: pair(total),
     unattributed: pair(unattributed),
-    credits: rows.map(creditOf),
+    credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
   };
   checkReconciles(result);
   return result;
 }
-
-const creditOf = (r: Row): Credit => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) });
 
 export interface Comparison {
   /** The data-driven models trained on the first 80 % of journeys by time, scored on the rest. */
@@ -273,37 +253,17 @@ export interface Comparison {
   readonly touches: Readonly<Record<string, number>>;
 }
 
-/**
- * Every model over the same journeys (built once): rule-based by name (from a fresh materialised set
- * when one answers the request), `markov` (order from the request), `shapley`.
- */
+/** Every model over the same journeys (found or built once): rule-based by name, `markov` (order from the request), `shapley`. */
 export async function compareModels(engine: Engine, request: AttributionRequest, models: readonly string[], options: RunOptions = {}): Promise<Comparison> {
   const d = engine.dialect;
-  return withJourneys(engine, request, async () => {
+  return withJourneys(engine, request, options, async (journeys) => {
     const results: AttributionResult[] = [];
-    for (const name of models) {
-      const named = { ...request, model: name };
-      if (isDataDriven(name)) {
-        const learned = await learnWeights(engine, named, options);
-        await engine.exec(d.createScratchTable(CREDITS, compileWeightedCredits(d, JOURNEYS, learned.weights)));
-        const r = await summarise(engine, request, name, CREDITS);
-        results.push({ ...r, ...(learned.order !== undefined ? { order: learned.order } : {}), ...(learned.removalEffects ? { removalEffects: learned.removalEffects } : {}), journeys: learned.journeys });
-      } else {
-        const model = positionModel(named);
-        const materialised = await materialisedFor(engine, named, options);
-        if (materialised) {
-          results.push(await summariseMaterialised(engine, named, model, materialised));
-        } else {
-          await buildCredits(engine, model);
-          results.push(await summarise(engine, request, name, CREDITS));
-        }
-      }
-    }
-    const counts = await engine.query(sql`SELECT ${raw(d.quoteIdentifier('key'))}, count(*) AS n FROM ${raw(d.scratchTable(JOURNEYS))} GROUP BY ${raw(d.quoteIdentifier('key'))}`);
+    for (const model of models) results.push(await summarise(engine, { ...request, model }, journeys, options));
+    const counts = await engine.query(sql`SELECT ${ident('key')}, count(*) AS n FROM ${journeys.relation} GROUP BY ${ident('key')}`);
     const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
     // Part by part, then in the order one statement would give: by start, non-converting first, by id.
     const rows: Row[] = [];
-    for (const part of await pathParts(engine, options)) rows.push(...(await engine.query(compileTimedJourneys(d, JOURNEYS, CONVERSIONS, request, endUs, part))));
+    for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, CONVERSIONS, request, endUs, part))));
     const ordered = rows.map((r) => ({ at: Number(r['at_us']), converted: countOf(r['converted']), id: String(r['id']), path: String(r['path']) }));
     ordered.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const timed = ordered.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at }));

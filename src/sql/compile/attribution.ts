@@ -212,8 +212,8 @@ export function decayWeight(model: DecayModel): SqlFragment {
  * Credit per (conversion, touchpoint) of a rule-based model over the journeys table: columns
  * `conversion_id`, `touchpoint_id`, `key`, `share` (of the conversion), `credit` (share × value).
  */
-export function compilePositionCredits(d: Dialect, journeys: string, model: PositionModel): SqlFragment {
-  const j = raw(d.scratchTable(journeys));
+export function compilePositionCredits(journeys: SqlFragment, model: PositionModel): SqlFragment {
+  const j = journeys;
   const shared =
     model.kind === 'time_decay'
       ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${j}`
@@ -222,9 +222,9 @@ export function compilePositionCredits(d: Dialect, journeys: string, model: Posi
 }
 
 /** Conversions without a single touch in their window: `conversions`, `value`. */
-export function compileUnattributed(d: Dialect, conversions: string, journeys: string): SqlFragment {
+export function compileUnattributed(d: Dialect, conversions: string, journeys: SqlFragment): SqlFragment {
   return sql`SELECT count(*) AS conversions, coalesce(sum(cv.value), 0) AS value FROM ${raw(d.scratchTable(conversions))} cv
-    WHERE cv.conversion_id NOT IN (SELECT DISTINCT conversion_id FROM ${raw(d.scratchTable(journeys))})`;
+    WHERE cv.conversion_id NOT IN (SELECT DISTINCT conversion_id FROM ${journeys})`;
 }
 
 /** Credit summed per key of a relation with `key`, `share`, `credit`: `key`, `conversions` (fractional), `value`, ordered by value. */
@@ -258,11 +258,11 @@ function inPart(d: Dialect, id: SqlFragment, part: PathPart | undefined): SqlFra
  * The converting journeys as aggregated paths: `path` (keys in journey order joined by
  * {@link PATH_SEPARATOR}), `conversions`, `value`.
  */
-export function compileConvertingPaths(d: Dialect, journeys: string, part?: PathPart): SqlFragment {
+export function compileConvertingPaths(d: Dialect, journeys: SqlFragment, part?: PathPart): SqlFragment {
   return sql`SELECT path, count(*) AS conversions, sum(value) AS value FROM (
       SELECT conversion_id, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, max(value) AS value
-      FROM ${raw(d.scratchTable(journeys))} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
-    ) journeys GROUP BY path`;
+      FROM ${journeys} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
+    ) converting GROUP BY path`;
 }
 
 /**
@@ -297,10 +297,10 @@ export function compileNullPaths(d: Dialect, conversions: string, options: Journ
  * would hold out nothing but non-converting journeys. Unordered: the caller merges parts and orders
  * by start, then non-converting first, then id.
  */
-export function compileTimedJourneys(d: Dialect, journeys: string, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
+export function compileTimedJourneys(d: Dialect, journeys: SqlFragment, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
   return sql`SELECT path, converted, at_us, id FROM (
       SELECT ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, 1 AS converted, min(at_us) AS at_us, conversion_id AS id
-      FROM ${raw(d.scratchTable(journeys))} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
+      FROM ${journeys} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
       UNION ALL
       SELECT path, 0 AS converted, start_us AS at_us, who AS id FROM (${nullJourneys(d, conversions, options, endUs, part)}) nulls
     ) timed`;
@@ -313,7 +313,7 @@ export function compileTimedJourneys(d: Dialect, journeys: string, conversions: 
  * journey's distinct keys, divided equally among its touches; an equal split per touch when every
  * key weighs 0. Columns as {@link compilePositionCredits}.
  */
-export function compileWeightedCredits(d: Dialect, journeys: string, weights: ReadonlyMap<string, number>): SqlFragment {
+export function compileWeightedCredits(d: Dialect, journeys: SqlFragment, weights: ReadonlyMap<string, number>): SqlFragment {
   const entries = [...weights].filter(([, w]) => w > 0);
   const weight = entries.length
     ? sql`CASE ${keyText} ${joinSql(entries.map(([k, w]) => sql`WHEN ${param.string(k)} THEN ${param.float(w)}`), ' ')} ELSE 0 END`
@@ -324,7 +324,7 @@ export function compileWeightedCredits(d: Dialect, journeys: string, weights: Re
       FROM (
         SELECT *, sum(per_touch) OVER (PARTITION BY conversion_id) AS total, count(*) OVER (PARTITION BY conversion_id) AS n FROM (
           SELECT *, w / count(*) OVER (PARTITION BY conversion_id, ${keyText}) AS per_touch
-          FROM (SELECT *, CAST(${weight} AS ${raw(d.columnType('float', false))}) AS w FROM ${raw(d.scratchTable(journeys))}) weighed
+          FROM (SELECT *, CAST(${weight} AS ${raw(d.columnType('float', false))}) AS w FROM ${journeys}) weighed
         ) spread
       ) totalled
     ) shared`;

@@ -20,7 +20,7 @@ import type { PositionModel } from '../../core/attribution/positions.js';
 import { JOURNEY_CONVERSIONS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
-import { ALL_POSITIONS, compileCreditByKey, compileJourneys, compilePositions, compileSlotShares, decayWeight, type ConversionKind } from './attribution.js';
+import { ALL_POSITIONS, compileJourneys, compilePositions, compileSlotShares, decayWeight, type ConversionKind } from './attribution.js';
 
 export const MATERIALISED_CONVERSIONS = ['opportunity', 'won'] as const satisfies readonly ConversionKind[];
 export const MATERIALISED_SCOPES = ['contact', 'account'] as const;
@@ -96,8 +96,8 @@ function bounds(column: string, request: MaterialisedRequest): SqlFragment {
   }`;
 }
 
-/** The set's journey touches in the shape of a live journeys table with positions (`key` = the `by` column). */
-function journeyTouches(d: Dialect, request: MaterialisedRequest): SqlFragment {
+/** The set's journey touches in the shape of a live journeys table with positions (`key` = the `by` column), as a relation. */
+export function compileMaterialisedJourneys(d: Dialect, request: MaterialisedRequest): SqlFragment {
   return sql`(SELECT conversion_id, touchpoint_id, at_us, conv_us, value, channel, rn, n, lnd, lead_i, opp_i, won_i,
       CAST(${ident(request.by)} AS ${raw(d.columnType('string', true))}) AS ${ident('key')}
     FROM ${T} WHERE ${bounds('conv_us', request)}) journeys`;
@@ -105,17 +105,12 @@ function journeyTouches(d: Dialect, request: MaterialisedRequest): SqlFragment {
 
 /** Credit per (conversion, touchpoint) from the set: `conversion_id`, `touchpoint_id`, `key`, `share`, `credit`. */
 export function compileMaterialisedCredits(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
-  const touches = journeyTouches(d, request);
+  const touches = compileMaterialisedJourneys(d, request);
   const shared =
     model.kind === 'time_decay'
       ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${touches}`
       : compileSlotShares(sql`SELECT * FROM ${touches}`, model);
   return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
-}
-
-/** Credit by key from the set (columns as compileCreditByKey). */
-export function compileMaterialisedCreditByKey(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
-  return compileCreditByKey(sql`(${compileMaterialisedCredits(d, request, model)}) credits`);
 }
 
 /** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */
