@@ -29,28 +29,34 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
       console.log(`demo world built through import in ${fmt(built.seconds, 1)} s\n`);
       const scanSql = 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints';
       await engine.query(scanSql); // warm
-      const scan = await measured(() => engine.query(scanSql));
+      // Best of three, for the scan and each rule-based model alike: the machine is shared, and one
+      // slow run of a 0.2 s scan would flatter every ratio.
+      const bestOf3 = async <T>(work: () => Promise<T>) => {
+        const runs = [await measured(work), await measured(work), await measured(work)];
+        return runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
+      };
+      const scan = await bestOf3(() => engine.query(scanSql));
       const rows: (string | number)[][] = [];
       // Each step is also written to stderr as it ends, so a long run that fails keeps what it measured.
       const push = (row: (string | number)[]) => {
         rows.push(row);
         console.error(`  ${row.map((v) => (typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v)).join(' · ')}`);
       };
-      push(['full scan of touchpoints', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]);
+      push(['full scan of touchpoints (best of 3)', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]);
       const refresh = await measured(() => refreshJourneys(engine, systemClock));
       const journeyTouches = refresh.result.sets.reduce((n, s) => n + s.touches, 0);
       push(['materialise journeys (4 sets, after import)', journeyTouches, refresh.seconds, refresh.seconds / scan.seconds, refresh.peakMiB]);
       const request = { conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 } as const;
       for (const model of Object.keys(POSITION_MODELS)) {
-        const run = await measured(() => attribute(engine, { model, ...request }));
-        push([model, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
+        const run = await bestOf3(() => attribute(engine, { model, ...request }));
+        push([`${model} (best of 3)`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       for (const model of ['u_shaped', 'time_decay']) {
         const run = await measured(() => attribute(engine, { model, ...request }, { journeys: 'live' }));
         push([`${model}, journeys built live`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       for (const [model, order] of [['markov', 1], ['markov', 3], ['shapley', undefined]] as const) {
-        const run = await measured(() => attribute(engine, { model, ...(order ? { order } : {}), conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 }));
+        const run = await measured(() => attribute(engine, { model, ...(order ? { order } : {}), ...request }));
         push([`${model}${order ? ` order ${order}` : ''}`, run.result.total.conversions, run.seconds, run.seconds / scan.seconds, run.peakMiB]);
       }
       printTable(['step', 'rows / conversions', 'seconds', 'x scan', 'peak RSS MiB'], rows);

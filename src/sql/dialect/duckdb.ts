@@ -120,7 +120,10 @@ export const duckdbDialect: Dialect = {
   },
   lastNonNull: (value, window) => sql`last_value(${value} IGNORE NULLS) OVER (${windowClause(window)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
   epochMicros: (timestamp) => sql`epoch_us(${timestamp})`,
-  orderedConcat: (value, separator, orderBy) => sql`string_agg(${value}, ${raw(quoteString(separator))} ORDER BY ${joinSql([...orderBy], ', ')})`,
+  // Not string_agg(… ORDER BY …): an ordered aggregate keeps a buffer per group, which ran out of
+  // 2 GB with 28 k groups of paths on L. A plain list per group, sorted after, needs a fraction.
+  orderedConcat: (value, separator, orderBy) =>
+    sql`array_to_string(list_transform(list_sort(list(struct_pack(${joinSql([...orderBy.map((o, i) => sql`${raw(`o${i}`)} := ${o}`), sql`v := ${value}`], ', ')}))), lambda x: x.v), ${raw(quoteString(separator))})`,
   contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`CAST(hash(row(${joinSql([...values], ', ')})) AS VARCHAR)`,
