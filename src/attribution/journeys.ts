@@ -14,11 +14,13 @@ import { countOf } from '../engine/values.js';
 import { compileConversions, type JourneyOptions } from '../sql/compile/attribution.js';
 import {
   compileClearJourneys,
+  compileInsertDailyCredits,
   compileInsertJourneyConversions,
   compileInsertJourneySet,
   compileInsertJourneyTouches,
   compileJourneySets,
   compileMarkJourneysStale,
+  DAILY_CREDIT_MODELS,
   MATERIALISED_KEYS,
   MATERIALISED_SETS,
   type JourneySet,
@@ -44,6 +46,7 @@ export async function refreshJourneys(engine: Engine, clock: Clock): Promise<Jou
       await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays })));
       await engine.exec(compileInsertJourneyTouches(d, CONVERSIONS, set));
       await engine.exec(compileInsertJourneyConversions(d, CONVERSIONS, set));
+      for (const model of DAILY_CREDIT_MODELS) await engine.exec(compileInsertDailyCredits(d, set, model));
     }
   } finally {
     await engine.exec(d.dropScratchTable(CONVERSIONS));

@@ -32,7 +32,14 @@ import {
   type PathPart,
 } from '../sql/compile/attribution.js';
 import { TOUCHPOINTS } from '../core/schema/tables.js';
-import { compileMaterialisedCredits, compileMaterialisedJourneys, compileMaterialisedTotals, type MaterialisedRequest } from '../sql/compile/journeys.js';
+import {
+  compileDailyCreditByKey,
+  compileMaterialisedCredits,
+  compileMaterialisedJourneys,
+  compileMaterialisedTotals,
+  dailyCreditsAnswer,
+  type MaterialisedRequest,
+} from '../sql/compile/journeys.js';
 import { ident, raw, sql, type SqlFragment } from '../sql/fragment.js';
 import { freshJourneySet } from './journeys.js';
 
@@ -110,6 +117,8 @@ interface Journeys {
   readonly relation: SqlFragment;
   /** Credit per (conversion, touchpoint) of a rule-based model, as a relation (see compilePositionCredits). */
   credits(model: PositionModel): SqlFragment;
+  /** Credit by key of a rule-based model read from a small stored table, when one holds it exactly. */
+  storedCreditByKey(model: PositionModel): SqlFragment | undefined;
   /** (conversions, value) of every conversion, and of those without a touch in their window. */
   totals(): Promise<{ total: readonly [unknown, unknown]; unattributed: readonly [unknown, unknown] }>;
 }
@@ -124,6 +133,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
       return await read({
         relation: compileMaterialisedJourneys(d, materialised),
         credits: (model) => compileMaterialisedCredits(d, materialised, model),
+        storedCreditByKey: (model) => (dailyCreditsAnswer(model, materialised) ? compileDailyCreditByKey(materialised, model.name) : undefined),
         totals: async () => {
           const [t] = await engine.query(compileMaterialisedTotals(materialised));
           return { total: [t?.['conversions'], t?.['total_value']], unattributed: [t?.['unattributed'], t?.['unattributed_value']] };
@@ -135,6 +145,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
     return await read({
       relation,
       credits: (model) => compilePositionCredits(relation, model),
+      storedCreditByKey: () => undefined,
       totals: async () => {
         const [un] = await engine.query(compileUnattributed(d, CONVERSIONS, relation));
         const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
@@ -222,8 +233,16 @@ export async function attribute(engine: Engine, request: AttributionRequest, opt
 
 /** One model's credit by key, totals and unattributed; checked to reconcile. */
 async function summarise(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<AttributionResult> {
-  const { credits, learned } = await modelCredits(engine, request, journeys, options);
-  const rows = await engine.query(compileCreditByKey(sql`(${credits}) credits`));
+  const stored = isDataDriven(request.model) ? undefined : journeys.storedCreditByKey(positionModel(request));
+  let learned: Learned | undefined;
+  let rows: Row[];
+  if (stored) {
+    rows = await engine.query(stored);
+  } else {
+    const computed = await modelCredits(engine, request, journeys, options);
+    learned = computed.learned;
+    rows = await engine.query(compileCreditByKey(sql`(${computed.credits}) credits`));
+  }
   const { total, unattributed } = await journeys.totals();
   const pair = ([conversions, value]: readonly [unknown, unknown]) => ({ conversions: countOf(conversions), value: Number(value ?? 0) });
   const result: AttributionResult = {

@@ -195,7 +195,8 @@ const request: fc.Arbitrary<AttributionRequest> = fc.record({
   // Conversions from / to a day of the six weeks (only rule-based models: the data-driven ones'
   // non-converting journeys end at --to, which the reference above does not model).
   fromUs: fc.option(fc.integer({ min: 0, max: 42 }).map((d) => START + d * DAY_US), { nil: undefined }),
-  toUs: fc.option(fc.integer({ min: 0, max: 50 }).map((d) => START + d * DAY_US), { nil: undefined }),
+  // A midnight, or the last microsecond of a day (whole days: what the daily credits answer).
+  toUs: fc.option(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean()).map(([d, endOfDay]) => START + d * DAY_US - (endOfDay ? 1 : 0)), { nil: undefined }),
 }).map((r) => (isDataDriven(r.model) ? { ...r, fromUs: undefined, toUs: undefined } : r));
 
 /** Same keys and, within rounding, the same credit (order aside: equal credits may sum in another order). */
@@ -280,6 +281,27 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     };
     await load(engine(), w);
     await refreshJourneys(engine(), systemClock);
+    // Whole days, by channel, named models: credit comes from the daily credits, equal to live
+    // (the opportunity is created on day 5 and won on day 9).
+    for (const model of Object.keys(POSITION_MODELS)) {
+      for (const conversion of [{ kind: 'opportunity' }, { kind: 'won' }] as const) {
+        for (const [fromDay, toDay] of [[undefined, undefined], [0, 45], [5, 5], [9, 9], [6, 8]] as const) {
+          const r: AttributionRequest = {
+            model,
+            conversion,
+            scope: 'account',
+            by: 'channel',
+            lookbackDays: 365,
+            ...(fromDay !== undefined ? { fromUs: day(fromDay) } : {}),
+            ...(toDay !== undefined ? { toUs: day(toDay + 1) - 1 } : {}),
+          };
+          const [daily, live] = [await attribute(engine(), r), await attribute(engine(), r, { journeys: 'live' })];
+          const label = JSON.stringify(r);
+          expect(daily.total, label).toEqual(live.total);
+          expectSameCredits(daily.credits, live.credits, label);
+        }
+      }
+    }
     for (const model of [...Object.keys(POSITION_MODELS), 'custom', 'markov', 'shapley']) {
       for (const conversion of [{ kind: 'opportunity' }, { kind: 'won' }] as const) {
         for (const scope of ['contact', 'account'] as const) {

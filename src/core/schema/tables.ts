@@ -551,7 +551,24 @@ export const JOURNEY_SETS: TableSpec = {
   ],
 };
 
-export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_SETS];
+export const JOURNEY_DAILY_CREDITS: TableSpec = {
+  name: 'journey_daily_credits',
+  kind: 'system',
+  key: ['conversion', 'scope', 'model', 'day_us', 'key'],
+  orderBy: ['conversion', 'scope', 'model', 'day_us'],
+  doc: "Credit by channel per day of conversion of every named rule-based model (standard weights) over a materialised journey set: what reports and dashboards read.",
+  columns: [
+    sys('conversion', 'string', 'Conversion kind.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('model', 'string', 'Rule-based model (its standard weights; time decay with its default half-life).', true),
+    sys('day_us', 'integer', 'UTC day of the conversions (epoch microseconds of its midnight).', true),
+    sys('key', 'string', 'Channel.'),
+    sys('credited_conversions', 'float', 'Conversions credited (fractional).', true),
+    sys('credited_value', 'float', 'Value credited.', true),
+  ],
+};
+
+export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
 export const ALL_TABLES: readonly TableSpec[] = [...FOUNDATION_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES];
 

@@ -12,12 +12,14 @@
  * - Whoever writes the data journeys come from (touchpoints, contacts, opportunities, accounts)
  *   empties `journey_sets` first ({@link compileMarkJourneysStale}); a set is listed again only
  *   after it is rebuilt whole. A set not listed is never read: attribution computes it live.
+ * - `journey_daily_credits` of a fresh set is that set's credit by channel per day of conversion
+ *   for every named rule-based model with its standard weights, summed from the same shares.
  * - A model's shares come from the same expressions as the live path ({@link compileSlotShares},
  *   {@link decayWeight}), so both paths are one definition.
  */
 
-import type { PositionModel } from '../../core/attribution/positions.js';
-import { JOURNEY_CONVERSIONS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
+import { DAY_US, POSITION_MODELS, type PositionModel } from '../../core/attribution/positions.js';
+import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
 import { ALL_POSITIONS, compileJourneys, compilePositions, compileSlotShares, decayWeight, type ConversionKind } from './attribution.js';
@@ -41,6 +43,7 @@ export const MATERIALISED_SETS: readonly JourneySet[] = MATERIALISED_CONVERSIONS
 const T = ident(JOURNEY_TOUCHES.name);
 const C = ident(JOURNEY_CONVERSIONS.name);
 const S = ident(JOURNEY_SETS.name);
+const DC = ident(JOURNEY_DAILY_CREDITS.name);
 
 /** Every set becomes stale: run before any write to the data journeys come from. */
 export function compileMarkJourneysStale(): SqlFragment {
@@ -48,7 +51,7 @@ export function compileMarkJourneysStale(): SqlFragment {
 }
 
 export function compileClearJourneys(): SqlFragment[] {
-  return [sql`TRUNCATE TABLE ${T}`, sql`TRUNCATE TABLE ${C}`];
+  return [sql`TRUNCATE TABLE ${T}`, sql`TRUNCATE TABLE ${C}`, sql`TRUNCATE TABLE ${DC}`];
 }
 
 const ofSet = (set: JourneySet) => sql`conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)}`;
@@ -103,14 +106,52 @@ export function compileMaterialisedJourneys(d: Dialect, request: MaterialisedReq
     FROM ${T} WHERE ${bounds('conv_us', request)}) journeys`;
 }
 
+/** Every column of the set's journeys plus each touch's `share` under a rule-based model. */
+function materialisedShares(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
+  const touches = compileMaterialisedJourneys(d, request);
+  return model.kind === 'time_decay'
+    ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${touches}`
+    : compileSlotShares(sql`SELECT * FROM ${touches}`, model);
+}
+
 /** Credit per (conversion, touchpoint) from the set: `conversion_id`, `touchpoint_id`, `key`, `share`, `credit`. */
 export function compileMaterialisedCredits(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
-  const touches = compileMaterialisedJourneys(d, request);
-  const shared =
-    model.kind === 'time_decay'
-      ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${touches}`
-      : compileSlotShares(sql`SELECT * FROM ${touches}`, model);
-  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
+  return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${materialisedShares(d, request, model)}) shared`;
+}
+
+// ---- daily credit by channel: the small table reports read -------------------------------------
+
+/** The named models whose daily credit is kept, with their standard weights. */
+export const DAILY_CREDIT_MODELS: readonly string[] = Object.keys(POSITION_MODELS);
+const DAY = raw(String(DAY_US));
+
+/** A named model's credit by channel per UTC day of conversion over the set (after its touches are in). */
+export function compileInsertDailyCredits(d: Dialect, set: JourneySet, model: string): SqlFragment {
+  const shares = materialisedShares(d, { set, by: 'channel' }, POSITION_MODELS[model]!);
+  // Floor to the day also before 1970 (% keeps the dividend's sign in both engines).
+  return sql`INSERT INTO ${DC} (conversion, scope, model, day_us, ${ident('key')}, credited_conversions, credited_value)
+    SELECT ${param.string(set.conversion)}, ${param.string(set.scope)}, ${param.string(model)}, day_us, ${ident('key')}, sum(share), sum(share * value)
+    FROM (SELECT ${ident('key')}, share, value, conv_us - (((conv_us % ${DAY}) + ${DAY}) % ${DAY}) AS day_us FROM (${shares}) shared) daily
+    GROUP BY day_us, ${ident('key')}`;
+}
+
+/**
+ * Whether the daily credits answer a request exactly: a named model with its standard weights,
+ * by channel, and --from/--to (if any) on whole UTC days — from a midnight, to the last
+ * microsecond of a day.
+ */
+export function dailyCreditsAnswer(model: PositionModel, request: MaterialisedRequest): boolean {
+  const onDays = (request.fromUs === undefined || request.fromUs % DAY_US === 0) && (request.toUs === undefined || (request.toUs + 1) % DAY_US === 0);
+  const standard = DAILY_CREDIT_MODELS.includes(model.name) && JSON.stringify(POSITION_MODELS[model.name]) === JSON.stringify(model);
+  return standard && request.by === 'channel' && onDays;
+}
+
+/** Credit by key from the daily credits (columns as compileCreditByKey). */
+export function compileDailyCreditByKey(request: MaterialisedRequest, model: string): SqlFragment {
+  const days = sql`${request.fromUs !== undefined ? sql` AND day_us >= ${param.integer(request.fromUs)}` : sql``}${request.toUs !== undefined ? sql` AND day_us <= ${param.integer(request.toUs + 1 - DAY_US)}` : sql``}`;
+  return sql`SELECT ${ident('key')}, sum(credited_conversions) AS conversions, sum(credited_value) AS value FROM ${DC}
+    WHERE ${ofSet(request.set)} AND model = ${param.string(model)}${days}
+    GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
 }
 
 /** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */
