@@ -39,7 +39,7 @@ import {
   type OutputPlan,
   type OutputTables,
 } from '../sql/compile/import.js';
-import { compileValueExpr, type StagedColumns } from './mappings/sql.js';
+import { MappingLets, compileValueExpr, type StagedColumns } from './mappings/sql.js';
 import { NormalizeCompiler } from '../sql/compile/normalize.js';
 import { resolveIdentities, type IdentitySummary } from './identity.js';
 import { evaluateExpr, type PlannedOutput, type ValueExpr } from './mappings/mapping.js';
@@ -204,12 +204,12 @@ function describeProblem(
  * every normaliser starts by trimming to null, which is exactly what the `column` expression's
  * "empty is null" rule adds, so the result is the same and the column is read once.
  */
-function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler): string {
+function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler, lets: MappingLets): string {
   if ('column' in expr && !('map' in expr)) {
     const i = columns.header.indexOf(expr.column);
     if (i >= 0) return d.quoteIdentifier(columns.staged[i]!);
   }
-  return compileValueExpr(d, expr, columns, compiler);
+  return compileValueExpr(d, expr, columns, compiler, lets);
 }
 
 function framerReasons(record: RejectedRecord): QuarantineReason[] {
@@ -240,8 +240,9 @@ export async function importFile(engine: Engine, file: string, path: string, opt
   const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
     const outputTable = tableByEntity(output.entity)!;
     const raw = new Map<string, string>();
-    for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler));
-    return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
+    const lets = new MappingLets(d);
+    for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler, lets));
+    return { table: outputTable, raw, rawLevels: lets.levels, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
   });
   const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;
 

@@ -33,6 +33,11 @@ export interface OutputPlan {
   readonly table: TableSpec;
   /** Raw SQL (text) per canonical column that the file provides, stored or input. */
   readonly raw: ReadonlyMap<string, string>;
+  /**
+   * Named intermediate values the raw SQL reads (ingest/mappings/sql.ts `MappingLets`), in levels
+   * computed before normalisation's: level n reads staged columns and names of lower levels.
+   */
+  readonly rawLevels?: readonly (readonly string[])[] | undefined;
   /** Emit a row only when this raw SQL is non-empty (derived outputs). */
   readonly when?: string | undefined;
   /** The primary output: its rows are the file's rows. */
@@ -182,15 +187,18 @@ export function compileNormalize(
   inner.push(`${d.joinNonNull(problems, '|')} AS ${q(d, '_problems')}`);
   // The staged cells ride along to the last level, which keeps them only for rows with a problem.
   inner.push(...staged);
+  // So do the inputs of channel labels (they may read named mapping values).
+  const labelled = otherChannelLabels(plan);
+  labelled.forEach((l, i) => inner.push(`${d.joinNonNull(l.inputs, ' / ')} AS ${q(d, `_label_inputs_${i}`)}`));
   const where = plan.when ? ` WHERE ${compiler.trim(plan.when)} IS NOT NULL` : '';
+  // Mapping levels first, then normalisation's; each level selects from the one below it.
+  const stacked = [...(plan.rawLevels ?? []), ...lets.levels].filter((l) => l.length > 0);
   // The staged row number is text; as a number it orders (and picks the last duplicate) correctly.
-  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...staged, ...lets.levels[0]!].join(', ')} FROM ${source}${where}`;
-  for (let level = 1; level < lets.levels.length; level++) {
-    if (lets.levels[level]!.length) levels = `SELECT *, ${lets.levels[level]!.join(', ')} FROM (${levels}) l${level}`;
-  }
+  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...staged, ...(stacked[0] ?? [])].join(', ')} FROM ${source}${where}`;
+  for (let level = 1; level < stacked.length; level++) levels = `SELECT *, ${stacked[level]!.join(', ')} FROM (${levels}) l${level}`;
   const normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
-  const labels = otherChannelLabels(plan).map((l) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(l.inputs, ' / ')} END AS ${q(d, l.labelColumn)}`);
+  const labels = labelled.map((l, i) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${q(d, `_label_inputs_${i}`)} END AS ${q(d, l.labelColumn)}`);
   return `SELECT ${[q(d, '_row'), ...stored.map((c) => q(d, c)), q(d, '_problems'), `CASE WHEN _problems <> '' THEN ${d.packTexts(staged)} END AS ${q(d, RAW_CELLS)}`, ...labels].join(', ')}
     FROM (${normalized}) f`;
 }
