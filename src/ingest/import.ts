@@ -41,7 +41,7 @@ import {
 } from '../sql/compile/import.js';
 import { MappingLets, compileValueExpr, type StagedColumns } from './mappings/sql.js';
 import { NormalizeCompiler } from '../sql/compile/normalize.js';
-import { resolveIdentities, type IdentitySummary } from './identity.js';
+import { dropStitches, prepareStitches, resolveIdentities, type IdentitySummary, type PreparedStitches } from './identity.js';
 import { evaluateExpr, type PlannedOutput, type ValueExpr } from './mappings/mapping.js';
 import { chooseMapping, type MappingChoice } from './mappings/choose.js';
 import { openSource, RAW_COLUMN, type OpenedSource, type RejectedRecord, type SourceFormat } from './sources/source.js';
@@ -66,7 +66,7 @@ export interface ImportOptions {
   readonly onPhase?: ((phase: ImportPhase, milliseconds: number) => void) | undefined;
 }
 
-export type ImportPhase = 'stage' | 'normalize' | 'classify' | 'quarantine' | 'apply' | 'report' | 'identity';
+export type ImportPhase = 'stage' | 'normalize' | 'classify' | 'quarantine' | 'apply' | 'report' | 'stitch' | 'identity';
 
 export interface OutputCounts {
   readonly entity: string;
@@ -258,6 +258,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await engine.exec(d.createTableAs(name, select));
     return d.scratchTable(name);
   };
+  let stitches: PreparedStitches | undefined;
   let framed = 0;
   let framerRejected = 0;
   let phaseStart = performance.now();
@@ -406,15 +407,22 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
     }
     phaseDone('report');
+    // Touchpoints: the stitches these rows show are found first, so the rows go in resolved (see
+    // identity.ts prepareStitches); identity resolution then records them and rewrites only
+    // touches stored before.
+    const touchpoints = plans[0]!.table.name === 'touchpoints';
+    if (touchpoints) {
+      stitches = await prepareStitches(engine, `(${compileWritten(d, plans[0]!.table, tables[0]!)})`);
+      phaseDone('stitch');
+    }
     for (let i = 0; i < plans.length; i++) {
-      await engine.transaction(compileApply(d, plans[i]!.table, tables[i]!));
+      await engine.transaction(compileApply(d, plans[i]!.table, tables[i]!, i === 0 && stitches ? stitches.table : undefined));
     }
     phaseDone('apply');
 
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
-      const scope =
-        plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, touches: compileWritten(d, plans[0]!.table, tables[0]!) } : { kind: 'people' as const };
+      const scope = stitches ? { kind: 'touchpoints' as const, stitches } : { kind: 'people' as const };
       identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail, scope });
       phaseDone('identity');
     }
@@ -461,6 +469,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     };
   } finally {
     await quarantine.close();
+    if (stitches) await dropStitches(engine, stitches).catch(() => undefined);
     for (const t of scratch.reverse()) await engine.exec(d.dropScratchTable(t)).catch(() => undefined);
   }
 }

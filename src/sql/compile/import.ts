@@ -278,16 +278,38 @@ export function compileCounted(d: Dialect, table: TableSpec, tables: OutputTable
   return `SELECT * FROM (${compileAccepted(d, table, tables)}) r WHERE r.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} IS NULL)`;
 }
 
+/** A contact's account, for touches resolved to the contact: the smallest of its accounts. */
+export function compileResolvedAccounts(d: Dialect): string {
+  return `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id`;
+}
+
 /**
  * Statements that apply an output: delete the updated keys, insert inserts and updates, in the
  * table's storage order (account, then time) where the engine does not sort by itself.
+ *
+ * `stitches` (touchpoints only): new stitches prepared from these very rows (ingest/identity.ts
+ * `prepareStitches`: `anonymous_id` → `contact_id`). A row without a person whose anonymous id is
+ * among them is inserted as the person's, with the person's account when it has none — exactly
+ * the rewrite identity resolution made after inserting it anonymous.
  */
-export function compileApply(d: Dialect, table: TableSpec, tables: OutputTables): string[] {
+export function compileApply(d: Dialect, table: TableSpec, tables: OutputTables, stitches?: string): string[] {
   const cols = storedColumns(table).map((c) => q(d, c.name)).join(', ');
   const key = table.key.map((k) => q(d, k));
+  let rows = compileWritten(d, table, tables);
+  if (stitches !== undefined) {
+    const value = (c: string) =>
+      c === 'contact_id'
+        ? 'CASE WHEN t.contact_id IS NULL THEN st.contact_id ELSE t.contact_id END'
+        : c === 'account_id'
+          ? 'CASE WHEN t.contact_id IS NULL AND st.contact_id IS NOT NULL THEN coalesce(t.account_id, sa.account_id) ELSE t.account_id END'
+          : `t.${q(d, c)}`;
+    rows = `SELECT ${storedColumns(table).map((c) => `${value(c.name)} AS ${q(d, c.name)}`).join(', ')} FROM (${rows}) t
+      LEFT JOIN ${stitches} st ON st.anonymous_id = t.anonymous_id
+      LEFT JOIN (${compileResolvedAccounts(d)}) sa ON sa.contact_id = st.contact_id`;
+  }
   return [
     d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} = 'update'`),
-    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM (${compileWritten(d, table, tables)}) w${
+    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM (${rows}) w${
       d.sortsOnInsert ? '' : ` ORDER BY ${table.orderBy.map((c) => `${q(d, c)} NULLS LAST`).join(', ')}`
     }`,
   ];
