@@ -187,9 +187,14 @@ export function compileNormalize(
   inner.push(`${d.joinNonNull(problems, '|')} AS ${q(d, '_problems')}`);
   // The staged cells ride along to the last level, which keeps them only for rows with a problem.
   inner.push(...staged);
-  // So do the inputs of channel labels (they may read named mapping values).
+  // So do the inputs of channel labels, as they are (they may read named mapping values): joined
+  // only for the rows whose channel is `other`.
   const labelled = otherChannelLabels(plan);
-  labelled.forEach((l, i) => inner.push(`${d.joinNonNull(l.inputs, ' / ')} AS ${q(d, `_label_inputs_${i}`)}`));
+  const labelInputs = labelled.map((l, i) => l.inputs.map((input, j) => {
+    const name = `_label_input_${i}_${j}`;
+    inner.push(`${input} AS ${q(d, name)}`);
+    return q(d, name);
+  }));
   const where = plan.when ? ` WHERE ${compiler.trim(plan.when)} IS NOT NULL` : '';
   // Mapping levels first, then normalisation's; each level selects from the one below it.
   const stacked = [...(plan.rawLevels ?? []), ...lets.levels].filter((l) => l.length > 0);
@@ -198,7 +203,7 @@ export function compileNormalize(
   for (let level = 1; level < stacked.length; level++) levels = `SELECT *, ${stacked[level]!.join(', ')} FROM (${levels}) l${level}`;
   const normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
-  const labels = labelled.map((l, i) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${q(d, `_label_inputs_${i}`)} END AS ${q(d, l.labelColumn)}`);
+  const labels = labelled.map((l, i) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(labelInputs[i]!, ' / ')} END AS ${q(d, l.labelColumn)}`);
   return `SELECT ${[q(d, '_row'), ...stored.map((c) => q(d, c)), q(d, '_problems'), `CASE WHEN _problems <> '' THEN ${d.packTexts(staged)} END AS ${q(d, RAW_CELLS)}`, ...labels].join(', ')}
     FROM (${normalized}) f`;
 }
