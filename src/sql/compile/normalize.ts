@@ -15,7 +15,7 @@ import { CHANNELS } from '../../core/vocabulary.js';
 import { DOMAIN_STRIP_STEPS, HOST_PATTERN } from '../../core/normalize/domain.js';
 import { EMAIL_PATTERN } from '../../core/normalize/email.js';
 import { DECIMAL_PATTERN, FALSE_WORDS, INTEGER_PATTERN, MAX_DECIMAL_INTEGER_DIGITS, TRUE_WORDS } from '../../core/normalize/number.js';
-import { VOCABULARY_FOLD_CHARACTERS, vocabularyKey } from '../../core/normalize/text.js';
+import { VOCABULARY_FOLD_CHARACTERS } from '../../core/normalize/text.js';
 import { EPOCH_PATTERN, MAX_YEAR, MIN_YEAR, TIMESTAMP_PATTERN, isKnownTimeZone } from '../../core/normalize/timestamp.js';
 import { RevlineError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/schema/tables.js';
@@ -110,11 +110,6 @@ export class NormalizeCompiler {
   /** core/normalize vocabularyKey: trimmed, lower-cased, runs of space, `-` and `_` folded to `_` (level 2). */
   vocabularyKey(lets: Lets, raw: string): string {
     return lets.let(2, this.d.foldRuns(this.lowered(lets, raw), VOCABULARY_FOLD_CHARACTERS, '_'));
-  }
-
-  /** The vocabulary key of a value already trimmed and named at level `level - 1` (levels `level`, `level + 1`). */
-  private keyOfTrimmed(lets: Lets, trimmed: string, level: number): string {
-    return lets.let(level + 1, this.d.foldRuns(lets.let(level, this.lower(trimmed)), VOCABULARY_FOLD_CHARACTERS, '_'));
   }
 
   /** A column that cannot fail: its problem is the SQL literal NULL, which reason lists skip. */
@@ -284,13 +279,8 @@ export class NormalizeCompiler {
   /** mapChannel in SQL: named channel, then medium rules, then source rules, then `other`. */
   channel(lets: Lets, raw: string, inputs: ChannelInputsSql = {}, extra: readonly string[] = []): CompiledColumn {
     const c = this.vocabularyKey(lets, raw);
-    // Fast path: a raw value that is exactly a known value is its own key and wins the first
-    // branch, so the source and medium keys are computed only for the other rows (most files that
-    // give a channel give it as written in the vocabulary; two keys per row were most of the column).
-    const known = lets.let(0, `coalesce(${this.inList(raw, [...extra, ...CHANNELS].filter((v) => vocabularyKey(v) === v))}, false)`);
-    const inputKey = (input: string) => this.keyOfTrimmed(lets, lets.let(1, `CASE WHEN ${known} THEN NULL ELSE ${this.trimmed(lets, input)} END`), 2);
-    const s = inputs.source ? inputKey(inputs.source) : 'NULL';
-    const m = inputs.medium ? inputKey(inputs.medium) : 'NULL';
+    const s = inputs.source ? this.vocabularyKey(lets, inputs.source) : 'NULL';
+    const m = inputs.medium ? this.vocabularyKey(lets, inputs.medium) : 'NULL';
     const branches: string[] = [];
     if (extra.length) branches.push(`WHEN ${this.inList(c, extra)} THEN ${c}`);
     branches.push(`WHEN ${this.inList(c, CHANNELS)} THEN ${c}`);
