@@ -24,6 +24,7 @@ import type { Dialect } from '../sql/dialect/dialect.js';
 import { inStrings, param, raw, sql } from '../sql/fragment.js';
 import { countOf } from '../engine/values.js';
 import { compileMarkJourneysStale } from '../sql/compile/journeys.js';
+import { compileResolvedAccounts } from '../sql/compile/import.js';
 
 export interface IdentityOptions {
   readonly importId?: string | undefined;
@@ -31,10 +32,57 @@ export interface IdentityOptions {
   readonly freeMailDomains: readonly string[];
   /**
    * What the import changed, so resolution looks only where a decision can be new: `touchpoints`
-   * (with a SELECT of this import's inserted and updated touches) or `people` (contacts or
-   * accounts changed: every rule runs). Default `people`.
+   * (with the stitches of this import's inserted and updated touches, prepared before they were
+   * inserted: see {@link prepareStitches}) or `people` (contacts or accounts changed: every rule
+   * runs). Default `people`.
    */
-  readonly scope?: { readonly kind: 'people' } | { readonly kind: 'touchpoints'; readonly touches: string } | undefined;
+  readonly scope?: { readonly kind: 'people' } | { readonly kind: 'touchpoints'; readonly stitches: PreparedStitches } | undefined;
+}
+
+/**
+ * New stitches (anonymous id → contact) shown by a set of touches, in a scratch table that the
+ * caller drops ({@link dropStitches}): `anonymous_id`, `contact_id`, `identified_at`, `by_form`, and
+ * `anonymous_touches`, how many of those touches of the id have no person.
+ *
+ * An import prepares them from its normalised touches *before* inserting them, and inserts the
+ * file's own anonymous touches of a newly stitched id already resolved (the person, and the
+ * person's account where the touch has none): the same rows identity's rewrite made afterwards,
+ * without inserting half a million touches anonymous and rewriting them (sql/compile/import.ts
+ * `compileApply`). `resolvedOnInsert` says how many touches that resolved, so `touchesResolved`
+ * is counted as before.
+ */
+export interface PreparedStitches {
+  /** The scratch table's quoted name. */
+  readonly table: string;
+  readonly name: string;
+  readonly count: number;
+  /** Touches of the prepared set without a person whose id is stitched: resolved on insert. */
+  readonly resolvedOnInsert: number;
+}
+
+export async function prepareStitches(engine: Engine, touches: string): Promise<PreparedStitches> {
+  const d = engine.dialect;
+  const q = (n: string) => d.quoteIdentifier(n);
+  const known = 't.contact_id IS NOT NULL';
+  const stitchSource = `SELECT t.anonymous_id AS anonymous_id, min(t.contact_id) AS contact_id, min(CASE WHEN ${known} THEN t.occurred_at END) AS identified_at,
+       max(CASE WHEN ${known} AND t.touch_type = 'form_fill' THEN 1 ELSE 0 END) AS by_form,
+       sum(CASE WHEN ${known} THEN 0 ELSE 1 END) AS anonymous_touches
+     FROM ${touches} t
+     WHERE t.anonymous_id IS NOT NULL
+     GROUP BY t.anonymous_id
+     HAVING count(t.contact_id) > 0`;
+  const newStitches = `SELECT s.anonymous_id AS anonymous_id, s.contact_id AS contact_id, s.identified_at AS identified_at, s.by_form AS by_form, s.anonymous_touches AS anonymous_touches FROM (${stitchSource}) s
+     LEFT JOIN (SELECT anonymous_id, 1 AS seen FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = s.anonymous_id
+     LEFT JOIN (${undone(d, 'stitch')}) u ON u.from_id = s.anonymous_id AND u.to_id = s.contact_id
+     WHERE i.seen IS NULL AND u.from_id IS NULL`;
+  const name = scratchName('stitches');
+  await engine.exec(d.createTableAs(name, newStitches));
+  const [row] = await engine.query(`SELECT count(*) AS n, sum(anonymous_touches) AS a FROM ${d.scratchTable(name)}`);
+  return { table: d.scratchTable(name), name, count: countOf(row?.['n']), resolvedOnInsert: countOf(row?.['a'] ?? 0) };
+}
+
+export async function dropStitches(engine: Engine, stitches: PreparedStitches): Promise<void> {
+  await engine.exec(engine.dialect.dropScratchTable(stitches.name));
 }
 
 export interface IdentitySummary {
@@ -160,53 +208,43 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
   }
 
   // 3. Stitch: an anonymous id seen with a known person (after a touchpoints import, only this
-  // import's new and changed touches can show a new pair).
-  const touches = scope.kind === 'touchpoints' ? `(${scope.touches})` : q('touchpoints');
-  const stitchSource = `SELECT t.anonymous_id AS anonymous_id, min(t.contact_id) AS contact_id, min(t.occurred_at) AS identified_at,
-       max(CASE WHEN t.touch_type = 'form_fill' THEN 1 ELSE 0 END) AS by_form
-     FROM ${touches} t
-     WHERE t.anonymous_id IS NOT NULL AND t.contact_id IS NOT NULL
-     GROUP BY t.anonymous_id`;
-  const newStitches = `SELECT s.anonymous_id AS anonymous_id, s.contact_id AS contact_id, s.identified_at AS identified_at, s.by_form AS by_form FROM (${stitchSource}) s
-     LEFT JOIN (SELECT anonymous_id, 1 AS seen FROM ${q('identities')} GROUP BY anonymous_id) i ON i.anonymous_id = s.anonymous_id
-     LEFT JOIN (${undone(d, 'stitch')}) u ON u.from_id = s.anonymous_id AND u.to_id = s.contact_id
-     WHERE i.seen IS NULL AND u.from_id IS NULL`;
+  // import's new and changed touches can show a new pair; the import prepared them).
   const touchpoints = tableByName('touchpoints')!;
   const touchColumns = (contact: string, account: string) =>
     storedColumns(touchpoints)
       .map((c) => (c.name === 'contact_id' ? `${contact} AS ${q(c.name)}` : c.name === 'account_id' ? `${account} AS ${q(c.name)}` : `t.${q(c.name)} AS ${q(c.name)}`))
       .join(', ');
-  const resolvedAccounts = `SELECT contact_id, min(account_id) AS account_id FROM ${q('contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id`;
-  const stitches = scratchName('stitches');
-  await engine.exec(d.createTableAs(stitches, newStitches));
+  const prepared = scope.kind === 'touchpoints' ? scope.stitches : await prepareStitches(engine, q('touchpoints'));
   try {
-    stitched = countOf((await engine.query(`SELECT count(*) AS n FROM ${d.scratchTable(stitches)}`))[0]?.['n']);
+    stitched = prepared.count;
     if (stitched > 0) {
       await engine.exec(
         `INSERT INTO ${q('identities')} (anonymous_id, contact_id, method, identified_at)
-         SELECT anonymous_id, contact_id, CASE WHEN by_form = 1 THEN 'form_fill' ELSE 'identify' END, identified_at FROM ${d.scratchTable(stitches)}`,
+         SELECT anonymous_id, contact_id, CASE WHEN by_form = 1 THEN 'form_fill' ELSE 'identify' END, identified_at FROM ${prepared.table}`,
       );
       await recordMerges(
         engine,
         `SELECT 'stitch' AS kind, anonymous_id AS from_id, contact_id AS to_id,
            CASE WHEN by_form = 1 THEN 'form fill by the contact' ELSE 'a touch carrying both ids' END AS rule
-         FROM ${d.scratchTable(stitches)}`,
+         FROM ${prepared.table}`,
         options,
       );
     }
-    // 4. Earlier anonymous touches of a newly stitched id become the person's (and the account's).
+    // 4. Earlier anonymous touches of a newly stitched id become the person's (and the account's);
+    // an import's own touches were inserted resolved.
     if (stitched > 0) {
+      if (scope.kind === 'touchpoints') touchesResolved += prepared.resolvedOnInsert;
       touchesResolved += await replaceRows(
         engine,
         touchpoints,
         `SELECT ${touchColumns('i.contact_id', 'coalesce(t.account_id, ca.account_id)')} FROM ${q('touchpoints')} t
-         JOIN ${d.scratchTable(stitches)} i ON i.anonymous_id = t.anonymous_id
-         LEFT JOIN (${resolvedAccounts}) ca ON ca.contact_id = i.contact_id
+         JOIN ${prepared.table} i ON i.anonymous_id = t.anonymous_id
+         LEFT JOIN (${compileResolvedAccounts(d)}) ca ON ca.contact_id = i.contact_id
          WHERE t.contact_id IS NULL`,
       );
     }
   } finally {
-    await engine.exec(d.dropScratchTable(stitches));
+    if (scope.kind !== 'touchpoints') await dropStitches(engine, prepared);
   }
   // 5. After contacts or accounts change, touches without an account take their person's.
   if (people) {
@@ -214,7 +252,7 @@ export async function resolveIdentities(engine: Engine, options: IdentityOptions
       engine,
       touchpoints,
       `SELECT ${touchColumns('t.contact_id', 'ca.account_id')} FROM ${q('touchpoints')} t
-       JOIN (${resolvedAccounts}) ca ON ca.contact_id = t.contact_id
+       JOIN (${compileResolvedAccounts(d)}) ca ON ca.contact_id = t.contact_id
        WHERE t.account_id IS NULL`,
     );
   }

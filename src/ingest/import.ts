@@ -39,9 +39,9 @@ import {
   type OutputPlan,
   type OutputTables,
 } from '../sql/compile/import.js';
-import { compileValueExpr, type StagedColumns } from './mappings/sql.js';
+import { MappingLets, compileValueExpr, type StagedColumns } from './mappings/sql.js';
 import { NormalizeCompiler } from '../sql/compile/normalize.js';
-import { resolveIdentities, type IdentitySummary } from './identity.js';
+import { dropStitches, prepareStitches, resolveIdentities, type IdentitySummary, type PreparedStitches } from './identity.js';
 import { evaluateExpr, type PlannedOutput, type ValueExpr } from './mappings/mapping.js';
 import { chooseMapping, type MappingChoice } from './mappings/choose.js';
 import { openSource, RAW_COLUMN, type OpenedSource, type RejectedRecord, type SourceFormat } from './sources/source.js';
@@ -67,7 +67,7 @@ export interface ImportOptions {
   readonly onPhase?: ((phase: ImportPhase, milliseconds: number) => void) | undefined;
 }
 
-export type ImportPhase = 'stage' | 'normalize' | 'classify' | 'quarantine' | 'apply' | 'report' | 'identity';
+export type ImportPhase = 'stage' | 'normalize' | 'classify' | 'quarantine' | 'apply' | 'report' | 'stitch' | 'identity';
 
 export interface OutputCounts {
   readonly entity: string;
@@ -205,12 +205,12 @@ function describeProblem(
  * every normaliser starts by trimming to null, which is exactly what the `column` expression's
  * "empty is null" rule adds, so the result is the same and the column is read once.
  */
-function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler): string {
+function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler, lets: MappingLets): string {
   if ('column' in expr && !('map' in expr)) {
     const i = columns.header.indexOf(expr.column);
     if (i >= 0) return d.quoteIdentifier(columns.staged[i]!);
   }
-  return compileValueExpr(d, expr, columns, compiler);
+  return compileValueExpr(d, expr, columns, compiler, lets);
 }
 
 function framerReasons(record: RejectedRecord): QuarantineReason[] {
@@ -241,8 +241,9 @@ export async function importFile(engine: Engine, file: string, path: string, opt
   const plans: OutputPlan[] = mapping.outputs.map((output, i) => {
     const outputTable = tableByEntity(output.entity)!;
     const raw = new Map<string, string>();
-    for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler));
-    return { table: outputTable, raw, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
+    const lets = new MappingLets(d);
+    for (const [name, expr] of Object.entries(output.columns)) raw.set(name, rawColumnSql(d, expr, columns, compiler, lets));
+    return { table: outputTable, raw, rawLevels: lets.levels, when: output.when ? compileValueExpr(d, output.when.nonEmpty, columns, compiler) : undefined, primary: i === 0 };
   });
   const freeMail = options.freeMailDomains ?? DEFAULT_FREE_MAIL_DOMAINS;
 
@@ -260,6 +261,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     await engine.exec(d.createTableAs(name, select));
     return d.scratchTable(name);
   };
+  let stitches: PreparedStitches | undefined;
   let framed = 0;
   let framerRejected = 0;
   let phaseStart = performance.now();
@@ -408,15 +410,22 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       if (skipped > 0) warnings.push(`${skipped} rows are not ${options.entity} by the rule of the mapping (${mapping.outputs[0]!.name}) and were skipped`);
     }
     phaseDone('report');
+    // Touchpoints: the stitches these rows show are found first, so the rows go in resolved (see
+    // identity.ts prepareStitches); identity resolution then records them and rewrites only
+    // touches stored before.
+    const touchpoints = plans[0]!.table.name === 'touchpoints';
+    if (touchpoints) {
+      stitches = await prepareStitches(engine, `(${compileWritten(d, plans[0]!.table, tables[0]!)})`);
+      phaseDone('stitch');
+    }
     for (let i = 0; i < plans.length; i++) {
-      await engine.transaction(compileApply(d, plans[i]!.table, tables[i]!));
+      await engine.transaction(compileApply(d, plans[i]!.table, tables[i]!, i === 0 && stitches ? stitches.table : undefined));
     }
     phaseDone('apply');
 
     let identity: IdentitySummary | undefined;
     if (['contacts', 'touchpoints', 'accounts'].includes(plans[0]!.table.name)) {
-      const scope =
-        plans[0]!.table.name === 'touchpoints' ? { kind: 'touchpoints' as const, touches: compileWritten(d, plans[0]!.table, tables[0]!) } : { kind: 'people' as const };
+      const scope = stitches ? { kind: 'touchpoints' as const, stitches } : { kind: 'people' as const };
       identity = await resolveIdentities(engine, { importId, clock: options.clock, freeMailDomains: freeMail, scope });
       phaseDone('identity');
     }
@@ -463,6 +472,7 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     };
   } finally {
     await quarantine.close();
+    if (stitches) await dropStitches(engine, stitches).catch(() => undefined);
     for (const t of scratch.reverse()) await engine.exec(d.dropScratchTable(t)).catch(() => undefined);
   }
 }

@@ -62,6 +62,14 @@ describeEngines('dialect traps', (engine) => {
     expect(rows).toEqual([{ next_at: null }]);
   });
 
+  test('inStrings is IN over the values: true for a member, false for any other text, NULL for NULL (DuckDB answers with a list lookup, not a join)', async () => {
+    const member = (text: string) => d().inStrings(text, ['paid_search', "it's", 'email']);
+    const rows = await engine().query(
+      `SELECT ${member("'email'")} AS a, ${member("'it''s'")} AS b, ${member("'Email'")} AS c, ${member('CAST(NULL AS ' + d().columnType('string', true) + ')')} AS n`,
+    );
+    expect(rows.map((r) => [Boolean(r['a']), Boolean(r['b']), Boolean(r['c']), r['n']])).toEqual([[true, true, false, null]]);
+  });
+
   test('minIf and maxIf give NULL for a group where nothing matches (ClickHouse minIf gives 1970-01-01)', async () => {
     const first = d().minIf(raw('happened_at'), raw("channel = 'paid_search'"));
     const last = d().maxIf(raw('amount'), raw("channel = 'paid_search'"));

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { evaluateExpr, type FileRow, type Otherwise, type ValueExpr } from '../../src/ingest/mappings/mapping.js';
-import { compileValueExpr } from '../../src/ingest/mappings/sql.js';
+import { MappingLets, compileValueExpr } from '../../src/ingest/mappings/sql.js';
 import { NormalizeCompiler } from '../../src/sql/compile/normalize.js';
 import { describeEngines } from './engines.js';
 import { ASCII_SPACE, randomCase } from './normalize-arbitraries.js';
@@ -96,7 +96,7 @@ const asciiKey = fc.oneof({ weight: 3, arbitrary: word }, { weight: 1, arbitrary
 let tableCounter = 0;
 
 /** Every expression on every row, by the engine (one query) and by the reference; the cells that differ. */
-async function disagreements(engine: Engine, exprs: readonly ValueExpr[], rows: readonly (readonly (string | null)[])[]) {
+async function disagreements(engine: Engine, exprs: readonly ValueExpr[], rows: readonly (readonly (string | null)[])[], named: boolean) {
   const d = engine.dialect;
   const q = (name: string) => d.quoteIdentifier(name);
   const table = `mapping_case_${++tableCounter}`;
@@ -104,8 +104,12 @@ async function disagreements(engine: Engine, exprs: readonly ValueExpr[], rows: 
   try {
     await engine.append(table, ['_i', ...STAGED], rows.map((cells, i) => [String(i), ...cells]));
     const compiler = new NormalizeCompiler(d);
-    const columns = exprs.map((e, j) => `${compileValueExpr(d, e, { header: HEADER, staged: STAGED }, compiler)} AS ${q(`e${j}`)}`);
-    const result = await engine.query(`SELECT ${d.castInteger(q('_i'))} AS ${q('i')}, ${columns.join(', ')} FROM ${q(table)} ORDER BY ${q('i')}`);
+    // Named: intermediate values in levels under the expressions, stacked as compileNormalize stacks them.
+    const lets = named ? new MappingLets(d) : undefined;
+    const columns = exprs.map((e, j) => `${compileValueExpr(d, e, { header: HEADER, staged: STAGED }, compiler, lets)} AS ${q(`e${j}`)}`);
+    let from = q(table);
+    (lets?.levels ?? []).filter((l) => l.length > 0).forEach((level, k) => (from = `(SELECT *, ${level.join(', ')} FROM ${from} l${k})`));
+    const result = await engine.query(`SELECT ${d.castInteger(q('_i'))} AS ${q('i')}, ${columns.join(', ')} FROM ${from} x ORDER BY ${q('i')}`);
     // The engine really ran every expression over every staged row, in order.
     expect(result.map((r) => r.i)).toEqual(rows.map((_, i) => i));
     const found: { expr: ValueExpr; row: FileRow; reference: string | null; engine: unknown }[] = [];
@@ -125,8 +129,11 @@ async function disagreements(engine: Engine, exprs: readonly ValueExpr[], rows: 
 
 describeEngines('mapping expressions compiled to SQL against evaluateExpr', (engine) => {
   async function expectAgreement(exprs: readonly ValueExpr[], rows: readonly (readonly (string | null)[])[]): Promise<void> {
-    const found = await disagreements(engine(), exprs, rows);
-    expect(found.slice(0, 20), `${found.length} cells disagree with the reference; replay with REVLINE_FC_SEED=${SEED}`).toEqual([]);
+    // Inline (as mapping `when` rules compile) and with named intermediate values (as import compiles columns).
+    for (const named of [false, true]) {
+      const found = await disagreements(engine(), exprs, rows, named);
+      expect(found.slice(0, 20), `${found.length} cells disagree with the reference (${named ? 'named' : 'inline'}); replay with REVLINE_FC_SEED=${SEED}`).toEqual([]);
+    }
   }
 
   test('gives the reference value of random column, firstOf, constant, map (ASCII keys), concat and if trees on random rows with blank and padded cells, on every engine', async () => {

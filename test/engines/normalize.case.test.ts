@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { CONTACTS, TARGETS, TOUCHPOINTS, type TableSpec } from '../../src/core/schema/tables.js';
-import { TOUCH_TYPES } from '../../src/core/vocabulary.js';
+import { CHANNELS, TOUCH_TYPES } from '../../src/core/vocabulary.js';
 import { Lets, NormalizeCompiler } from '../../src/sql/compile/normalize.js';
 import { describeEngines } from './engines.js';
 import {
@@ -176,6 +176,14 @@ describeEngines('import normalisation SQL against the reference', (engine) => {
   test('maps touchpoint channel, source and medium with the same precedence as mapChannel (channel, medium with social sources, source, other), on every engine', async () => {
     const spec = columnOf(TOUCHPOINTS, 'channel');
     const rows = [...sample('touch inputs', touchInputs, 600), ...sample('touch inputs, any', fc.record({ raw: channelWord, source: channelWord, medium: channelWord }), 300)];
+    await expectAgreement(spec, rows, { channelInputs: ['source', 'medium'] });
+  });
+
+  test('maps every channel spelt exactly and nearly (padded, upper-case, a dash, a doubled underscore) against source and medium inputs that would map elsewhere, on every engine', async () => {
+    const spec = columnOf(TOUCHPOINTS, 'channel');
+    const spellings = CHANNELS.flatMap((c) => [c, ` ${c}`, c.toUpperCase(), c.replace('_', '-'), c.replace('_', '__')]);
+    const inputs: readonly [string | null, string | null][] = [[null, null], ['linkedin', 'cpc'], ['google', 'organic'], ['newsletter', 'email'], ['nobody-knows', 'weird']];
+    const rows = [null, 'unheard_of', 'Paid Search', ...spellings].flatMap((raw) => inputs.map(([source, medium]) => ({ raw, source, medium })));
     await expectAgreement(spec, rows, { channelInputs: ['source', 'medium'] });
   });
 

@@ -67,6 +67,31 @@ describeEngines('identity and unmatched parents', (engine) => {
     ]);
   });
 
+  test('a form fill stitching anonymous touches of its own file resolves them as they are inserted, with the same records as a stitch of touches stored before: one identity, one merge, every touch counted once, an own account kept', async () => {
+    await importCsv('accounts.csv', 'accounts', ['account_id', 'name', 'domain'], [['A1', 'Acme', 'acme.com']]);
+    await importCsv('contacts.csv', 'contacts', ['contact_id', 'email', 'account_id', 'created_at'], [['C1', 'ann@acme.com', 'A1', '2024-01-01T00:00:00Z']]);
+    await importCsv('earlier.csv', 'touchpoints', ['touchpoint_id', 'occurred_at', 'touch_type', 'anonymous_id'], [['P0', '2024-02-01T09:00:00Z', 'page_view', 'anon-1']]);
+    const header = ['touchpoint_id', 'occurred_at', 'touch_type', 'anonymous_id', 'email', 'account_id'];
+    const rows = [
+      ['P1', '2024-03-01T10:00:00Z', 'page_view', 'anon-1', '', ''],
+      ['P2', '2024-03-01T10:05:00Z', 'page_view', 'anon-1', '', 'A9'],
+      ['P3', '2024-03-01T10:06:00Z', 'page_view', 'anon-2', '', ''],
+      ['F1', '2024-03-01T10:10:00Z', 'form_fill', 'anon-1', 'ann@acme.com', ''],
+    ];
+    const file = await importCsv('session.csv', 'touchpoints', header, rows);
+    expect(file.identity).toEqual({ stitched: 1, touchesResolved: 3, deduplicated: 0, accountsMatched: 0 });
+    expect(await touches()).toEqual([
+      ['F1', 'C1', 'A1', 'anon-1'], ['P0', 'C1', 'A1', 'anon-1'], ['P1', 'C1', 'A1', 'anon-1'], ['P2', 'C1', 'A9', 'anon-1'], ['P3', null, null, 'anon-2'],
+    ]);
+    expect(await dumpTable(engine(), 'identities')).toEqual([{ anonymous_id: 'anon-1', contact_id: 'C1', method: 'form_fill', identified_at: '2024-03-01T10:10:00.000Z' }]);
+    expect(await dumpTable(engine(), 'identity_merges')).toEqual([
+      { merge_id: 'stitch:anon-1>C1', kind: 'stitch', from_id: 'anon-1', to_id: 'C1', rule: 'form fill by the contact', import_id: file.importId, decided_at: DECIDED_AT, undone_at: null },
+    ]);
+    const again = await importCsv('session.csv', 'touchpoints', header, rows);
+    expect([again.inserted, again.updated, again.unchanged]).toEqual([0, 0, 4]);
+    expect(again.identity).toEqual({ stitched: 0, touchesResolved: 0, deduplicated: 0, accountsMatched: 0 });
+  });
+
   test('two contacts with the same email (in any case) are deduplicated to the first created, and explainIdentity shows both, the canonical one and the decision', async () => {
     const s = await importCsv('contacts.csv', 'contacts', ['contact_id', 'email', 'created_at'], [
       ['C9', 'ANN@acme.com', '2024-02-01T00:00:00Z'],

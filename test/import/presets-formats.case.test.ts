@@ -30,9 +30,7 @@ describeEngines('presets, mapping files, JSON Lines and Parquet', (engine) => {
   };
   const count = async (table: string) => Number((await engine().query(`SELECT count(*) AS n FROM ${table}`))[0]!['n']);
 
-  // DuckDB takes 5–15 s to plan the HubSpot contacts statement (180 KB of normalising SQL; see
-  // docs/benchmarks.md), so this test gets room on a loaded machine.
-  test('HubSpot (Europe/Berlin): the two documented bad contacts (line 9 email, line 10 date) are quarantined with their reasons, every other row imports, and contacts also yield lifecycle events', { timeout: 180_000 }, async () => {
+  test('HubSpot (Europe/Berlin): the two documented bad contacts (line 9 email, line 10 date) are quarantined with their reasons, every other row imports, and contacts also yield lifecycle events', async () => {
     const hubspot = { mapping: { preset: 'hubspot' }, timezone: 'Europe/Berlin' } as const;
     const companies = await importWith(engine(), example('hubspot/companies.csv'), 'accounts', hubspot);
     expect([companies.read, companies.inserted, companies.quarantined]).toEqual([5, 5, 0]);
@@ -65,7 +63,7 @@ describeEngines('presets, mapping files, JSON Lines and Parquet', (engine) => {
     expect(deals.unmatched).toEqual([]);
   });
 
-  test('Salesforce accounts, contacts, leads, campaigns, opportunities and stage history: only the two documented bad opportunities (decimal comma, empty CreatedDate) are quarantined', { timeout: 180_000 }, async () => {
+  test('Salesforce accounts, contacts, leads, campaigns, opportunities and stage history: only the two documented bad opportunities (decimal comma, empty CreatedDate) are quarantined', async () => {
     const sf = { mapping: { preset: 'salesforce' } } as const;
     const clean: [string, string, number][] = [
       ['salesforce/Account.csv', 'accounts', 5],

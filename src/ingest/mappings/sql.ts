@@ -28,36 +28,88 @@ function readsColumn(e: ValueExpr): boolean {
   return true;
 }
 
-export function compileValueExpr(d: Dialect, e: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler): string {
+/**
+ * Intermediate mapping values named once, in levels under normalisation's (see `compileNormalize`,
+ * which stacks `levels` first): level n reads staged columns and names of levels below n. Without
+ * names a `map` repeats its input in every branch and a `firstOf` each alternative twice, so a
+ * HubSpot source map nested in a `firstOf` compiled to 60 KB of SQL, which DuckDB took seconds to plan.
+ */
+export class MappingLets {
+  readonly levels: string[][] = [];
+  private count = 0;
+  private readonly named = new Map<string, Named>();
+
+  constructor(private readonly d: Dialect) {}
+
+  /** `value` as a name one level above what it reads (plain cells and constants stay as they are). */
+  name(value: Named): Named {
+    if (value.level === SIMPLE) return value;
+    const level = value.level + 1;
+    const key = `${level}\u0000${value.sql}`;
+    const known = this.named.get(key);
+    if (known !== undefined) return known;
+    const name = this.d.quoteIdentifier(`__m${++this.count}`);
+    while (this.levels.length <= level) this.levels.push([]);
+    this.levels[level]!.push(`${value.sql} AS ${name}`);
+    const named = { sql: name, level };
+    this.named.set(key, named);
+    return named;
+  }
+}
+
+/** SQL and the highest `MappingLets` level it reads (-1: staged columns only; SIMPLE: a cell or a constant). */
+interface Named {
+  readonly sql: string;
+  readonly level: number;
+}
+
+const SIMPLE = -2;
+
+/**
+ * A mapping expression as SQL over the staged columns. With `lets`, its intermediate values (map
+ * inputs and keys, alternatives, parts) are named in `lets` and the result reads those names.
+ */
+export function compileValueExpr(d: Dialect, e: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler, lets?: MappingLets): string {
+  return compileNamed(d, e, columns, compiler, lets).sql;
+}
+
+function compileNamed(d: Dialect, e: ValueExpr, columns: StagedColumns, compiler: NormalizeCompiler, lets: MappingLets | undefined): Named {
   const nonEmpty = (sql: string) => `(${compiler.trim(sql)} IS NOT NULL)`;
-  const cell = (name: string): string => {
+  const cell = (name: string): Named => {
     const i = columns.header.indexOf(name);
     if (i < 0) throw new RevlineError('internal', `Internal error (a bug in Revline, please report it): planned mapping reads column "${name}" that the header lacks`);
     const c = d.quoteIdentifier(columns.staged[i]!);
-    return `CASE WHEN ${nonEmpty(c)} THEN ${c} END`;
+    return { sql: `CASE WHEN ${nonEmpty(c)} THEN ${c} END`, level: SIMPLE };
   };
-  const compile = (x: ValueExpr): string => compileValueExpr(d, x, columns, compiler);
+  const name = (x: Named): Named => (lets ? lets.name(x) : x);
+  const compile = (x: ValueExpr): Named => name(compileNamed(d, x, columns, compiler, lets));
+  const above = (sql: string, ...reads: Named[]): Named => ({ sql, level: Math.max(-1, ...reads.map((r) => r.level)) });
   if ('map' in e) {
     const input = e.from !== undefined ? compile(e.from) : cell(e.column!);
-    const key = compiler.lower(compiler.trim(input));
-    const branches = Object.entries(e.map).map(([k, v]) => `WHEN ${key} = ${d.quoteString(mapKey(k))} THEN ${v === null ? 'NULL' : d.quoteString(v)}`);
+    const key = name(above(compiler.lower(compiler.trim(input.sql)), input));
+    const branches = Object.entries(e.map).map(([k, v]) => `WHEN ${key.sql} = ${d.quoteString(mapKey(k))} THEN ${v === null ? 'NULL' : d.quoteString(v)}`);
     const otherwise = e.otherwise ?? 'keep';
-    const fallback = otherwise === 'keep' ? input : otherwise === 'null' ? 'NULL' : otherwise.constant === null ? 'NULL' : d.quoteString(otherwise.constant);
-    return `CASE WHEN NOT ${nonEmpty(input)} OR (${input}) IS NULL THEN NULL ${branches.join(' ')} ELSE ${fallback} END`;
+    const fallback = otherwise === 'keep' ? input.sql : otherwise === 'null' ? 'NULL' : otherwise.constant === null ? 'NULL' : d.quoteString(otherwise.constant);
+    return above(`CASE WHEN NOT ${nonEmpty(input.sql)} OR (${input.sql}) IS NULL THEN NULL ${branches.join(' ')} ELSE ${fallback} END`, input, key);
   }
   if ('firstOf' in e) {
-    if (e.firstOf.length === 0) return 'NULL';
-    return `CASE ${e.firstOf.map((a) => `WHEN ${nonEmpty(compile(a))} THEN ${compile(a)}`).join(' ')} END`;
+    if (e.firstOf.length === 0) return { sql: 'NULL', level: SIMPLE };
+    const alternatives = e.firstOf.map(compile);
+    return above(`CASE ${alternatives.map((a) => `WHEN ${nonEmpty(a.sql)} THEN ${a.sql}`).join(' ')} END`, ...alternatives);
   }
   if ('concat' in e) {
-    const parts = e.concat.map((p) => ({ sql: compile(p), reads: readsColumn(p) }));
+    const parts = e.concat.map((p) => ({ ...compile(p), reads: readsColumn(p) }));
     const nonEmptyParts = parts.map((p) => `CASE WHEN ${nonEmpty(p.sql)} THEN ${p.sql} END`);
     const joined = d.joinNonNull(nonEmptyParts, e.separator ?? '');
     const reading = parts.filter((p) => p.reads);
-    if (reading.length === 0) return joined;
-    return `CASE WHEN ${reading.map((p) => nonEmpty(p.sql)).join(' OR ')} THEN ${joined} END`;
+    if (reading.length === 0) return above(joined, ...parts);
+    return above(`CASE WHEN ${reading.map((p) => nonEmpty(p.sql)).join(' OR ')} THEN ${joined} END`, ...parts);
   }
-  if ('if' in e) return `CASE WHEN ${nonEmpty(compile(e.if))} THEN ${compile(e.then)} END`;
-  if ('constant' in e) return e.constant === null ? 'NULL' : d.quoteString(e.constant);
+  if ('if' in e) {
+    const condition = compile(e.if);
+    const then = compile(e.then);
+    return above(`CASE WHEN ${nonEmpty(condition.sql)} THEN ${then.sql} END`, condition, then);
+  }
+  if ('constant' in e) return { sql: e.constant === null ? 'NULL' : d.quoteString(e.constant), level: SIMPLE };
   return cell(e.column);
 }

@@ -88,10 +88,12 @@ export class CsvFramer {
   private rejected: RejectedRecord[] = [];
   private rejectedBytes = 0;
   private batchFirstRow = -1;
-  /** Per accepted record of the batch: where it starts in `out`, its row, its file offset. Read only when a batch is not UTF-8. */
-  private recordOutStarts: number[] = [];
-  private recordRows: number[] = [];
-  private recordFileStarts: number[] = [];
+  /**
+   * Per accepted record of the batch: where it starts in `out`, its row, its file offset. Read only
+   * when a batch is not UTF-8; kept in one typed array reused from batch to batch, because three
+   * growing JS arrays per batch were an allocation per record in the hot loop.
+   */
+  private readonly records = new RecordIndex();
 
   /** Line number at the current position. */
   private row: number;
@@ -175,9 +177,7 @@ export class CsvFramer {
             }
             if (fields === this.fieldCount && (fields > 1 || !isBlank(bytes, pos, recordEnd))) {
               target[o++] = LF;
-              this.recordOutStarts.push(out.length);
-              this.recordRows.push(this.row);
-              this.recordFileStarts.push(this.fileOffset + pos);
+              this.records.add(out.length, this.row, this.fileOffset + pos);
               if (this.batchFirstRow < 0) this.batchFirstRow = this.row;
               out.length = o;
               out.rows++;
@@ -239,9 +239,7 @@ export class CsvFramer {
     }
     const out = this.out;
     out.ensure(length + 24);
-    this.recordOutStarts.push(out.length);
-    this.recordRows.push(this.row);
-    this.recordFileStarts.push(this.fileOffset + start);
+    this.records.add(out.length, this.row, this.fileOffset + start);
     out.length = writeRowNumber(out.bytes, out.length, this.row);
     out.bytes[out.length++] = this.delimiter;
     bytes.copy(out.bytes, out.length, start, end);
@@ -432,9 +430,7 @@ export class CsvFramer {
     out.ensure(1);
     out.bytes[out.length++] = LF;
     out.rows++;
-    this.recordOutStarts.push(this.recordOutStart);
-    this.recordRows.push(this.recordRow);
-    this.recordFileStarts.push(this.recordFileStart);
+    this.records.add(this.recordOutStart, this.recordRow, this.recordFileStart);
   }
 
   private fieldCountReason(fields: number): RejectReason {
@@ -471,22 +467,20 @@ export class CsvFramer {
     this.rejected = [];
     this.rejectedBytes = 0;
     this.batchFirstRow = -1;
-    this.recordOutStarts = [];
-    this.recordRows = [];
-    this.recordFileStarts = [];
+    this.records.clear();
   }
 
   /** Rare path: the batch is not all UTF-8. Finds the records at fault, rejects them, compacts the rest. */
   private rejectNonUtf8Records(): void {
     const out = this.out;
     const buffer = out.bytes;
-    const starts = this.recordOutStarts;
+    const records = this.records;
     let write = 0;
     let kept = 0;
-    for (let k = 0; k < starts.length; k++) {
-      const start = starts[k] ?? 0;
-      const stop = k + 1 < starts.length ? (starts[k + 1] ?? out.length) : out.length;
-      const row = this.recordRows[k] ?? 0;
+    for (let k = 0; k < records.count; k++) {
+      const start = records.outStart(k);
+      const stop = k + 1 < records.count ? records.outStart(k + 1) : out.length;
+      const row = records.row(k);
       const dataStart = start + String(row).length + 1;
       const dataEnd = stop - 1;
       const bad = firstInvalidUtf8(buffer, dataStart, dataEnd);
@@ -497,7 +491,7 @@ export class CsvFramer {
         continue;
       }
       const offsetInRecord = bad - dataStart;
-      const fileOffset = (this.recordFileStarts[k] ?? 0) + offsetInRecord;
+      const fileOffset = records.fileStart(k) + offsetInRecord;
       this.rejected.push({
         row,
         raw: rawText(buffer.subarray(dataStart, dataEnd), dataEnd - dataStart),
@@ -567,4 +561,39 @@ export function firstInvalidUtf8(bytes: Uint8Array, start: number, end: number):
     i += continuation + 1;
   }
   return -1;
+}
+
+/** Where each record of a batch starts in the output, its row and its file offset: three numbers per record in one reused array. */
+class RecordIndex {
+  private values = new Float64Array(3 * 4096);
+  count = 0;
+
+  add(outStart: number, row: number, fileStart: number): void {
+    let i = this.count * 3;
+    if (i + 3 > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[i++] = outStart;
+    this.values[i++] = row;
+    this.values[i] = fileStart;
+    this.count++;
+  }
+
+  outStart(k: number): number {
+    return this.values[k * 3]!;
+  }
+
+  row(k: number): number {
+    return this.values[k * 3 + 1]!;
+  }
+
+  fileStart(k: number): number {
+    return this.values[k * 3 + 2]!;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
 }

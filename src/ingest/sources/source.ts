@@ -287,10 +287,14 @@ export class ChunkBuffer {
     this.length += this.bytes.write(text, this.length, 'utf8');
   }
 
-  /** Hands over the bytes written so far and starts a fresh buffer (the old one may still be read). */
+  /**
+   * Hands over the bytes written so far and starts a fresh buffer (the old one may still be read),
+   * as large as the last one grew: a 64 MiB chunk no longer regrows from the initial size each
+   * time (copying about twice its bytes), while small inputs keep small buffers.
+   */
   take(): Buffer {
     const taken = this.bytes.subarray(0, this.length);
-    this.bytes = Buffer.allocUnsafe(this.initialCapacity);
+    this.bytes = Buffer.allocUnsafe(Math.max(this.initialCapacity, this.bytes.length));
     this.length = 0;
     this.rows = 0;
     return taken;

@@ -33,6 +33,11 @@ export interface OutputPlan {
   readonly table: TableSpec;
   /** Raw SQL (text) per canonical column that the file provides, stored or input. */
   readonly raw: ReadonlyMap<string, string>;
+  /**
+   * Named intermediate values the raw SQL reads (ingest/mappings/sql.ts `MappingLets`), in levels
+   * computed before normalisation's: level n reads staged columns and names of lower levels.
+   */
+  readonly rawLevels?: readonly (readonly string[])[] | undefined;
   /** Emit a row only when this raw SQL is non-empty (derived outputs). */
   readonly when?: string | undefined;
   /** The primary output: its rows are the file's rows. */
@@ -182,15 +187,23 @@ export function compileNormalize(
   inner.push(`${d.joinNonNull(problems, '|')} AS ${q(d, '_problems')}`);
   // The staged cells ride along to the last level, which keeps them only for rows with a problem.
   inner.push(...staged);
+  // So do the inputs of channel labels, as they are (they may read named mapping values): joined
+  // only for the rows whose channel is `other`.
+  const labelled = otherChannelLabels(plan);
+  const labelInputs = labelled.map((l, i) => l.inputs.map((input, j) => {
+    const name = `_label_input_${i}_${j}`;
+    inner.push(`${input} AS ${q(d, name)}`);
+    return q(d, name);
+  }));
   const where = plan.when ? ` WHERE ${compiler.trim(plan.when)} IS NOT NULL` : '';
+  // Mapping levels first, then normalisation's; each level selects from the one below it.
+  const stacked = [...(plan.rawLevels ?? []), ...lets.levels].filter((l) => l.length > 0);
   // The staged row number is text; as a number it orders (and picks the last duplicate) correctly.
-  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...staged, ...lets.levels[0]!].join(', ')} FROM ${source}${where}`;
-  for (let level = 1; level < lets.levels.length; level++) {
-    if (lets.levels[level]!.length) levels = `SELECT *, ${lets.levels[level]!.join(', ')} FROM (${levels}) l${level}`;
-  }
+  let levels = `SELECT ${[`${d.castInteger(q(d, '_row'))} AS ${q(d, '_row')}`, ...staged, ...(stacked[0] ?? [])].join(', ')} FROM ${source}${where}`;
+  for (let level = 1; level < stacked.length; level++) levels = `SELECT *, ${stacked[level]!.join(', ')} FROM (${levels}) l${level}`;
   const normalized = `SELECT ${inner.join(', ')} FROM (${levels}) l`;
 
-  const labels = otherChannelLabels(plan).map((l) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(l.inputs, ' / ')} END AS ${q(d, l.labelColumn)}`);
+  const labels = labelled.map((l, i) => `CASE WHEN ${q(d, l.column)} = 'other' THEN ${d.joinNonNull(labelInputs[i]!, ' / ')} END AS ${q(d, l.labelColumn)}`);
   return `SELECT ${[q(d, '_row'), ...stored.map((c) => q(d, c)), q(d, '_problems'), `CASE WHEN _problems <> '' THEN ${d.packTexts(staged)} END AS ${q(d, RAW_CELLS)}`, ...labels].join(', ')}
     FROM (${normalized}) f`;
 }
@@ -270,16 +283,38 @@ export function compileCounted(d: Dialect, table: TableSpec, tables: OutputTable
   return `SELECT * FROM (${compileAccepted(d, table, tables)}) r WHERE r.${q(d, '_row')} NOT IN (SELECT ${q(d, '_row')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} IS NULL)`;
 }
 
+/** A contact's account, for touches resolved to the contact: the smallest of its accounts. */
+export function compileResolvedAccounts(d: Dialect): string {
+  return `SELECT contact_id, min(account_id) AS account_id FROM ${q(d, 'contacts')} WHERE account_id IS NOT NULL GROUP BY contact_id`;
+}
+
 /**
  * Statements that apply an output: delete the updated keys, insert inserts and updates, in the
  * table's storage order (account, then time) where the engine does not sort by itself.
+ *
+ * `stitches` (touchpoints only): new stitches prepared from these very rows (ingest/identity.ts
+ * `prepareStitches`: `anonymous_id` → `contact_id`). A row without a person whose anonymous id is
+ * among them is inserted as the person's, with the person's account when it has none — exactly
+ * the rewrite identity resolution made after inserting it anonymous.
  */
-export function compileApply(d: Dialect, table: TableSpec, tables: OutputTables): string[] {
+export function compileApply(d: Dialect, table: TableSpec, tables: OutputTables, stitches?: string): string[] {
   const cols = storedColumns(table).map((c) => q(d, c.name)).join(', ');
   const key = table.key.map((k) => q(d, k));
+  let rows = compileWritten(d, table, tables);
+  if (stitches !== undefined) {
+    const value = (c: string) =>
+      c === 'contact_id'
+        ? 'CASE WHEN t.contact_id IS NULL THEN st.contact_id ELSE t.contact_id END'
+        : c === 'account_id'
+          ? 'CASE WHEN t.contact_id IS NULL AND st.contact_id IS NOT NULL THEN coalesce(t.account_id, sa.account_id) ELSE t.account_id END'
+          : `t.${q(d, c)}`;
+    rows = `SELECT ${storedColumns(table).map((c) => `${value(c.name)} AS ${q(d, c.name)}`).join(', ')} FROM (${rows}) t
+      LEFT JOIN ${stitches} st ON st.anonymous_id = t.anonymous_id
+      LEFT JOIN (${compileResolvedAccounts(d)}) sa ON sa.contact_id = st.contact_id`;
+  }
   return [
     d.deleteWhereKeyIn(table.name, table.key, `SELECT ${key.join(', ')} FROM ${tables.exceptions} WHERE ${q(d, '_action')} = 'update'`),
-    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM (${compileWritten(d, table, tables)}) w${
+    `INSERT INTO ${q(d, table.name)} (${cols}) SELECT ${cols} FROM (${rows}) w${
       d.sortsOnInsert ? '' : ` ORDER BY ${table.orderBy.map((c) => `${q(d, c)} NULLS LAST`).join(', ')}`
     }`,
   ];

@@ -85,7 +85,7 @@ export class NormalizeCompiler {
   }
 
   private inList(expr: string, values: readonly string[]): string {
-    return `${expr} IN (${values.map((v) => this.lit(v)).join(', ')})`;
+    return this.d.inStrings(expr, values);
   }
 
   /** trimToNull: ASCII white space off both ends, empty → NULL. */

@@ -165,6 +165,10 @@ export const clickhouseDialect: Dialect = {
   // No native fast path: parseDateTime* reads DateTime (1970–2106) and is lenient in ways the
   // grammar is not, so every timestamp takes the general path.
   canonicalUtcTimestamp: () => undefined,
+  inStrings: (text, values) => {
+    if (values.length === 0) throw internalError('inStrings needs at least one value');
+    return `${text} IN (${values.map(quoteString).join(', ')})`;
+  },
   castInteger: (text) => `toInt64OrNull(${text})`,
   intDiv: (dividend, divisor) => `intDiv(${dividend}, ${divisor})`,
   length: (text) => `lengthUTF8(${text})`,

@@ -163,6 +163,9 @@ export const duckdbDialect: Dialect = {
   // impossible dates and times (2024-02-30, 24:00, :60), which the general path reports.
   canonicalUtcTimestamp: (text) =>
     `CASE WHEN ${text} LIKE '____-__-__T__:__:__Z' AND ${text} >= '1900' AND ${text} < '2200' THEN try_strptime(${text}, '%Y-%m-%dT%H:%M:%SZ') END`,
+  // list_contains is a scalar lookup (NULL for a NULL needle, as IN); `x IN (constants)` becomes a
+  // mark join per list, which made a 64 MiB touchpoints chunk take 1.85 s instead of 1.10 s.
+  inStrings: (text, values) => `list_contains([${nonEmpty(values).map(quoteString).join(', ')}], ${text})`,
   castInteger: (text) => `TRY_CAST(${text} AS BIGINT)`,
   intDiv: (dividend, divisor) => `((${dividend}) // (${divisor}))`,
   length: (text) => `length(${text})`,
@@ -202,6 +205,11 @@ function trimSet(text: string): string {
 
 function translateLower(text: string): string {
   return `translate(${text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+}
+
+function nonEmpty(values: readonly string[]): readonly string[] {
+  if (values.length === 0) throw internalError('inStrings needs at least one value');
+  return values;
 }
 
 function checkedOffset(offset: number): number {
