@@ -68,6 +68,15 @@ for (const engine of ENGINES_UNDER_TEST) {
       const won = JSON.parse((await run('attribution', '--model', 'first_touch', '--conversion', 'won', '--lookback', '45', '--format', 'json')).out) as { total: { value: number }; credits: { key: string; value: number }[] };
       expect([won.total.value, won.credits.map((c) => [c.key, c.value])]).toEqual([1000, [['email', 1000]]]);
 
+      // Every total traces to its touches: O1's credit per touch; O2 (no touch) has none.
+      const perTouch = JSON.parse((await run('attribution', '--model', 'u_shaped', '--per-touch', '--format', 'json')).out) as { conversion_id: string; touchpoint_id: string; key: string; credit: number }[];
+      expect(perTouch.map((t) => [t.conversion_id, t.touchpoint_id, t.key, Math.round(t.credit * 1e6) / 1e6])).toEqual([
+        ['O1', 'T1', 'organic_search', 400],
+        ['O1', 'T2', 'paid_search', 100],
+        ['O1', 'T3', 'webinar', 100],
+        ['O1', 'T4', 'email', 400],
+      ]);
+
       const bad = await run('attribution', '--by', 'colour');
       expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, 'error [usage]: --by takes a touchpoint column, not "colour".']);
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
-import { attribute, compareModels, DATA_DRIVEN_MODELS, isDataDriven, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
+import { attribute, compareModels, conversionLabel, DATA_DRIVEN_MODELS, isDataDriven, journeyCredits, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
 import { MAX_MARKOV_ORDER, markovAttribution } from '../../core/attribution/markov.js';
 import { shapleyAttribution } from '../../core/attribution/shapley.js';
 import { spearman } from '../../core/attribution/truth.js';
@@ -107,7 +107,7 @@ export const attributionCommand: Command = {
     'revline attribution compare [same flags but --model]: every model side by side, and for the demo world how each ranks channels against the true effects',
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
-    '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1" | weights.yaml] [--format table|json|csv]',
+    '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1" | weights.yaml] [--per-touch] [--format table|json|csv]',
     'revline attribution --paths PathData.csv [--model markov|shapley] [--order 1-4] [--delimiter ";"]: aggregated paths in the ChannelAttribution layout',
     `Models: ${Object.keys(POSITION_MODELS).join(', ')}, markov (--order 1-4), shapley, custom (slots first, last, last_non_direct, lead, opportunity, won, rest and numbered positions, from --weights).`,
   ].join('\n'),
@@ -126,6 +126,7 @@ export const attributionCommand: Command = {
     to: { type: 'string' },
     'exclude-channel': { type: 'string' },
     'exclude-touch-type': { type: 'string' },
+    'per-touch': { type: 'boolean' },
   },
   async run(context) {
     const pathsFile = stringOption(context.values, 'paths');
@@ -139,6 +140,16 @@ export const attributionCommand: Command = {
     const engine = await context.openEngine();
     if (context.positionals[0] === 'compare') return compare(context, engine, request);
     if (context.positionals.length > 0) throw new RevlineError('usage', `revline attribution takes flags, compare or refresh; not "${context.positionals[0]}".`, { hint: this.usage });
+    if (context.values['per-touch'] === true) {
+      // Every total traces to its touches: the credit of each (conversion, touchpoint) pair.
+      const rows = await journeyCredits(engine, request);
+      printResult(context.io.stdout, context.format, {
+        title: `${request.model} credit per touch of ${conversionLabel(request)} (${request.scope} scope, by ${request.by})`,
+        columns: ['conversion_id', 'touchpoint_id', 'key', 'share', 'credit'],
+        rows: rows.map((row) => [row['conversion_id'] as string, row['touchpoint_id'] as string, (row['key'] as string | null) ?? null, Number(row['share']), Number(row['credit'])]),
+      });
+      return 0;
+    }
     const r = await attribute(engine, request);
     const doc = {
       model: r.model,
