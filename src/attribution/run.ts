@@ -109,8 +109,8 @@ export interface RunOptions {
 
 /**
  * The journeys of one request, wherever they come from: a fresh materialised set (nothing is
- * built), or conversions and journeys built live as scratch tables. The conversions are always
- * built (a small table: the non-converting journeys are everyone not in it).
+ * built), or conversions and journeys built live as scratch tables. The conversions (a small table:
+ * the non-converting journeys are everyone not in it) are built only when something reads them.
  */
 interface Journeys {
   /** conversion_id, touchpoint_id, at_us, channel, key, conv_us, value, … as a relation. */
@@ -121,12 +121,15 @@ interface Journeys {
   storedCreditByKey(model: PositionModel): SqlFragment | undefined;
   /** (conversions, value) of every conversion, and of those without a touch in their window. */
   totals(): Promise<{ total: readonly [unknown, unknown]; unattributed: readonly [unknown, unknown] }>;
+  /** The scratch table of the request's conversions (built on first use: who did not convert). */
+  conversions(): Promise<string>;
 }
 
 async function withJourneys<T>(engine: Engine, request: JourneyOptions, options: RunOptions, read: (journeys: Journeys) => Promise<T>): Promise<T> {
   const d = engine.dialect;
+  let built: Promise<string> | undefined;
+  const conversions = () => (built ??= engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request))).then(() => CONVERSIONS));
   try {
-    await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request)));
     const set = options.journeys === 'live' ? undefined : await freshJourneySet(engine, request);
     if (set) {
       const materialised: MaterialisedRequest = { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) };
@@ -138,9 +141,10 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
           const [t] = await engine.query(compileMaterialisedTotals(materialised));
           return { total: [t?.['conversions'], t?.['total_value']], unattributed: [t?.['unattributed'], t?.['unattributed_value']] };
         },
+        conversions,
       });
     }
-    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, CONVERSIONS, request)));
+    await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, await conversions(), request)));
     const relation = raw(d.scratchTable(JOURNEYS));
     return await read({
       relation,
@@ -151,6 +155,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
         const [all] = await engine.query(sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS value FROM ${raw(d.scratchTable(CONVERSIONS))}`);
         return { total: [all?.['conversions'], all?.['value']], unattributed: [un?.['conversions'], un?.['value']] };
       },
+      conversions,
     });
   } finally {
     await engine.exec([JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
@@ -187,7 +192,7 @@ async function journeyPaths(engine: Engine, request: JourneyOptions, journeys: J
       e.conversions += countOf(r['conversions']);
       e.value += Number(r['value']);
     }
-    for (const r of await engine.query(compileNullPaths(d, CONVERSIONS, request, endUs, part))) entry(String(r['path'])).nulls += countOf(r['nulls']);
+    for (const r of await engine.query(compileNullPaths(d, await journeys.conversions(), request, endUs, part))) entry(String(r['path'])).nulls += countOf(r['nulls']);
   }
   return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, e]) => ({ channels: path.split(PATH_SEPARATOR), ...e }));
 }
@@ -282,7 +287,7 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
     const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
     // Part by part, then in the order one statement would give: by start, non-converting first, by id.
     const rows: Row[] = [];
-    for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, CONVERSIONS, request, endUs, part))));
+    for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, await journeys.conversions(), request, endUs, part))));
     const ordered = rows.map((r) => ({ at: Number(r['at_us']), converted: countOf(r['converted']), id: String(r['id']), path: String(r['path']) }));
     ordered.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const timed = ordered.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at }));

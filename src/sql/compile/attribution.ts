@@ -208,6 +208,11 @@ export function decayWeight(model: DecayModel): SqlFragment {
   return sql`exp((at_us - conv_us) * ${weightLiteral(Math.LN2 / (model.halfLifeDays * DAY_US))})`;
 }
 
+/** Every column of `journeys` plus each touch's time-decay `share`: its weight over its conversion's sum. */
+export function compileDecayShares(journeys: SqlFragment, model: DecayModel): SqlFragment {
+  return sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${journeys}`;
+}
+
 /**
  * Credit per (conversion, touchpoint) of a rule-based model over the journeys table: columns
  * `conversion_id`, `touchpoint_id`, `key`, `share` (of the conversion), `credit` (share × value).
@@ -216,7 +221,7 @@ export function compilePositionCredits(journeys: SqlFragment, model: PositionMod
   const j = journeys;
   const shared =
     model.kind === 'time_decay'
-      ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${j}`
+      ? compileDecayShares(j, model)
       : compileSlotShares(compilePositions(j, positionNeeds(model)), model);
   return sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, share * value AS credit FROM (${shared}) shared`;
 }

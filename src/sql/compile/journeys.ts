@@ -15,14 +15,14 @@
  * - `journey_daily_credits` of a fresh set is that set's credit by channel per day of conversion
  *   for every named rule-based model with its standard weights, summed from the same shares.
  * - A model's shares come from the same expressions as the live path ({@link compileSlotShares},
- *   {@link decayWeight}), so both paths are one definition.
+ *   {@link compileDecayShares}), so both paths are one definition.
  */
 
 import { DAY_US, POSITION_MODELS, type PositionModel } from '../../core/attribution/positions.js';
 import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
-import { ALL_POSITIONS, compileJourneys, compilePositions, compileSlotShares, decayWeight, type ConversionKind } from './attribution.js';
+import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, type ConversionKind } from './attribution.js';
 
 export const MATERIALISED_CONVERSIONS = ['opportunity', 'won'] as const satisfies readonly ConversionKind[];
 export const MATERIALISED_SCOPES = ['contact', 'account'] as const;
@@ -110,7 +110,7 @@ export function compileMaterialisedJourneys(d: Dialect, request: MaterialisedReq
 function materialisedShares(d: Dialect, request: MaterialisedRequest, model: PositionModel): SqlFragment {
   const touches = compileMaterialisedJourneys(d, request);
   return model.kind === 'time_decay'
-    ? sql`SELECT *, ${decayWeight(model)} / sum(${decayWeight(model)}) OVER (PARTITION BY conversion_id) AS share FROM ${touches}`
+    ? compileDecayShares(touches, model)
     : compileSlotShares(sql`SELECT * FROM ${touches}`, model);
 }
 
