@@ -15,6 +15,7 @@ import { definitionsCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
 import { leadCommand, leadsCommand } from './commands/lead.js';
 import { qualifyCommand } from './commands/qualify.js';
+import { reportCommand } from './commands/report.js';
 import { scoreCommand } from './commands/score.js';
 import { identityCommand } from './commands/identity.js';
 import { importCommand } from './commands/import.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   leadCommand,
   leadsCommand,
   attributionCommand,
+  reportCommand,
   sqlCommand,
 ];
 
