@@ -5,6 +5,7 @@
  * Areas:
  * - lifecycle: see bench/lifecycle.ts.
  * - attribution: see bench/attribution.ts.
+ * - reports: see bench/reports.ts.
  * - import: the demo world exported as canonical CSV, then imported table by table into a fresh
  *   DuckDB workspace through Revline's import path; beside each table, DuckDB's own `read_csv` of
  *   the same file into a plain table in a fresh database: rows/s of both, their ratio, peak RSS.
@@ -23,6 +24,7 @@ import { exportTable } from '../src/ingest/demo.js';
 import { importFile, type ImportPhase } from '../src/ingest/import.js';
 import { benchAttribution } from './attribution.js';
 import { benchLifecycle } from './lifecycle.js';
+import { benchReports } from './reports.js';
 import { fmt, measured, printTable } from './measure.js';
 
 async function benchImport(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
@@ -93,17 +95,17 @@ async function benchImport(size: DemoSize, seed: number, memoryLimit: string): P
   }
 }
 
-const AREAS = ['import', 'lifecycle', 'attribution'] as const;
+const AREAS = ['import', 'lifecycle', 'attribution', 'reports'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { size: { type: 'string' }, seed: { type: 'string' }, 'memory-limit': { type: 'string' } },
+    options: { size: { type: 'string' }, seed: { type: 'string' }, 'memory-limit': { type: 'string' }, db: { type: 'string' } },
     allowPositionals: true,
   });
   const area = positionals[0];
   if (!area || !(AREAS as readonly string[]).includes(area)) {
-    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB]`);
+    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB] [--db path (reports: keep and reuse the workspace)]`);
     return 2;
   }
   const size = (values.size ?? 'S').toUpperCase();
@@ -111,8 +113,14 @@ async function main(): Promise<number> {
     console.error(`Unknown size "${size}". Sizes: ${DEMO_SIZES.join(', ')}.`);
     return 2;
   }
+  const seed = Number(values.seed ?? 1);
+  const memoryLimit = values['memory-limit'] ?? '2GB';
+  if (area === 'reports') {
+    await benchReports(size as DemoSize, seed, memoryLimit, values.db === undefined ? undefined : path.resolve(values.db));
+    return 0;
+  }
   const run = area === 'lifecycle' ? benchLifecycle : area === 'attribution' ? benchAttribution : benchImport;
-  await run(size as DemoSize, Number(values.seed ?? 1), values['memory-limit'] ?? '2GB');
+  await run(size as DemoSize, seed, memoryLimit);
   return 0;
 }
 
