@@ -23,8 +23,8 @@ const SEED = Number(process.env.REVLINE_FC_SEED ?? Math.floor(Math.random() * 2 
 const HEADER = ['Email', 'First Name', 'Lead Source', 'Deal Stage', 'Is Won', "Owner's Team"] as const;
 const STAGED = HEADER.map((_, i) => `c${i}`);
 
-/** Words that cells and map keys share, so lookups hit as well as miss. */
-const WORDS = ['Yes', 'no', 'Closed Won', 'closed-lost', 'MQL', 'paid search', 'Web', 'x', '1', "O'Brien", 'back\\slash'] as const;
+/** Words that cells and map keys share, so lookups hit as well as miss; numbers for `times`. */
+const WORDS = ['Yes', 'no', 'Closed Won', 'closed-lost', 'MQL', 'paid search', 'Web', 'x', '1', "O'Brien", 'back\\slash', '1100.04', '-$1,234.50', '0.005', '007', '1.234,50'] as const;
 
 const asciiSpace = fc.array(fc.constantFrom(...ASCII_SPACE), { maxLength: 2 }).map((s) => s.join(''));
 const word = fc.tuple(fc.constantFrom(...WORDS), fc.nat(), asciiSpace, asciiSpace).map(([w, seed, a, b]) => a + randomCase(w, seed) + b);
@@ -85,6 +85,7 @@ function expressions(keyText: fc.Arbitrary<string>): fc.Arbitrary<ValueExpr> {
           .map(([concat, separator]): ValueExpr => (separator === null ? { concat } : { concat, separator })),
       },
       { weight: 1, arbitrary: fc.tuple(tie('expr'), tie('expr')).map(([cond, then]): ValueExpr => ({ if: cond, then })) },
+      { weight: 1, arbitrary: fc.tuple(tie('expr'), fc.integer({ min: -4, max: 6 })).map(([times, k]): ValueExpr => ({ times, by: Number(`1e${k}`) })) },
     ),
   }));
   return node;
@@ -136,7 +137,7 @@ describeEngines('mapping expressions compiled to SQL against evaluateExpr', (eng
     }
   }
 
-  test('gives the reference value of random column, firstOf, constant, map (ASCII keys), concat and if trees on random rows with blank and padded cells, on every engine', async () => {
+  test('gives the reference value of random column, firstOf, constant, map (ASCII keys), concat, if and times trees on random rows with blank and padded cells, on every engine', async () => {
     const exprs = fc.sample(expressions(asciiKey), { numRuns: 100, seed: SEED });
     const rows = fc.sample(rowOf(cellText), { numRuns: 120, seed: SEED + 1 });
     await expectAgreement(exprs, rows);
@@ -170,6 +171,13 @@ describeEngines('mapping expressions compiled to SQL against evaluateExpr', (eng
       ['a\\b', ' Ann ', 'Web', null, null, null],
     ];
     await expectAgreement(exprs, rows);
+  });
+
+  test('scales numbers by powers of ten exactly as the reference does (signs, currency symbols, thousands groups, padding, zeros to drop), and passes anything else on unchanged, on every engine', async () => {
+    const exprs: ValueExpr[] = [-18, -3, -1, 0, 1, 2, 6, 18].map((k): ValueExpr => ({ times: { column: 'Lead Source' }, by: Number(`1e${k}`) }));
+    exprs.push({ times: { times: { column: 'Lead Source' }, by: 1e6 }, by: 1e-6 }, { times: { concat: [{ column: 'Lead Source' }, { constant: '0' }] }, by: 0.1 });
+    const cells = ['1100.04', ' 251.41 ', '0', '-0', '0.000', '007.50', '-$1,234.5', '+3.25', '€12', '£0.1', '123456789012345.678901', '1,234,567', '1.234,50', '12,34', '1e3', '.5', '5.', 'abc', '', ' ', null];
+    await expectAgreement(exprs, cells.map((v) => [null, null, v, null, null, null]));
   });
 
   test('reads a cell holding only non-ASCII white space (NBSP, U+3000, U+2028) as a value, as the normalisers do, because only ASCII white space trims the same on every engine (evaluateExpr used JS trim(), which reads it as empty)', async () => {

@@ -157,6 +157,37 @@ describe('validateMapping', () => {
     expect(validateMapping(m, ['id']).map((p) => p.code)).toEqual(['mapping-shape']);
   });
 
+  it('checks a times expression: by must be a power of ten (the point moves, exactly), its input is checked like any expression, and nothing else belongs in it', () => {
+    const accounts = (revenue: unknown): unknown => ({
+      name: 'a',
+      description: 'a',
+      entity: 'accounts',
+      outputs: [{ entity: 'accounts', columns: { account_id: { column: 'account' }, annual_revenue: revenue } }],
+    });
+    const header = ['account', 'revenue'];
+    expect(validateMapping(accounts({ times: { column: 'revenue' }, by: 1000000 }), header)).toEqual([]);
+    expect(validateMapping(accounts({ times: { column: 'revenue' }, by: 1e-2 }), header)).toEqual([]);
+    const problems = [
+      { times: { column: 'revenue' }, by: 1000 * 1.5 },
+      { times: { column: 'revenue' }, by: '1000000' },
+      { times: { column: 'revenue' }, by: 0 },
+      { times: { column: 'revenue' }, by: 1e19 },
+      { times: { column: 'revenue' } },
+      { times: { column: 'revenu' }, by: 1000 },
+      { times: { column: 'revenue' }, by: 1000, separator: ' ' },
+    ].map((e) => validateMapping(accounts(e), header).map((p) => [p.code, p.at.field]));
+    expect(problems).toEqual([
+      [['expression-invalid', 'outputs[0].columns.annual_revenue.by']],
+      [['expression-invalid', 'outputs[0].columns.annual_revenue.by']],
+      [['expression-invalid', 'outputs[0].columns.annual_revenue.by']],
+      [['expression-invalid', 'outputs[0].columns.annual_revenue.by']],
+      [['expression-invalid', 'outputs[0].columns.annual_revenue']],
+      [['file-column-missing', 'outputs[0].columns.annual_revenue.times.column']],
+      [['expression-invalid', 'outputs[0].columns.annual_revenue.separator']],
+    ]);
+    expect(validateMapping(accounts({ times: { column: 'revenue' }, by: 1500 }), header)[0]!.message).toContain('by must be a power of ten written as a number, got number 1500');
+  });
+
   it('reports a mapping whose entity no output has', () => {
     const m = { name: 'c', description: 'c', entity: 'accounts', outputs: [{ entity: 'contacts', columns: { contact_id: { column: 'id' } } }] };
     expect(validateMapping(m, ['id'])[0]!.message).toContain('No output has the mapping\'s entity "accounts"');
@@ -190,6 +221,12 @@ describe('evaluateExpr', () => {
     expect(evaluateExpr({ concat: [{ column: 'c' }, { column: 'b' }], separator: '|' }, row)).toBe('OFFLINE');
     expect(evaluateExpr({ concat: [{ column: 'date' }, { constant: 'T12:00:00Z' }] }, row)).toBe('2024-03-05T12:00:00Z');
     expect(evaluateExpr({ concat: [{ column: 'b' }, { constant: 'T12:00:00Z' }] }, row)).toBeNull();
+  });
+
+  it('scales a number by times, null for an empty value, and passes a value that is not a number on for the normalizer to report', () => {
+    const revenue: ValueExpr = { times: { column: 'revenue' }, by: 1000000 };
+    expect(['1100.04', ' 4.5 ', '', '  ', 'n/a'].map((v) => evaluateExpr(revenue, { revenue: v }))).toEqual(['1100040000', '4500000', null, null, 'n/a']);
+    expect(evaluateExpr({ times: { constant: '1234' }, by: 0.01 }, {})).toBe('12.34');
   });
 
   it('gives the then value of an if only when its condition is non-empty', () => {
@@ -230,6 +267,17 @@ describe('planMapping', () => {
     expect(error).toBeInstanceOf(RevlineError);
     expect((error as RevlineError).code).toBe('mapping-invalid');
     expect((error as RevlineError).message).toContain('2 problems');
+  });
+
+  it('binds the input of a times expression, and makes it null when the file lacks its optional column', () => {
+    const accounts: Mapping = {
+      name: 'a',
+      description: 'a',
+      entity: 'accounts',
+      outputs: [{ entity: 'accounts', columns: { account_id: { column: 'account' }, annual_revenue: { times: { column: 'REVENUE', optional: true }, by: 1000 } } }],
+    };
+    expect(planMapping(accounts, ['account', 'revenue']).outputs[0]!.columns['annual_revenue']).toEqual({ times: { column: 'revenue' }, by: 1000 });
+    expect(planMapping(accounts, ['account']).outputs[0]!.columns['annual_revenue']).toEqual({ constant: null });
   });
 
   it('emits derived rows only when their when condition is non-empty', () => {

@@ -30,6 +30,9 @@
  *   null when every part that reads a column is empty, so a suffix constant never stands alone.
  * - `{ if, then }`: `then` when `if` is non-empty, else null. With `map` (which turns "false" into
  *   null) this expresses "close date, but only for closed deals".
+ * - `{ times, by }`: the number `times` yields, multiplied by `by`, a power of ten (the decimal
+ *   point moves: exact); a value that is not a number is passed on for the normalizer to report.
+ *   See times.ts.
  */
 
 import { RevlineError, type ErrorLocation } from '../../core/errors.js';
@@ -37,6 +40,7 @@ import { ENTITY_TABLES, tableByEntity, type ColumnSpec, type TableSpec } from '.
 import { asciiLower, trimToNull } from '../../core/normalize/text.js';
 import { CHANNELS } from '../../core/vocabulary.js';
 import { closestName } from '../../core/names.js';
+import { MAX_TIMES_EXPONENT, checkedExponent, scaleDecimalText, timesExponent } from './times.js';
 
 export { closestName };
 
@@ -72,7 +76,14 @@ export interface IfExpr {
   readonly then: ValueExpr;
 }
 
-export type ValueExpr = ColumnExpr | FirstOfExpr | ConstantExpr | MapExpr | ConcatExpr | IfExpr;
+export interface TimesExpr {
+  /** The number to scale (read as the decimal normalizer reads it). */
+  readonly times: ValueExpr;
+  /** A power of ten: 1000000 for a file in millions, 0.01 for one in cents. */
+  readonly by: number;
+}
+
+export type ValueExpr = ColumnExpr | FirstOfExpr | ConstantExpr | MapExpr | ConcatExpr | IfExpr | TimesExpr;
 
 export interface EntityMapping {
   /** Entity as `revline import --as` names it (tables.ts `entity`). */
@@ -201,9 +212,9 @@ const DERIVABLE: Readonly<Record<string, Readonly<Record<string, readonly string
 
 // ---- validation -----------------------------------------------------------------------------
 
-const EXPRESSION_KEYS = ['column', 'optional', 'firstOf', 'constant', 'map', 'from', 'otherwise', 'concat', 'separator', 'if', 'then'] as const;
+const EXPRESSION_KEYS = ['column', 'optional', 'firstOf', 'constant', 'map', 'from', 'otherwise', 'concat', 'separator', 'if', 'then', 'times', 'by'] as const;
 const KINDS_HELP =
-  'Use one of: { column: "Header" }, { firstOf: [...] }, { constant: "value" }, { column: "Header", map: {...}, otherwise: keep|null|{constant} }, { concat: [...], separator: " " }, { if: <expr>, then: <expr> }.';
+  'Use one of: { column: "Header" }, { firstOf: [...] }, { constant: "value" }, { column: "Header", map: {...}, otherwise: keep|null|{constant} }, { concat: [...], separator: " " }, { if: <expr>, then: <expr> }, { times: <expr>, by: 1000000 }.';
 
 function formatPath(path: readonly PathSegment[]): string {
   let out = '';
@@ -266,7 +277,7 @@ function checkExpr(ctx: Ctx, raw: unknown, path: readonly PathSegment[], lenient
     }
   }
   const has = (k: string) => Object.prototype.hasOwnProperty.call(raw, k);
-  const kinds = ['firstOf', 'constant', 'map', 'concat', 'if'].filter(has);
+  const kinds = ['firstOf', 'constant', 'map', 'concat', 'if', 'times'].filter(has);
   if (kinds.length === 0 && has('column')) kinds.push('column');
   // A misspelt key ("colum") was reported just above; "no kind" would say the same thing twice.
   if (kinds.length === 0 && unknownKeys > 0) return UNAVAILABLE;
@@ -391,6 +402,19 @@ function checkExpr(ctx: Ctx, raw: unknown, path: readonly PathSegment[], lenient
       const then = checkExpr(ctx, raw['then'], [...path, 'then'], lenient, sink);
       return { available: cond.available && then.available, readsColumn: true, literals: then.literals };
     }
+    case 'times': {
+      allowOnly(['times', 'by']);
+      if (timesExponent(raw['by']) === undefined) {
+        report(
+          ctx,
+          'expression-invalid',
+          `${has('by') ? `by must be a power of ten written as a number, got ${describeValue(raw['by'])}` : 'A times expression needs by: <a power of ten>'} (e.g. by: 1000000 for a file in millions, by: 0.01 for one in cents; from 1e-${MAX_TIMES_EXPONENT} to 1e${MAX_TIMES_EXPONENT}). The decimal point moves, so the result is exact.`,
+          has('by') ? [...path, 'by'] : path,
+        );
+      }
+      const input = checkExpr(ctx, raw['times'], [...path, 'times'], lenient, sink);
+      return { available: input.available, readsColumn: input.readsColumn, literals: [] };
+    }
     default:
       return UNAVAILABLE;
   }
@@ -432,6 +456,7 @@ function allOptional(raw: unknown): boolean {
   if ('from' in raw) return allOptional(raw['from']);
   if ('concat' in raw && Array.isArray(raw['concat'])) return raw['concat'].every((p) => !readsColumnRaw(p) || allOptional(p));
   if ('if' in raw) return allOptional(raw['if']) || allOptional(raw['then']);
+  if ('times' in raw) return allOptional(raw['times']);
   return false;
 }
 
@@ -449,6 +474,7 @@ export function columnsOf(raw: unknown): string[] {
   if (raw['from'] !== undefined) out.push(...columnsOf(raw['from']));
   if (raw['if'] !== undefined) out.push(...columnsOf(raw['if']));
   if (raw['then'] !== undefined) out.push(...columnsOf(raw['then']));
+  if (raw['times'] !== undefined) out.push(...columnsOf(raw['times']));
   return out;
 }
 
@@ -728,6 +754,10 @@ function bind(e: ValueExpr, header: readonly string[], used: Set<string>): Value
     if (isNullConstant(cond) || isNullConstant(then)) return NULL_EXPR;
     return { if: cond, then };
   }
+  if ('times' in e) {
+    const value = bind(e.times, header, used);
+    return isNullConstant(value) ? NULL_EXPR : { times: value, by: e.by };
+  }
   if ('constant' in e) return e;
   return bindColumn(e.column, header, used);
 }
@@ -783,6 +813,10 @@ export function evaluateExpr(e: ValueExpr, row: FileRow): string | null {
     return values.filter((x) => nonEmpty(x.v)).map((x) => x.v).join(e.separator ?? '');
   }
   if ('if' in e) return nonEmpty(evaluateExpr(e.if, row)) ? evaluateExpr(e.then, row) : null;
+  if ('times' in e) {
+    const value = evaluateExpr(e.times, row);
+    return nonEmpty(value) ? scaleDecimalText(value, checkedExponent(e.by)) : null;
+  }
   if ('constant' in e) return e.constant;
   return cell(row, e.column);
 }

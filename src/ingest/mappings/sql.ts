@@ -4,11 +4,15 @@
  * - a cell is empty when NULL or only white space, and then reads as NULL; otherwise as written;
  * - `firstOf` is the first non-empty alternative; `map` looks up the trimmed, lower-cased input;
  * - `concat` joins the non-empty parts, and is NULL when every part that reads a column is empty;
- * - `if … then` is `then` when `if` is non-empty.
+ * - `if … then` is `then` when `if` is non-empty;
+ * - `times … by` moves the decimal point of a number read with the decimal normalizer's grammar
+ *   (regular expressions over the digits: no arithmetic, so no rounding) and passes anything else on.
  */
 
 import { RevlineError } from '../../core/errors.js';
+import { DECIMAL_PATTERN } from '../../core/normalize/number.js';
 import { mapKey, type ValueExpr } from './mapping.js';
+import { checkedExponent } from './times.js';
 import type { Dialect } from '../../sql/dialect/dialect.js';
 import type { NormalizeCompiler } from '../../sql/compile/normalize.js';
 
@@ -24,6 +28,7 @@ function readsColumn(e: ValueExpr): boolean {
   if ('firstOf' in e) return e.firstOf.some(readsColumn);
   if ('concat' in e) return e.concat.some(readsColumn);
   if ('if' in e) return readsColumn(e.if) || readsColumn(e.then);
+  if ('times' in e) return readsColumn(e.times);
   if ('constant' in e) return false;
   return true;
 }
@@ -109,6 +114,24 @@ function compileNamed(d: Dialect, e: ValueExpr, columns: StagedColumns, compiler
     const condition = compile(e.if);
     const then = compile(e.then);
     return above(`CASE WHEN ${nonEmpty(condition.sql)} THEN ${then.sql} END`, condition, then);
+  }
+  if ('times' in e) {
+    const value = compile(e.times);
+    const trimmed = name(above(compiler.trim(value.sql), value));
+    const groups = name(above(d.regexpGroups(trimmed.sql, DECIMAL_PATTERN, 3), trimmed));
+    const k = checkedExponent(e.by);
+    // Zeros on both sides give the point room to move |k| places either way; then the zeros a
+    // plain number does not write are dropped again (leading ones but one, trailing ones, a bare point).
+    const pad = d.quoteString('0'.repeat(Math.abs(k)));
+    const digits = `concat(${pad}, ${d.regexpReplaceAll(d.groupAt(groups.sql, 2), ',', '')}, '.', ${d.groupAt(groups.sql, 3)}, ${pad})`;
+    const moved = k > 0 ? d.regexpReplaceAll(digits, `\\.([0-9]{${k}})`, '\\1.') : k < 0 ? d.regexpReplaceAll(digits, `([0-9]{${-k}})\\.`, '.\\1') : digits;
+    const plain = d.regexpReplaceAll(d.regexpReplaceAll(d.regexpReplaceAll(moved, '^0+([0-9])', '\\1'), '0+$', ''), '\\.$', '');
+    const sign = `CASE WHEN ${d.groupAt(groups.sql, 1)} = '-' THEN '-' ELSE '' END`;
+    return above(
+      `CASE WHEN ${trimmed.sql} IS NULL THEN NULL WHEN ${d.regexpMatches(trimmed.sql, DECIMAL_PATTERN)} THEN concat(${sign}, ${plain}) ELSE ${value.sql} END`,
+      trimmed,
+      groups,
+    );
   }
   if ('constant' in e) return { sql: e.constant === null ? 'NULL' : d.quoteString(e.constant), level: SIMPLE };
   return cell(e.column);
