@@ -4,11 +4,12 @@
 
 import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
+import { cohortsReport } from './cohorts.js';
 import { funnelReport } from './funnel.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, cohortsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
