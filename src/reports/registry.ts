@@ -8,8 +8,9 @@ import { cohortsReport } from './cohorts.js';
 import { funnelReport } from './funnel.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
+import { targetsReport } from './targets.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, cohortsReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, cohortsReport, targetsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
