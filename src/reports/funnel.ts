@@ -4,7 +4,7 @@ import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
 import { compileFunnelContent, compileFunnelStages, type FunnelQuery } from '../sql/compile/reports/funnel.js';
-import { checkTotalRow, count, num, text, type Report } from './report.js';
+import { checkTotalRow, count, num, type Report } from './report.js';
 
 const tableSpec = (name: string) => FUNNEL.tables.find((t) => t.name === name)!;
 
@@ -26,11 +26,11 @@ function checkTotalsPerGroup(table: ReportTable, by: FunnelBreakdown, groupColum
   for (const group of new Set(table.rows.map((r) => r[g]))) checkTotalRow({ ...table, rows: table.rows.filter((r) => r[g] === group) }, 'total', additive);
 }
 
-function stagesTable(rows: readonly Row[], stages: readonly string[], by: FunnelBreakdown): ReportTable {
+function stagesTable(rows: readonly Row[], keys: readonly string[], stages: readonly string[], by: FunnelBreakdown): ReportTable {
   const spec = tableSpec('stages');
   const byKey = new Map(rows.map((r) => [String(r['k']), r]));
   const out: Cell[][] = [];
-  for (const key of orderKeys(new Map(rows.map((r) => [String(r['k']), count(r['reached_0'])])))) {
+  for (const key of keys) {
     const r = byKey.get(key)!;
     const reached = stages.map((_, i) => count(r[`reached_${i}`]));
     stages.forEach((stage, i) => {
@@ -50,20 +50,25 @@ function stagesTable(rows: readonly Row[], stages: readonly string[], by: Funnel
   return table;
 }
 
-function contentTable(rows: readonly Row[], by: FunnelBreakdown): ReportTable {
+/** The content table from one wide row per key, in the keys' order, with the total made here (every column adds up). */
+function contentTable(rows: readonly Row[], keys: readonly string[], by: FunnelBreakdown, mode: FunnelMode): ReportTable {
   const spec = tableSpec('content');
-  const base = new Map(rows.filter((r) => r['content_stage'] === null).map((r) => [String(r['k']), count(r['base'])]));
-  const staged = new Map(rows.filter((r) => r['content_stage'] !== null).map((r) => [`${String(r['k'])}\u0000${String(r['content_stage'])}`, r]));
-  const keys = new Map(base);
-  for (const r of staged.values()) if (!keys.has(String(r['k']))) keys.set(String(r['k']), 0);
+  const byKey = new Map(rows.map((r) => [String(r['k']), r]));
+  const columns = ['leads', 'touched', ...CONTENT_STAGES.flatMap((_, i) => [`people_${i}`, `touches_${i}`, `opportunity_people_${i}`])];
+  const sums = (key: string): Record<string, number> => {
+    const pick = key === 'total' ? rows : rows.filter((r) => String(r['k']) === key);
+    return Object.fromEntries(columns.map((c) => [c, pick.reduce((s, r) => s + count(r[c]), 0)]));
+  };
   const out: Cell[][] = [];
-  for (const key of orderKeys(keys)) {
-    for (const stage of CONTENT_STAGES) {
-      const r = staged.get(`${key}\u0000${stage}`);
-      const people = count(r?.['people']);
-      const opportunityPeople = count(r?.['opportunity_people']);
-      out.push([...(by === 'none' ? [] : [key]), stage, people, count(r?.['touches']), rate(people, base.get(key) ?? 0), opportunityPeople, rate(opportunityPeople, people)]);
-    }
+  for (const key of keys.filter((k) => k === 'total' || byKey.has(k))) {
+    const r = sums(key);
+    // The share's denominator: the cohort, or (flow) the leads with any touch in the range.
+    const base = mode === 'cohort' ? r['leads']! : r['touched']!;
+    CONTENT_STAGES.forEach((stage, i) => {
+      const people = r[`people_${i}`]!;
+      const opportunityPeople = r[`opportunity_people_${i}`]!;
+      out.push([...(by === 'none' ? [] : [key]), stage, people, r[`touches_${i}`]!, rate(people, base), opportunityPeople, rate(opportunityPeople, people)]);
+    });
   }
   const table: ReportTable = { name: spec.name, title: spec.title, columns: columnsOf('content', by), rows: out };
   checkTotalsPerGroup(table, by, 'content_stage', ['people', 'touches', 'opportunity_people']);
@@ -76,10 +81,12 @@ export const funnelReport: Report = {
     const { settings } = await loadRegistry(engine);
     const stages = funnelStages(settings.funnel);
     const by = (request.options['by'] ?? 'none') as FunnelBreakdown;
-    const q: FunnelQuery = { stages, mode: (request.options['mode'] ?? 'cohort') as FunnelMode, by, bounds: dayBoundsUs(request.filters) };
+    const mode = (request.options['mode'] ?? 'cohort') as FunnelMode;
+    const q: FunnelQuery = { stages, mode, by, bounds: dayBoundsUs(request.filters) };
     const d = engine.dialect;
     const stageRows = await engine.query(compileFunnelStages(d, request.filters, q));
-    const contentRows = (await engine.query(compileFunnelContent(d, request.filters, q))).map((r) => ({ ...r, content_stage: text(r['content_stage']) }));
-    return [stagesTable(stageRows, stages, by), contentTable(contentRows, by)];
+    const keys = orderKeys(new Map(stageRows.map((r) => [String(r['k']), count(r['reached_0'])])));
+    const contentRows = await engine.query(compileFunnelContent(d, request.filters, q));
+    return [stagesTable(stageRows, keys, stages, by), contentTable(contentRows, keys, by, mode)];
   },
 };

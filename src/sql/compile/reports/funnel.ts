@@ -1,6 +1,7 @@
 /**
- * Funnel (core/reports/funnel.ts): the sales funnel by lifecycle stage and the marketing funnel by
- * content stage, each one grouped query per breakdown with its total over the same rows.
+ * Funnel (core/reports/funnel.ts): the sales funnel by lifecycle stage (one grouped query per
+ * breakdown with its total over the same rows: medians do not add up) and the marketing funnel by
+ * content stage (one pass over the touches, counts that add up, so the caller makes the total).
  *
  * Invariants:
  * - A lead entered a stage at the time the leads relation (base.ts) gives it (`lead_us`,
@@ -106,36 +107,25 @@ export function compileFunnelStages(d: Dialect, filters: ReportFilters, q: Funne
 }
 
 /**
- * The marketing funnel: `k`, `content_stage`, `people`, `touches`, `opportunity_people` per key
- * and content stage, and `base` (the share's denominator) per key with `content_stage` NULL;
- * each with its `total` row.
+ * The marketing funnel, one row per key (`k`): `leads` (of the funnel), `touched` (with any touch
+ * counted), and per content stage i of CONTENT_STAGES `people_i`, `touches_i`,
+ * `opportunity_people_i`. Every column adds up over keys (a lead has one key), so the caller
+ * makes the total.
  */
 export function compileFunnelContent(d: Dialect, filters: ReportFilters, q: FunnelQuery): SqlFragment {
-  const at = d.epochMicros(raw('t.occurred_at'));
-  const touchInPeriod = q.mode === 'flow' ? withinRange(at, q.bounds) : sql`1 = 1`;
-  const stages = joinSql(CONTENT_STAGES.map((s) => sql`${param.string(s)}`), ', ');
-  // Touches on staged content first (small), then the leads they belong to.
-  const staged = sql`SELECT t.contact_id AS contact_id, c.funnel_stage AS content_stage
-    FROM ${ident('touchpoints')} t JOIN ${ident('content')} c ON c.content_id = t.content_id
-    WHERE t.contact_id IS NOT NULL AND c.funnel_stage IN (${stages}) AND ${touchInPeriod}`;
-  const measures = sql`count(DISTINCT f.contact_id) AS people, count(*) AS touches,
-      count(DISTINCT CASE WHEN f.opportunity_us IS NOT NULL THEN f.contact_id END) AS opportunity_people`;
-  const byStage =
-    q.by === 'none'
-      ? sql`SELECT 'all' AS k, st.content_stage AS content_stage, ${measures} FROM st JOIN f ON f.contact_id = st.contact_id GROUP BY st.content_stage`
-      : sql`SELECT f.k AS k, st.content_stage AS content_stage, ${measures} FROM st JOIN f ON f.contact_id = st.contact_id GROUP BY f.k, st.content_stage
-        UNION ALL SELECT 'total' AS k, st.content_stage AS content_stage, ${measures} FROM st JOIN f ON f.contact_id = st.contact_id GROUP BY st.content_stage`;
-  // The share's denominator: the cohort, or the leads with any touch in the range.
-  const base =
-    q.mode === 'cohort'
-      ? grouped(q.by, sql`count(*) AS base`, raw('f'))
-      : grouped(
-          q.by,
-          sql`count(DISTINCT f.contact_id) AS base`,
-          sql`(SELECT DISTINCT t.contact_id AS contact_id FROM ${ident('touchpoints')} t WHERE t.contact_id IS NOT NULL AND ${touchInPeriod}) tc JOIN f ON f.contact_id = tc.contact_id`,
-        );
-  const nullText = sql`CAST(NULL AS ${raw(d.columnType('string', true))})`;
-  return sql`WITH f AS (SELECT contact_id, k, opportunity_us FROM (${compileStageTimes(d, filters, { ...q, stages: [LEAD_STAGE] })}) lf), st AS (${staged})
-    SELECT k, CAST(content_stage AS ${raw(d.columnType('string', true))}) AS content_stage, people, touches, opportunity_people, 0 AS base FROM (${byStage}) s
-    UNION ALL SELECT k, ${nullText} AS content_stage, 0 AS people, 0 AS touches, 0 AS opportunity_people, base FROM (${base}) b`;
+  const touchInPeriod = q.mode === 'flow' ? withinRange(d.epochMicros(raw('t.occurred_at')), q.bounds) : sql`1 = 1`;
+  // One pass over the touches: per person, how many on content of each stage.
+  const perStage = CONTENT_STAGES.map((s, i) => sql`count(CASE WHEN c.funnel_stage = ${param.string(s)} THEN 1 END) AS ${raw(`n${i}`)}`);
+  const touched = sql`SELECT t.contact_id AS contact_id, count(*) AS n, ${joinSql(perStage, ', ')}
+    FROM ${ident('touchpoints')} t LEFT JOIN ${ident('content')} c ON c.content_id = t.content_id
+    WHERE t.contact_id IS NOT NULL AND ${touchInPeriod} GROUP BY t.contact_id`;
+  // ClickHouse fills the counts of an unmatched lead with 0, DuckDB with NULL: both fail `> 0`.
+  const measures = CONTENT_STAGES.flatMap((_, i) => [
+    sql`count(CASE WHEN tc.${raw(`n${i}`)} > 0 THEN 1 END) AS ${raw(`people_${i}`)}`,
+    sql`coalesce(sum(tc.${raw(`n${i}`)}), 0) AS ${raw(`touches_${i}`)}`,
+    sql`count(CASE WHEN tc.${raw(`n${i}`)} > 0 AND f.opportunity_us IS NOT NULL THEN 1 END) AS ${raw(`opportunity_people_${i}`)}`,
+  ]);
+  return sql`SELECT f.k AS k, count(*) AS leads, count(CASE WHEN tc.n > 0 THEN 1 END) AS touched, ${joinSql(measures, ', ')}
+    FROM (${compileStageTimes(d, filters, { ...q, stages: [LEAD_STAGE] })}) f LEFT JOIN (${touched}) tc ON tc.contact_id = f.contact_id
+    GROUP BY f.k`;
 }
