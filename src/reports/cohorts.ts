@@ -10,10 +10,12 @@ import { checkTotalRow, count, type Report } from './report.js';
 export const cohortsReport: Report = {
   spec: COHORTS,
   async run(engine, request) {
-    const stages = funnelStages((await loadRegistry(engine)).settings.funnel);
+    // Reaching a stage depends only on it and the later ones: the funnel from the first stage followed.
+    const funnel = funnelStages((await loadRegistry(engine)).settings.funnel);
+    const stages = funnel.slice(Math.max(0, Math.min(...COHORT_STAGES.map((s) => funnel.indexOf(s.stage)).filter((i) => i >= 0))));
     const indices = COHORT_STAGES.map((s) => {
       const i = stages.indexOf(s.stage);
-      if (i < 0) throw internalError(`The lifecycle funnel (${stages.join(', ')}) lacks the role stage ${s.stage}.`);
+      if (i < 0) throw internalError(`The lifecycle funnel (${funnel.join(', ')}) lacks the role stage ${s.stage}.`);
       return i;
     });
     const bounds = dayBoundsUs(request.filters);

@@ -3,7 +3,7 @@ import { CONTENT_STAGES, FUNNEL, funnelStages, type FunnelBreakdown, type Funnel
 import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
-import { compileFunnelContent, compileFunnelStages, type FunnelQuery } from '../sql/compile/reports/funnel.js';
+import { compileFunnel, type FunnelQuery } from '../sql/compile/reports/funnel.js';
 import { checkTotalRow, count, num, type Report } from './report.js';
 
 const tableSpec = (name: string) => FUNNEL.tables.find((t) => t.name === name)!;
@@ -50,24 +50,18 @@ function stagesTable(rows: readonly Row[], keys: readonly string[], stages: read
   return table;
 }
 
-/** The content table from one wide row per key, in the keys' order, with the total made here (every column adds up). */
 function contentTable(rows: readonly Row[], keys: readonly string[], by: FunnelBreakdown, mode: FunnelMode): ReportTable {
   const spec = tableSpec('content');
   const byKey = new Map(rows.map((r) => [String(r['k']), r]));
-  const columns = ['leads', 'touched', ...CONTENT_STAGES.flatMap((_, i) => [`people_${i}`, `touches_${i}`, `opportunity_people_${i}`])];
-  const sums = (key: string): Record<string, number> => {
-    const pick = key === 'total' ? rows : rows.filter((r) => String(r['k']) === key);
-    return Object.fromEntries(columns.map((c) => [c, pick.reduce((s, r) => s + count(r[c]), 0)]));
-  };
   const out: Cell[][] = [];
-  for (const key of keys.filter((k) => k === 'total' || byKey.has(k))) {
-    const r = sums(key);
+  for (const key of keys) {
+    const r = byKey.get(key)!;
     // The share's denominator: the cohort, or (flow) the leads with any touch in the range.
-    const base = mode === 'cohort' ? r['leads']! : r['touched']!;
+    const base = count(mode === 'cohort' ? r['leads'] : r['touched']);
     CONTENT_STAGES.forEach((stage, i) => {
-      const people = r[`people_${i}`]!;
-      const opportunityPeople = r[`opportunity_people_${i}`]!;
-      out.push([...(by === 'none' ? [] : [key]), stage, people, r[`touches_${i}`]!, rate(people, base), opportunityPeople, rate(opportunityPeople, people)]);
+      const people = count(r[`people_${i}`]);
+      const opportunityPeople = count(r[`opportunity_people_${i}`]);
+      out.push([...(by === 'none' ? [] : [key]), stage, people, count(r[`touches_${i}`]), rate(people, base), opportunityPeople, rate(opportunityPeople, people)]);
     });
   }
   const table: ReportTable = { name: spec.name, title: spec.title, columns: columnsOf('content', by), rows: out };
@@ -83,10 +77,8 @@ export const funnelReport: Report = {
     const by = (request.options['by'] ?? 'none') as FunnelBreakdown;
     const mode = (request.options['mode'] ?? 'cohort') as FunnelMode;
     const q: FunnelQuery = { stages, mode, by, bounds: dayBoundsUs(request.filters) };
-    const d = engine.dialect;
-    const stageRows = await engine.query(compileFunnelStages(d, request.filters, q));
-    const keys = orderKeys(new Map(stageRows.map((r) => [String(r['k']), count(r['reached_0'])])));
-    const contentRows = await engine.query(compileFunnelContent(d, request.filters, q));
-    return [stagesTable(stageRows, keys, stages, by), contentTable(contentRows, keys, by, mode)];
+    const rows = await engine.query(compileFunnel(engine.dialect, request.filters, q));
+    const keys = orderKeys(new Map(rows.map((r) => [String(r['k']), count(r['reached_0'])])));
+    return [stagesTable(rows, keys, stages, by), contentTable(rows, keys, by, mode)];
   },
 };

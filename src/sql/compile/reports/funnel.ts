@@ -1,7 +1,7 @@
 /**
- * Funnel (core/reports/funnel.ts): the sales funnel by lifecycle stage (one grouped query per
- * breakdown with its total over the same rows: medians do not add up) and the marketing funnel by
- * content stage (one pass over the touches, counts that add up, so the caller makes the total).
+ * Funnel (core/reports/funnel.ts): the sales funnel by lifecycle stage and the marketing funnel by
+ * content stage, in one grouped query per breakdown with its total over the same rows (medians do
+ * not add up), the leads and their touches read once.
  *
  * Invariants:
  * - A lead entered a stage at the time the leads relation (base.ts) gives it (`lead_us`,
@@ -80,10 +80,18 @@ function grouped(by: FunnelBreakdown, measures: SqlFragment, from: SqlFragment):
 }
 
 /**
- * The sales funnel: `k`, then per stage i `entered_i`, `reached_i` and (from the second stage)
- * `median_i` (days from reaching stage i−1), one row per key and the `total` row.
+ * Both funnels in one query over the leads read once: `k`, then per stage i `entered_i`,
+ * `reached_i` and (from the second stage) `median_i` (days from reaching stage i−1); `leads`,
+ * `touched` (leads with any touch counted) and per content stage j of CONTENT_STAGES `people_j`,
+ * `touches_j`, `opportunity_people_j`. One row per key and the `total` row (`all` alone without a
+ * breakdown).
  */
-export function compileFunnelStages(d: Dialect, filters: ReportFilters, q: FunnelQuery): SqlFragment {
+export function compileFunnel(d: Dialect, filters: ReportFilters, q: FunnelQuery): SqlFragment {
+  return sql`WITH f AS (${compileFunnelLeads(d, filters, q)}) ${grouped(q.by, joinSql([...stageMeasures(d, q), ...contentMeasures()], ', '), raw('f'))}`;
+}
+
+/** The stage counts and medians of the leads in `f`. */
+function stageMeasures(d: Dialect, q: FunnelQuery): SqlFragment[] {
   const leadAt = q.stages.indexOf(LEAD_STAGE);
   const inPeriod = (column: string) => (q.mode === 'cohort' ? sql`1 = 1` : withinRange(raw(column), q.bounds));
   const measures: SqlFragment[] = [];
@@ -103,29 +111,30 @@ export function compileFunnelStages(d: Dialect, filters: ReportFilters, q: Funne
       measures.push(sql`${d.median(days)} AS ${raw(`median_${i}`)}`);
     }
   });
-  return sql`WITH f AS (${compileStageTimes(d, filters, q)}) ${grouped(q.by, joinSql(measures, ', '), raw('f'))}`;
+  return measures;
 }
 
-/**
- * The marketing funnel, one row per key (`k`): `leads` (of the funnel), `touched` (with any touch
- * counted), and per content stage i of CONTENT_STAGES `people_i`, `touches_i`,
- * `opportunity_people_i`. Every column adds up over keys (a lead has one key), so the caller
- * makes the total.
- */
-export function compileFunnelContent(d: Dialect, filters: ReportFilters, q: FunnelQuery): SqlFragment {
+/** The content counts of the leads in `f` (ClickHouse fills an unmatched lead's counts with 0, DuckDB with NULL: both fail `> 0`). */
+function contentMeasures(): SqlFragment[] {
+  return [
+    sql`count(*) AS leads`,
+    sql`count(CASE WHEN n > 0 THEN 1 END) AS touched`,
+    ...CONTENT_STAGES.flatMap((_, j) => [
+      sql`count(CASE WHEN ${raw(`n${j}`)} > 0 THEN 1 END) AS ${raw(`people_${j}`)}`,
+      sql`coalesce(sum(${raw(`n${j}`)}), 0) AS ${raw(`touches_${j}`)}`,
+      sql`count(CASE WHEN ${raw(`n${j}`)} > 0 AND opportunity_us IS NOT NULL THEN 1 END) AS ${raw(`opportunity_people_${j}`)}`,
+    ]),
+  ];
+}
+
+/** The funnel's leads with their stage times and, per person, how many touches (`n`) and how many on content of each stage (`n0`…), in one pass over the touches. */
+function compileFunnelLeads(d: Dialect, filters: ReportFilters, q: FunnelQuery): SqlFragment {
   const touchInPeriod = q.mode === 'flow' ? withinRange(d.epochMicros(raw('t.occurred_at')), q.bounds) : sql`1 = 1`;
-  // One pass over the touches: per person, how many on content of each stage.
-  const perStage = CONTENT_STAGES.map((s, i) => sql`count(CASE WHEN c.funnel_stage = ${param.string(s)} THEN 1 END) AS ${raw(`n${i}`)}`);
+  const perStage = CONTENT_STAGES.map((s, j) => sql`count(CASE WHEN c.funnel_stage = ${param.string(s)} THEN 1 END) AS ${raw(`n${j}`)}`);
   const touched = sql`SELECT t.contact_id AS contact_id, count(*) AS n, ${joinSql(perStage, ', ')}
     FROM ${ident('touchpoints')} t LEFT JOIN ${ident('content')} c ON c.content_id = t.content_id
     WHERE t.contact_id IS NOT NULL AND ${touchInPeriod} GROUP BY t.contact_id`;
-  // ClickHouse fills the counts of an unmatched lead with 0, DuckDB with NULL: both fail `> 0`.
-  const measures = CONTENT_STAGES.flatMap((_, i) => [
-    sql`count(CASE WHEN tc.${raw(`n${i}`)} > 0 THEN 1 END) AS ${raw(`people_${i}`)}`,
-    sql`coalesce(sum(tc.${raw(`n${i}`)}), 0) AS ${raw(`touches_${i}`)}`,
-    sql`count(CASE WHEN tc.${raw(`n${i}`)} > 0 AND f.opportunity_us IS NOT NULL THEN 1 END) AS ${raw(`opportunity_people_${i}`)}`,
-  ]);
-  return sql`SELECT f.k AS k, count(*) AS leads, count(CASE WHEN tc.n > 0 THEN 1 END) AS touched, ${joinSql(measures, ', ')}
-    FROM (${compileStageTimes(d, filters, { ...q, stages: [LEAD_STAGE] })}) f LEFT JOIN (${touched}) tc ON tc.contact_id = f.contact_id
-    GROUP BY f.k`;
+  const times = ['k', 'opportunity_us', 'lead_us', ...q.stages.flatMap((_, i) => [`e${i}`, `r${i}`])];
+  return sql`SELECT ${joinSql(times.map((c) => raw(`st.${c} AS ${c}`)), ', ')}, tc.n AS n, ${joinSql(CONTENT_STAGES.map((_, j) => raw(`tc.n${j} AS n${j}`)), ', ')}
+    FROM (${compileStageTimes(d, filters, q)}) st LEFT JOIN (${touched}) tc ON tc.contact_id = st.contact_id`;
 }
