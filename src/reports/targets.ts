@@ -76,7 +76,7 @@ async function stored(engine: Engine, period: Period): Promise<{ total: number |
 }
 
 const tableSpec = (name: string) => TARGETS.tables.find((t) => t.name === name)!;
-const tableOf = (name: string, rows: Cell[][]): ReportTable => ({ name, title: tableSpec(name).title, columns: tableSpec(name).figures.map((f) => f.name), rows });
+const specTable = (name: string, rows: Cell[][]): ReportTable => ({ name, title: tableSpec(name).title, columns: tableSpec(name).figures.map((f) => f.name), rows });
 
 /** actual, attainment, pace, projected. */
 const pacing = (actual: number, target: number, elapsed: number): Cell[] => {
@@ -109,7 +109,7 @@ export const targetsReport: Report = {
     const rows: Cell[][] = shown.map(([c, t]) => [c, rate(shares.get(c) ?? 0, 1), round2(t.target), t.from, ...pacing(actual.get(c) ?? 0, t.target, elapsed)]);
     const shownTarget = sum((c) => channels.get(c)!.target);
     rows.push(['total', rate(sum((c) => shares.get(c) ?? 0), 1), round2(shownTarget), null, ...pacing(sum((c) => actual.get(c) ?? 0), shownTarget, elapsed)]);
-    const byChannel = tableOf('by_channel', rows);
+    const byChannel = specTable('by_channel', rows);
     checkTotalRow(byChannel, 'total', ['share', 'target', 'actual', 'projected']);
 
     const total = split.total / 100;
@@ -117,7 +117,7 @@ export const targetsReport: Report = {
     const targetFrom = cents(storedChannels) > cents(base) ? 'channel targets' : targets.total !== undefined ? 'targets' : 'run-rate';
     const actualTotal = [...actual.values()].reduce((a, b) => a + b, 0);
     const oldestFirst = periods.map((p, k) => ({ p, k })).reverse();
-    const plan = tableOf('plan', [
+    const plan = specTable('plan', [
       [
         o.period.label,
         day(o.period.startMs),
@@ -133,7 +133,7 @@ export const targetsReport: Report = {
     ]);
 
     const weighted = history.reduce((s, h) => s + (periodTotal(h) > 0 ? h.weight : 0), 0);
-    const historyTable = tableOf(
+    const historyTable = specTable(
       'history',
       oldestFirst.map(({ p, k }) => {
         const total = periodTotal(history[k]!);
