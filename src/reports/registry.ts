@@ -4,10 +4,13 @@
 
 import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
+import { cohortsReport } from './cohorts.js';
+import { funnelReport } from './funnel.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
+import { targetsReport } from './targets.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, cohortsReport, targetsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
