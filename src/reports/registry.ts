@@ -4,10 +4,11 @@
 
 import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
+import { acceptanceReport } from './acceptance.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, acceptanceReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
