@@ -6,9 +6,10 @@ import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
 import { acceptanceReport } from './acceptance.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
+import { pairsReport } from './pairs.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport, acceptanceReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, acceptanceReport, pairsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
