@@ -5,11 +5,12 @@
 import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
 import { acceptanceReport } from './acceptance.js';
+import { accountsReport } from './accounts.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import { pairsReport } from './pairs.js';
 import type { Report } from './report.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport, acceptanceReport, pairsReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, acceptanceReport, pairsReport, accountsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
