@@ -12,7 +12,7 @@ import {
 import { round2, type Cell, type ReportTable } from '../core/reports/spec.js';
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
-import { compileAccountsByStage, compileTopAccounts, type AccountEngagementOptions } from '../sql/compile/reports/accounts.js';
+import { compileAccountsReport, type AccountEngagementOptions } from '../sql/compile/reports/accounts.js';
 import { checkTotalRow, count, num, text, type Report } from './report.js';
 
 const SUMMED = ['accounts', 'engaged_accounts', 'people_engaged', 'touches_3w', 'touches_prior_3w', 'engagement', 'open_pipeline'] as const;
@@ -34,10 +34,10 @@ export const accountsReport: Report = {
       ...(stage === undefined ? {} : { stageRanks: parseStages(stage, funnel).map((s) => (s === NO_STAGE ? null : funnel.indexOf(s))) }),
     };
     const top = parseTop(request.options['top'] ?? String(DEFAULT_TOP));
-    const d = engine.dialect;
     const stageOf = (rank: unknown) => (rank === null || rank === undefined ? NO_STAGE : (funnel[Number(rank)] ?? NO_STAGE));
 
-    const accounts = await engine.query(compileTopAccounts(d, request.filters, options, top === 'all' ? undefined : top));
+    const rows = await engine.query(compileAccountsReport(engine.dialect, request.filters, options, top === 'all' ? undefined : top));
+    const accounts = rows.filter((r) => r['kind'] === 'top').sort((a, b) => count(a['rn']) - count(b['rn']));
     const topTable = table(
       'top',
       accounts.map((r) => {
@@ -66,7 +66,7 @@ export const accountsReport: Report = {
 
     // Funnel order, then the accounts at no stage.
     const rank = (r: Row) => (r['stage_rank'] === null || r['stage_rank'] === undefined ? funnel.length : Number(r['stage_rank']));
-    const stages = (await engine.query(compileAccountsByStage(d, request.filters, options))).sort((a, b) => rank(a) - rank(b));
+    const stages = rows.filter((r) => r['kind'] === 'stage').sort((a, b) => rank(a) - rank(b));
     const total: Row = { stage_rank: 'total' };
     for (const c of SUMMED) total[c] = stages.reduce((s, r) => s + count(r[c]), 0);
     const byStage = table(

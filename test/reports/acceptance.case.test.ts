@@ -126,4 +126,31 @@ describeEngines('report acceptance', (engine) => {
     await live([{ stage: 'sal', withinHours: 1 }]);
     expect(byKey((await run())[0])['total']).toMatchObject({ mqls: 6, sla_met: null, sla_breached: null, sla_compliance: null });
   });
+
+  // Runs last: it replaces the world.
+  test('the first decision in log order: at the MQL’s own instant it counts, at one instant the earlier stage wins, other stages are skipped', async () => {
+    await loadWorld(engine(), {
+      contacts: [
+        { contact_id: 'x1', created_at: '2026-01-01', original_source: 'email' },
+        { contact_id: 'x2', created_at: '2026-01-01', original_source: 'email' },
+      ],
+      lifecycle_events: [
+        // x1: accepted at the MQL's instant (0 hours).
+        { contact_id: 'x1', stage: 'mql', entered_at: '2026-01-02' },
+        { contact_id: 'x1', stage: 'sal', entered_at: '2026-01-02' },
+        // x2: a step back to lead decides nothing; then disqualified and recycled at one instant:
+        // disqualified comes first in the stage log's order, so rejected, with its reason.
+        { contact_id: 'x2', stage: 'mql', entered_at: '2026-01-02' },
+        { contact_id: 'x2', stage: 'lead', entered_at: '2026-01-03' },
+        { contact_id: 'x2', stage: 'recycled', entered_at: '2026-01-04' },
+        { contact_id: 'x2', stage: 'disqualified', entered_at: '2026-01-04', reason: 'competitor' },
+      ],
+    });
+    const [byChannel, , reasons] = await run();
+    expect(byKey(byChannel)['total']).toMatchObject({ mqls: 2, accepted: 1, rejected: 1, recycled: 0, open: 0, median_hours_to_decision: 24 });
+    expect(reasons!.rows).toEqual([
+      ['competitor', 1, 1],
+      ['total', 1, 1],
+    ]);
+  });
 });

@@ -35,12 +35,12 @@ export function compilePairs(d: Dialect, filters: ReportFilters, bounds: { fromU
     )} FROM ${from}`;
   const branches = [
     facts(sql`(${compileAccounts(d, unowned)}) a`, { accounts: '1' }),
-    facts(sql`(${compileMqlOutcomes(d, unowned, bounds, nowUs, rules)}) m`, {
+    facts(sql`(${compileMqlOutcomes(d, raw('leads'), bounds, nowUs, rules, false)}) m`, {
       mqls: '1',
       accepted: `CASE WHEN outcome = 'accepted' THEN 1 ELSE 0 END`,
       decided: `CASE WHEN outcome <> 'open' THEN 1 ELSE 0 END`,
     }),
-    facts(sql`(${compileLeads(d, unowned)}) l WHERE sql_us IS NOT NULL AND ${withinRange(raw('sql_us'), bounds)}`, { sqls: '1' }),
+    facts(sql`leads WHERE sql_us IS NOT NULL AND ${withinRange(raw('sql_us'), bounds)}`, { sqls: '1' }),
     facts(sql`(${compileDeals(d, unowned)}) o WHERE ${withinRange(raw('created_us'), bounds)}`, {
       opportunities: '1',
       won: `CASE WHEN status = 'won' THEN 1 ELSE 0 END`,
@@ -53,7 +53,9 @@ export function compilePairs(d: Dialect, filters: ReportFilters, bounds: { fromU
   const summed = (from: string) => joinSql(measures.map((c) => sql`sum(${raw(`${from}.${d.quoteIdentifier(c)}`)}) AS ${ident(c)}`), ', ');
   const owners = filters.owners.map((o) => sql`${param.string(o)}`);
   const pairFilter = owners.length ? sql`WHERE marketer IN (${joinSql(owners, ', ')}) OR rep IN (${joinSql(owners, ', ')})` : sql``;
-  return sql`SELECT marketer, rep, ${summed('p')} FROM (
+  // The leads are read twice (MQLs, SQLs): one CTE, which DuckDB computes once.
+  return sql`WITH leads AS (${compileLeads(d, unowned)})
+    SELECT marketer, rep, ${summed('p')} FROM (
       SELECT coalesce(o.marketer, 'no account') AS marketer, coalesce(o.rep, 'no account') AS rep, ${joinSql(measures.map((c) => sql`f.${ident(c)} AS ${ident(c)}`), ', ')}
       FROM (SELECT account_id, ${summed('x')} FROM (${joinSql(branches, ' UNION ALL ')}) x GROUP BY account_id) f
       LEFT JOIN (SELECT account_id, coalesce(marketing_owner_id, 'none') AS marketer, coalesce(sales_owner_id, 'none') AS rep FROM ${ident('accounts')}) o
