@@ -1,11 +1,11 @@
 import { ACCEPTANCE, decisionStages, mqlSlaHours, SALES_TOUCH_CHANNELS, SALES_TOUCH_TYPES } from '../core/reports/acceptance.js';
 import { allStages, type LifecycleSettings } from '../core/lifecycle/settings.js';
 import { dayBoundsUs } from '../core/reports/filters.js';
-import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { rate, round2, type Cell } from '../core/reports/spec.js';
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
 import { compileAcceptance, type AcceptanceDimension, type AcceptanceRules } from '../sql/compile/reports/acceptance.js';
-import { checkTotalRow, count, num, type Report } from './report.js';
+import { checkTotalRow, count, num, specTable, type Report } from './report.js';
 import { userNames } from './users.js';
 
 const ADDITIVE = ['mqls', 'accepted', 'rejected', 'recycled', 'open', 'sla_met', 'sla_breached', 'sales_touched'];
@@ -61,10 +61,7 @@ export const acceptanceReport: Report = {
     // No MQL at all: no group, so the total is all zeros.
     const total = rows.find((r) => r['dim'] === 'total') ?? { key: 'total' };
     const names = await userNames(engine);
-    const table = (name: string, cells: Cell[][]): ReportTable => {
-      const spec = ACCEPTANCE.tables.find((t) => t.name === name)!;
-      return { name, title: spec.title, columns: spec.figures.map((f) => f.name), rows: cells };
-    };
+    const table = (name: string, rows: Cell[][]) => specTable(ACCEPTANCE, name, rows);
     const byChannel = table('by_channel', [...ranked(rows, 'channel'), total].map((r) => [String(r['key']), ...measures(r, hasSla)]));
     const byOwner = table('by_owner', [...ranked(rows, 'owner'), total].map((r) => [String(r['key']), names.get(String(r['key'])) ?? null, ...measures(r, hasSla)]));
     // The reason rows count rejected MQLs (their `mqls` is the count of the rejected ones).

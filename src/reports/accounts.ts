@@ -9,18 +9,15 @@ import {
   parseTop,
   trendChange,
 } from '../core/reports/accounts.js';
-import { round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { round2, type Cell } from '../core/reports/spec.js';
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
 import { compileAccountsReport, type AccountEngagementOptions } from '../sql/compile/reports/accounts.js';
-import { checkTotalRow, count, num, text, type Report } from './report.js';
+import { checkTotalRow, count, num, specTable, text, type Report } from './report.js';
 
 const SUMMED = ['accounts', 'engaged_accounts', 'people_engaged', 'touches_3w', 'touches_prior_3w', 'engagement', 'open_pipeline'] as const;
 
-function table(name: string, rows: Cell[][]): ReportTable {
-  const spec = ACCOUNTS.tables.find((t) => t.name === name)!;
-  return { name, title: spec.title, columns: spec.figures.map((f) => f.name), rows };
-}
+const table = (name: string, rows: Cell[][]) => specTable(ACCOUNTS, name, rows);
 
 export const accountsReport: Report = {
   spec: ACCOUNTS,

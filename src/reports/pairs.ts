@@ -1,11 +1,11 @@
 import { dayBoundsUs } from '../core/reports/filters.js';
 import { PAIRS } from '../core/reports/pairs.js';
-import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { rate, round2, type Cell } from '../core/reports/spec.js';
 import type { Row } from '../engine/engine.js';
 import { loadRegistry } from '../lifecycle/store.js';
 import { compilePairs } from '../sql/compile/reports/pairs.js';
 import { acceptanceRules } from './acceptance.js';
-import { checkTotalRow, count, type Report } from './report.js';
+import { checkTotalRow, count, specTable, type Report } from './report.js';
 import { userNames } from './users.js';
 
 const SUMMED = ['accounts', 'mqls', 'accepted', 'decided', 'sqls', 'opportunities', 'won', 'lost', 'pipeline', 'revenue'] as const;
@@ -51,8 +51,7 @@ export const pairsReport: Report = {
         rate(won, won + count(r['lost'])),
       ];
     };
-    const spec = PAIRS.tables[0]!;
-    const table: ReportTable = { name: spec.name, title: spec.title, columns: spec.figures.map((f) => f.name), rows: [...rows, total].map(cells) };
+    const table = specTable(PAIRS, 'pairs', [...rows, total].map(cells));
     checkTotalRow(table, 'total', ['accounts', 'mqls', 'accepted', 'sqls', 'opportunities', 'won', 'pipeline', 'revenue']);
     return [table];
   },

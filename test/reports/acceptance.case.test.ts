@@ -9,21 +9,16 @@ import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '../../src/core/lifecycle/settings.js';
 import { NO_FILTERS, parseFilters } from '../../src/core/reports/filters.js';
-import { undescribedColumns, type ReportTable } from '../../src/core/reports/spec.js';
+import { undescribedColumns } from '../../src/core/reports/spec.js';
 import { approve, propose } from '../../src/lifecycle/store.js';
 import { acceptanceReport } from '../../src/reports/acceptance.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { ACCEPTANCE_WORLD } from './fixture-decisions.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
-
-/** The rows of a table as objects keyed by its first column. */
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 describeEngines('report acceptance', (engine) => {
   beforeAll(async () => loadWorld(engine(), ACCEPTANCE_WORLD));

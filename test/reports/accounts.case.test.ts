@@ -21,7 +21,7 @@ import { fixedClock, type Clock } from '../../src/core/clock.js';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '../../src/core/lifecycle/settings.js';
 import { accountEngagement, DAY_US, type EngagementTouch } from '../../src/core/reports/accounts.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
-import { undescribedColumns, type ReportTable } from '../../src/core/reports/spec.js';
+import { undescribedColumns } from '../../src/core/reports/spec.js';
 import { TOUCH_TYPES } from '../../src/core/vocabulary.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { accountsReport } from '../../src/reports/accounts.js';
@@ -29,6 +29,7 @@ import { runReport } from '../../src/reports/report.js';
 import { compileAccountEngagement } from '../../src/sql/compile/reports/accounts.js';
 import { describeEngines } from '../engines/engines.js';
 import { WORLD } from './fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld, type World, type WorldRow } from './world.js';
 
 const NOW = '2026-06-01T00:00:00Z';
@@ -61,12 +62,6 @@ const ACCOUNTS_WORLD: World = {
 
 const A1 = 10 + 1 / 2 + 5 / 4 + 8 * 2 ** -1.5;
 const A2 = 4 * 2 ** (-90 / 14) + 6 / 8 + 2 * 2 ** -0.5;
-
-/** The rows of a table as objects keyed by its first column. */
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 /** The touches of the world as the reference reads them, by account. */
 function touchesByAccount(rows: readonly WorldRow[]): Map<string, EngagementTouch[]> {

@@ -19,6 +19,7 @@ import { pairsReport } from '../../src/reports/pairs.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { ACCEPTANCE_WORLD } from './fixture-decisions.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
@@ -29,10 +30,7 @@ const PAIRS_WORLD = {
 };
 
 /** The rows as objects keyed by "marketer/rep". */
-function byPair(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [`${String(r[0])}/${String(r[2])}`, Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
+const byPair = (table: ReportTable | undefined) => byKey(table, (r) => `${String(r[0])}/${String(r[2])}`);
 
 describeEngines('report pairs', (engine) => {
   beforeAll(async () => loadWorld(engine(), PAIRS_WORLD));
