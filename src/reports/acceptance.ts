@@ -22,27 +22,27 @@ export function acceptanceRules(settings: LifecycleSettings): AcceptanceRules {
 }
 
 /** The figures of one row, in the spec's order after its key columns. */
-function measures(r: Row | undefined, hasSla: boolean): Cell[] {
-  const accepted = count(r?.['accepted']);
-  const decided = accepted + count(r?.['rejected']) + count(r?.['recycled']);
-  const touched = count(r?.['touched']);
-  const met = count(r?.['sla_met']);
-  const breached = count(r?.['sla_breached']);
+function measures(r: Row, hasSla: boolean): Cell[] {
+  const accepted = count(r['accepted']);
+  const decided = accepted + count(r['rejected']) + count(r['recycled']);
+  const touched = count(r['touched']);
+  const met = count(r['sla_met']);
+  const breached = count(r['sla_breached']);
   return [
-    count(r?.['mqls']),
+    count(r['mqls']),
     accepted,
-    count(r?.['rejected']),
-    count(r?.['recycled']),
-    count(r?.['open']),
+    count(r['rejected']),
+    count(r['recycled']),
+    count(r['open']),
     rate(accepted, decided),
-    rate(accepted, count(r?.['mqls'])),
+    rate(accepted, count(r['mqls'])),
     hasSla ? met : null,
     hasSla ? breached : null,
     hasSla ? rate(met, met + breached) : null,
-    round2(num(r?.['median_decision_hours'] ?? null)),
+    round2(num(r['median_decision_hours'])),
     touched,
-    round2(num(r?.['median_touch_hours'] ?? null)),
-    touched ? round2(count(r?.['touch_hours_sum']) / touched) : null,
+    round2(num(r['median_touch_hours'])),
+    touched ? round2(count(r['touch_hours_sum']) / touched) : null,
   ];
 }
 

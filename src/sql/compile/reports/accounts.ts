@@ -14,7 +14,7 @@
  */
 
 import { DAY_US, ENGAGEMENT_WEIGHTS, PEOPLE_WINDOW_DAYS, TREND_WINDOW_DAYS } from '../../../core/reports/accounts.js';
-import type { ReportFilters } from '../../../core/reports/filters.js';
+import { NO_FILTERS, type ReportFilters } from '../../../core/reports/filters.js';
 import type { Dialect } from '../../dialect/dialect.js';
 import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
 import { compileAccounts, compileDeals, compileTouches } from './base.js';
@@ -29,7 +29,7 @@ export interface AccountEngagementOptions {
 }
 
 /** The filters that choose touches here: channel and campaign (the segment and owner choose the accounts). */
-const touchFilters = (filters: ReportFilters): ReportFilters => ({ segment: [], channels: filters.channels, campaigns: filters.campaigns, owners: [], createdBy: [] });
+const touchFilters = (filters: ReportFilters): ReportFilters => ({ ...NO_FILTERS, channels: filters.channels, campaigns: filters.campaigns });
 
 /**
  * Columns: `account_id`, `name`, `domain`, `industry`, `employees`, `country`, `is_icp`,
@@ -51,7 +51,7 @@ export function compileAccountEngagement(d: Dialect, filters: ReportFilters, opt
   const int = raw(d.columnType('integer', true));
   const float = raw(d.columnType('float', false));
   const touches = compileTouches(d, touchFilters(filters));
-  const deals = sql`(${compileDeals(d, { segment: [], channels: [], campaigns: [], owners: [], createdBy: [] })}) o`;
+  const deals = sql`(${compileDeals(d, NO_FILTERS)}) o`;
   const stageFilter =
     options.stageRanks === undefined
       ? sql``
