@@ -117,3 +117,10 @@ export function checkTotalRow(table: ReportTable, totalLabel: string, additive: 
     }
   }
 }
+
+/** A table of the spec's table `name`: its title, and its figures in order as the columns of `rows`. */
+export function specTable(spec: ReportSpec, name: string, rows: readonly (readonly Cell[])[]): ReportTable {
+  const table = spec.tables.find((t) => t.name === name);
+  if (!table) throw internalError(`Report ${spec.name} has no table ${name} in its spec.`);
+  return { name, title: table.title, columns: table.figures.map((f) => f.name), rows };
+}

@@ -100,7 +100,7 @@ export function compileLeads(d: Dialect, filters: ReportFilters): SqlFragment {
     ...(filters.channels.length ? [sql`coalesce(c.original_source, 'unknown') IN (${strings(filters.channels)})`] : []),
     ...(filters.campaigns.length ? [sql`c.contact_id IN (${campaignContacts(filters)})`] : []),
     ...(filters.owners.length ? [sql`c.owner_id IN (${strings(filters.owners)})`] : []),
-    ...(filters.createdBy.length ? [sql`c.created_by IN (${strings(filters.createdBy)})`] : []),
+    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN (${strings(filters.createdBy)})`] : []),
   ];
   const float = raw(d.columnType('float', false));
   return sql`SELECT c.contact_id AS contact_id, c.account_id AS account_id, c.owner_id AS owner_id, coalesce(c.created_by, 'other') AS created_by,
@@ -163,7 +163,7 @@ export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment 
     ...(filters.channels.length ? [sql`coalesce(t.channel, 'unknown') IN (${strings(filters.channels)})`] : []),
     ...(filters.campaigns.length ? [sql`t.campaign_id IN (${strings(filters.campaigns)})`] : []),
     ...(filters.owners.length ? [sql`c.owner_id IN (${strings(filters.owners)})`] : []),
-    ...(filters.createdBy.length ? [sql`c.created_by IN (${strings(filters.createdBy)})`] : []),
+    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN (${strings(filters.createdBy)})`] : []),
   ];
   return sql`SELECT t.touchpoint_id AS touchpoint_id, t.contact_id AS contact_id, t.anonymous_id AS anonymous_id, t.account_id AS account_id,
       ${us(d, 't.occurred_at')} AS at_us, coalesce(t.channel, 'unknown') AS channel, t.campaign_id AS campaign_id, t.content_id AS content_id, t.touch_type AS touch_type
