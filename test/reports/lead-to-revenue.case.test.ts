@@ -84,5 +84,7 @@ describeEngines('report lead-to-revenue', (engine) => {
     expect(byKey((await run(parseFilters({ channel: ['webinar,email'] })))[0])['total']).toMatchObject({ leads: 2, mqls: 2, opportunities: 1 });
     expect(byKey((await run(parseFilters({ owner: ['u1'] })))[0])['total']).toMatchObject({ leads: 2, opportunities: 5 - 2 + 1 });
     expect(byKey((await run(parseFilters({ createdBy: ['sales'] })))[0])['total']).toMatchObject({ leads: 1, opportunities: 1, pipeline: 2000 });
+    // `other` selects what is shown as other: c6 (no creator recorded), and the lead-less deals o5 and o6, which have none either.
+    expect(byKey((await run(parseFilters({ createdBy: ['other'] })))[0])['total']).toMatchObject({ leads: 1, opportunities: 2, pipeline: 800 });
   });
 });
