@@ -25,6 +25,14 @@ const TRICKY_TEXT = [
   '{p1:String} $p1 ? %s',
 ];
 
+describeEngines('statement size', (engine) => {
+  test('a compiled statement past ClickHouse’s default 256 KiB parser limit runs (large mappings and reports compile to such)', async () => {
+    const statement = `SELECT length('${'x'.repeat(300 * 1024)}') AS n`;
+    expect(statement.length).toBeGreaterThan(256 * 1024);
+    expect(await engine().query(statement)).toEqual([{ n: 300 * 1024 }]);
+  });
+});
+
 describeEngines('schema', (engine) => {
   test('opening creates every table of the schema, with its stored columns in order', async () => {
     for (const table of ALL_TABLES) {

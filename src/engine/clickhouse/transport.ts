@@ -39,6 +39,10 @@ export const SESSION_SETTINGS: Settings = {
   // In `SELECT min(x) AS x … WHERE x IS NOT NULL`, WHERE means the column, as in standard SQL and
   // DuckDB; by default ClickHouse reads the alias there (an aggregate in WHERE, or a wrong filter).
   prefer_column_name_to_alias: 1,
+  // Statements are compiled (a mapping's expressions under every column's normalisation, a
+  // report over its relations) and can pass the 256 KiB the parser accepts by default, which
+  // guards against pasted giant queries, not ours: 16 MiB.
+  max_query_size: 16 * 1024 * 1024,
 };
 
 export interface ClickHouseTransport {
