@@ -5,7 +5,7 @@
 
 import type { ColumnSpec, LogicalType, TableSpec } from '../../src/core/schema/tables.js';
 import type { CsvChunk, Engine } from '../../src/engine/engine.js';
-import { ident, sql } from '../../src/sql/fragment.js';
+import { ident, param, sql } from '../../src/sql/fragment.js';
 
 /** A table spec for tests: `[name, type, required?]` per column, ordered by the first column. */
 export function scratchTable(name: string, columns: readonly (readonly [string, LogicalType, boolean?])[]): TableSpec {
@@ -50,4 +50,15 @@ export function rawChunk(text: string, rows: number, delimiter = ','): CsvChunk 
 export async function countRows(engine: Engine, table: string): Promise<number> {
   const [row] = await engine.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${ident(table)}`);
   return row!.n;
+}
+
+/** The columns of a workspace table, in their stored order. */
+export async function columnNames(engine: Engine, table: string): Promise<string[]> {
+  const columns = await engine.query<{ column_name: string }>(
+    // ClickHouse lists its own system tables here too (system.users), hence the schema filter.
+    sql`SELECT column_name FROM information_schema.columns
+        WHERE table_name = ${param.string(table)} AND table_schema NOT IN ('system', 'information_schema', 'INFORMATION_SCHEMA')
+        ORDER BY ordinal_position`,
+  );
+  return columns.map((c) => c.column_name);
 }

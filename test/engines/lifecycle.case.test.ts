@@ -7,10 +7,11 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { OPPORTUNITIES, OPPORTUNITIES_V1, storedColumns } from '../../src/core/schema/tables.js';
 import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS, type Migration } from '../../src/engine/migrations.js';
 import { ident, param, sql } from '../../src/sql/fragment.js';
 import { ENGINES_UNDER_TEST, expectEngineRan, openTestEngine, persistentLocation } from './engines.js';
-import { countRows } from './fixtures.js';
+import { columnNames, countRows } from './fixtures.js';
 
 const ADD_NOTES: Migration = {
   version: MIGRATIONS.length + 1,
@@ -66,6 +67,21 @@ for (const name of ENGINES_UNDER_TEST) {
         code: 'migration-failed',
         message: expect.stringContaining(`schema version ${ADD_NOTES.version}`) as unknown,
       });
+    });
+
+    test('a workspace of schema version 3 gets opportunities.product from migration 4: added last, stored deals keep their values with no product, and the statement can run again (a migration cut off half-way)', async () => {
+      const engine = track(await openTestEngine(name, place.location, false));
+      const upToV3 = MIGRATIONS.filter((m) => m.version <= 3);
+      await migrate(engine, { migrations: upToV3 });
+      // Migration 1 is released: it still creates the v1 table, without the product.
+      expect(await columnNames(engine, 'opportunities')).toEqual(storedColumns(OPPORTUNITIES_V1).map((c) => c.name));
+      await engine.append('opportunities', ['opportunity_id', 'created_at', 'amount'], [['o1', '2024-01-02T03:04:05Z', '12.50']]);
+
+      expect(await migrate(engine)).toEqual({ applied: [4] });
+      expect(await columnNames(engine, 'opportunities')).toEqual(storedColumns(OPPORTUNITIES).map((c) => c.name));
+      const addProduct = MIGRATIONS.find((m) => m.name === 'add-opportunity-product')!;
+      await engine.exec(addProduct.statements(engine.dialect));
+      expect(await engine.query(sql`SELECT opportunity_id, amount, product FROM ${ident('opportunities')}`)).toEqual([{ opportunity_id: 'o1', amount: 12.5, product: null }]);
     });
 
     test('a failing migration is reported as migration-failed and not recorded', async () => {

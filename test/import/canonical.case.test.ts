@@ -121,6 +121,20 @@ describeEngines('import of canonical files', (engine) => {
     ]);
   });
 
+  test('opportunities: product (the column migration 4 added) is stored trimmed, and an export that changes one product updates that deal only', async () => {
+    const header = ['opportunity_id', 'created_at', 'product', 'amount'];
+    const first = writeFile(dir(), 'opportunities.csv', csvText(header, [['O1', '2024-01-02T00:00:00Z', ' GTX Pro ', '4514'], ['O2', '2024-01-03T00:00:00Z', null, null]]));
+    const s = await importWith(engine(), first, 'opportunities');
+    expect([s.read, s.inserted, s.quarantined, s.ignoredColumns]).toEqual([2, 2, 0, []]);
+    const second = writeFile(dir(), 'opportunities-later.csv', csvText(header, [['O1', '2024-01-02T00:00:00Z', 'GTX Pro', '4514'], ['O2', '2024-01-03T00:00:00Z', 'MG Special', null]]));
+    const again = await importWith(engine(), second, 'opportunities');
+    expect([again.read, again.inserted, again.updated, again.unchanged]).toEqual([2, 0, 1, 1]);
+    expect((await dumpTable(engine(), 'opportunities')).map((r) => [r['opportunity_id'], r['product'], r['amount']])).toEqual([
+      ['O1', 'GTX Pro', 4514],
+      ['O2', 'MG Special', null],
+    ]);
+  });
+
   test('a canonical file with a column that is not part of the entity lists it as ignored and imports the rest', async () => {
     const file = writeFile(dir(), 'accounts.csv', csvText(['account_id', 'name', 'favourite_colour'], [['A1', 'Acme', 'teal']]));
     const s = await importWith(engine(), file, 'accounts');

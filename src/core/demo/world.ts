@@ -516,7 +516,8 @@ function* opportunityRows(plan: WorldPlan, w: CsvWriter): Generator<void, void, 
       if (!open) w.ascii(won ? 'true' : 'false');
       w.sep();
       if (!open && !won && sim.oLostReason[o]! >= 0) w.ascii(LOST_REASONS[sim.oLostReason[o]!]!);
-      w.sep().ascii(CHANNELS[sim.pOriginal[p]!]!).sep().ascii(sim.oRoute[o] === ROUTE.partner ? 'partner' : 'sales').end();
+      // product stays empty: the simulated company sells one offering (tiers follow the amount).
+      w.sep().ascii(CHANNELS[sim.pOriginal[p]!]!).sep().ascii(sim.oRoute[o] === ROUTE.partner ? 'partner' : 'sales').sep().end();
       if (w.full) yield;
     }
   }

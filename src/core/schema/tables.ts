@@ -242,7 +242,11 @@ export const LIFECYCLE_EVENTS: TableSpec = {
   ],
 };
 
-export const OPPORTUNITIES: TableSpec = {
+/**
+ * Opportunities as schema version 1 created them (migration 1). Frozen: a released migration never
+ * changes. Columns added since are migrations of their own and come last in {@link OPPORTUNITIES}.
+ */
+export const OPPORTUNITIES_V1: TableSpec = {
   name: 'opportunities',
   entity: 'opportunities',
   kind: 'entity',
@@ -266,6 +270,15 @@ export const OPPORTUNITIES: TableSpec = {
     oneOf('created_by', CREATORS, 'Who created the deal.'),
   ],
 };
+
+/** The product column, added by migration 4 (`add-opportunity-product`). */
+export const OPPORTUNITY_PRODUCT: ColumnSpec = text('product', 'Product (or product line) sold.');
+
+/**
+ * A deal, as the current schema stores it. Added columns go last: an `ALTER TABLE … ADD COLUMN`
+ * appends, so a migrated database and a fresh one have the same column order.
+ */
+export const OPPORTUNITIES: TableSpec = { ...OPPORTUNITIES_V1, columns: [...OPPORTUNITIES_V1.columns, OPPORTUNITY_PRODUCT] };
 
 export const OPPORTUNITY_STAGE_HISTORY: TableSpec = {
   name: 'opportunity_stage_history',
@@ -418,8 +431,24 @@ export const WORLD_TRUTH: TableSpec = {
 
 export const SYSTEM_TABLES: readonly TableSpec[] = [IDENTITIES, IMPORTS, QUARANTINE, IDENTITY_MERGES, WORLD_TRUTH];
 
-/** The tables of schema version 1 (the foundation). A released migration never changes, so this list does not either. */
-export const FOUNDATION_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES];
+/**
+ * The tables of schema version 1 (the foundation), as they were then. A released migration never
+ * changes, so this list does not either: a table that gained columns since appears in its v1 form.
+ */
+export const FOUNDATION_TABLES: readonly TableSpec[] = [
+  USERS,
+  ACCOUNTS,
+  CONTACTS,
+  CAMPAIGNS,
+  CAMPAIGN_COSTS,
+  CONTENT,
+  TOUCHPOINTS,
+  LIFECYCLE_EVENTS,
+  OPPORTUNITIES_V1,
+  OPPORTUNITY_STAGE_HISTORY,
+  TARGETS,
+  ...SYSTEM_TABLES,
+];
 
 // ---- lifecycle (schema version 2) ----------------------------------------------------------
 
@@ -570,7 +599,8 @@ export const JOURNEY_DAILY_CREDITS: TableSpec = {
 
 export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
-export const ALL_TABLES: readonly TableSpec[] = [...FOUNDATION_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES];
+/** Every table as the current schema has it (after every migration). */
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

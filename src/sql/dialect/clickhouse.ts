@@ -15,9 +15,9 @@
  */
 
 import { internalError } from '../../core/errors.js';
-import { storedColumns, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
+import { storedColumns, type ColumnSpec, type LogicalType, type TableSpec } from '../../core/schema/tables.js';
 import { joinSql, printSql, raw, sql, type ParamType, type PrintedSql, type SqlFragment } from '../fragment.js';
-import { characterRunPattern, type Dialect, type WindowSpec } from './dialect.js';
+import { addable, characterRunPattern, type Dialect, type WindowSpec } from './dialect.js';
 
 const COLUMN_TYPES: Readonly<Record<LogicalType, string>> = {
   string: 'String',
@@ -114,6 +114,10 @@ export const clickhouseDialect: Dialect = {
     return [
       `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(name)} (\n${columns.join(',\n')}\n)\nENGINE = MergeTree\nORDER BY (${sortKey.join(', ')})`,
     ];
+  },
+
+  addColumn(table: string, column: ColumnSpec): string[] {
+    return [`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN IF NOT EXISTS ${quoteIdentifier(addable(table, column).name)} ${clickhouseDialect.columnType(column.type, true)}`];
   },
 
   createStagingTable(name: string, columns: readonly string[]): string[] {

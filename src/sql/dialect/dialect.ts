@@ -10,7 +10,8 @@
  * - Capabilities default to the safe answer.
  */
 
-import type { LogicalType, TableSpec } from '../../core/schema/tables.js';
+import { internalError } from '../../core/errors.js';
+import type { ColumnSpec, LogicalType, TableSpec } from '../../core/schema/tables.js';
 import type { FragmentPrinter, ParamType } from '../fragment.js';
 import type { PrintedSql, SqlFragment } from '../fragment.js';
 
@@ -33,6 +34,12 @@ export interface Dialect extends FragmentPrinter {
    * spec's). ClickHouse orders by `orderBy` (nullable columns are wrapped so they can be sort keys).
    */
   createTable(table: TableSpec, name?: string): string[];
+  /**
+   * Statements that add `column` (nullable) to table `table` unless it has one of that name already,
+   * so a migration cut off half-way can run again. The column goes last. A required column cannot
+   * be added (the stored rows have no value for it): that is a bug in the migration, thrown.
+   */
+  addColumn(table: string, column: ColumnSpec): string[];
   /** A scratch table of nullable string columns, for staging raw import rows. */
   createStagingTable(name: string, columns: readonly string[]): string[];
   dropTable(name: string): string;
@@ -200,4 +207,12 @@ export interface Dialect {
 export function characterRunPattern(characters: string): string {
   const escaped: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v', '-': '\\-', ']': '\\]', '^': '\\^', '\\': '\\\\' };
   return `[${[...characters].map((c) => escaped[c] ?? c).join('')}]+`;
+}
+
+/** `column`, checked to be one {@link Dialect.addColumn} can add: stored and nullable. */
+export function addable(table: string, column: ColumnSpec): ColumnSpec {
+  if (column.required || column.input) {
+    throw internalError(`cannot add ${column.required ? 'required' : 'input'} column ${column.name} to ${table}: stored rows have no value for a required column, and an input column is not stored`);
+  }
+  return column;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CAMPAIGN_COSTS, CONTACTS, type LogicalType } from '../../core/schema/tables.js';
+import { CAMPAIGN_COSTS, CONTACTS, OPPORTUNITY_PRODUCT, type LogicalType } from '../../core/schema/tables.js';
 import { param, raw, sql, type ParamType } from '../fragment.js';
 import { clickhouseDialect } from './clickhouse.js';
 import { duckdbDialect } from './duckdb.js';
@@ -32,6 +32,11 @@ describe.each(ALL_DIALECTS)('$name dialect: total over the closed unions', (dial
 
   test('refuses an empty identifier instead of printing broken SQL', () => {
     expect(() => dialect.quoteIdentifier('')).toThrow(/identifier/);
+  });
+
+  test('refuses to add a required column (stored rows have no value for it) or an input column (never stored)', () => {
+    expect(() => dialect.addColumn('t', { ...OPPORTUNITY_PRODUCT, required: true })).toThrow(/required/);
+    expect(() => dialect.addColumn('t', { ...OPPORTUNITY_PRODUCT, input: true })).toThrow(/input/);
   });
 });
 
@@ -83,6 +88,10 @@ describe('duckdb dialect', () => {
 
   test('leaves input-only columns out of the stored table', () => {
     expect(d.createTable(CONTACTS)[0]).not.toContain('lead_source');
+  });
+
+  test('adds a column idempotently (IF NOT EXISTS), so a migration cut off half-way runs again', () => {
+    expect(d.addColumn('opportunities', OPPORTUNITY_PRODUCT)).toEqual(['ALTER TABLE "opportunities" ADD COLUMN IF NOT EXISTS "product" VARCHAR']);
   });
 
   test('creates a staging table fresh: dropped, then text columns only', () => {
@@ -162,6 +171,10 @@ describe('clickhouse dialect', () => {
         '  `currency` Nullable(String)\n' +
         ')\nENGINE = MergeTree\nORDER BY (`campaign_id`, `day`)',
     ]);
+  });
+
+  test('adds a column idempotently (IF NOT EXISTS) and Nullable, as every added column is', () => {
+    expect(d.addColumn('opportunities', OPPORTUNITY_PRODUCT)).toEqual(['ALTER TABLE `opportunities` ADD COLUMN IF NOT EXISTS `product` Nullable(String)']);
   });
 
   test('creates a staging table fresh as a MergeTree of Nullable(String) (atomic inserts)', () => {
