@@ -6,8 +6,9 @@ import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
+import { velocityReport } from './velocity.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, velocityReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);
