@@ -4,11 +4,12 @@
 
 import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
+import { forecastReport } from './forecast.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import type { Report } from './report.js';
 import { velocityReport } from './velocity.js';
 
-export const REPORTS: readonly Report[] = [leadToRevenueReport, velocityReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, velocityReport, forecastReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);

@@ -1,0 +1,183 @@
+import { RevlineError } from '../core/errors.js';
+import {
+  FORECAST,
+  backtest,
+  buildModel,
+  expectedRevenue,
+  quantile,
+  quarterWindows,
+  simulate,
+  wonRevenue,
+  type BacktestMonth,
+  type ForecastDeals,
+  type ForecastSettings,
+} from '../core/reports/forecast.js';
+import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import type { DealGrouping } from '../core/reports/velocity.js';
+import type { Engine } from '../engine/engine.js';
+import { PACKED, compileForecastDeals } from '../sql/compile/reports/forecast.js';
+import type { ReportFilters } from '../core/reports/filters.js';
+import { checkTotalRow, count, num, text, type Report } from './report.js';
+
+const DAY_US = 86_400_000_000;
+const DAY_MS = 86_400_000;
+
+/** The backtest's intervals need fewer runs than the forecast's: it repeats the method for every month. */
+const BACKTEST_SIMULATIONS = 500;
+
+function integerOption(options: Readonly<Record<string, string>>, name: string, min: number, max: number): number {
+  const value = options[name]!;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) {
+    const spec = FORECAST.options.find((o) => o.name === name)!;
+    throw new RevlineError('usage', `--${name} of the forecast report takes a whole number from ${min} to ${max}, not "${value}".`, { hint: spec.description });
+  }
+  return n;
+}
+
+/** The lines of a packed text (none for an empty or NULL text: no deals). */
+const linesOf = (packed: unknown) => (typeof packed === 'string' && packed !== '' ? packed.split(PACKED.line) : []);
+
+/** The deals and their stage entries as the columns the core's method reads (unpacked from one query). */
+export async function readForecastDeals(engine: Engine, filters: ReportFilters, by: DealGrouping): Promise<ForecastDeals> {
+  const rows = await engine.query(compileForecastDeals(engine.dialect, filters, by));
+  const part = (name: string) => rows.filter((r) => r['part'] === name);
+  const names = (name: string) => {
+    const out: string[] = [];
+    for (const r of part(name)) out[count(r['no'])] = String(r['text']);
+    return out;
+  };
+  const dealLines = linesOf(part('deals')[0]?.['text']);
+  const n = dealLines.length;
+  const created = new Float64Array(n);
+  const closed = new Float64Array(n);
+  const status = new Uint8Array(n);
+  const amount = new Float64Array(n);
+  const segment = new Int32Array(n);
+  for (const line of dealLines) {
+    const [no, c, x, s, cents, g] = line.split(PACKED.field) as [string, string, string, string, string, string];
+    const i = Number(no);
+    created[i] = Number(c) / DAY_US;
+    closed[i] = x === '' ? Number.NaN : Number(x) / DAY_US;
+    status[i] = Number(s);
+    amount[i] = cents === '' ? 0 : Number(cents) / 100;
+    segment[i] = Number(g);
+  }
+  // Entries arrive by deal, then time: deal i's are a run starting at stageStart[i].
+  const entryLines = linesOf(part('entries')[0]?.['text']);
+  const m = entryLines.length;
+  const stageStart = new Int32Array(n + 1);
+  const stageAt = new Float64Array(m);
+  const stage = new Int32Array(m);
+  const stageAmount = new Float64Array(m);
+  entryLines.forEach((line, e) => {
+    const [no, s, at, cents] = line.split(PACKED.field) as [string, string, string, string];
+    stageStart[Number(no) + 1]! += 1;
+    stage[e] = Number(s);
+    stageAt[e] = Number(at) / DAY_US;
+    stageAmount[e] = cents === '' ? Number.NaN : Number(cents) / 100;
+  });
+  for (let i = 0; i < n; i++) stageStart[i + 1]! += stageStart[i]!;
+  return { created, closed, status, amount, segment, segmentNames: names('segment'), stageStart, stageAt, stage, stageAmount, stageNames: names('stage') };
+}
+
+const dayText = (day: number) => new Date(Math.floor(day) * DAY_MS).toISOString().slice(0, 10);
+const money = (x: number) => round2(Number.isNaN(x) ? null : x);
+const tableSpec = (name: string) => FORECAST.tables.find((t) => t.name === name)!;
+
+function backtestTable(months: readonly BacktestMonth[]): ReportTable {
+  const spec = tableSpec('backtest');
+  const rows: Cell[][] = months.map((b) => [
+    dayText(b.asOf),
+    money(b.expected),
+    money(b.p10),
+    money(b.p90),
+    money(b.p2_5),
+    money(b.p97_5),
+    money(b.actual),
+    rate(Math.abs(b.expected - b.actual), b.actual),
+    b.actual >= b.p10 && b.actual <= b.p90 ? 1 : 0,
+    b.actual >= b.p2_5 && b.actual <= b.p97_5 ? 1 : 0,
+  ]);
+  if (months.length) {
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const apes = months.filter((b) => b.actual > 0).map((b) => Math.abs(b.expected - b.actual) / b.actual);
+    const share = (inside: (b: BacktestMonth) => boolean) => rate(months.filter(inside).length, months.length);
+    rows.push([
+      'mean',
+      money(mean(months.map((b) => b.expected))),
+      null,
+      null,
+      null,
+      null,
+      money(mean(months.map((b) => b.actual))),
+      apes.length ? rate(mean(apes), 1) : null,
+      share((b) => b.actual >= b.p10 && b.actual <= b.p90),
+      share((b) => b.actual >= b.p2_5 && b.actual <= b.p97_5),
+    ]);
+  }
+  return { name: spec.name, title: spec.title, columns: spec.figures.map((f) => f.name), rows };
+}
+
+export const forecastReport: Report = {
+  spec: FORECAST,
+  async run(engine, request) {
+    const quarters = integerOption(request.options, 'quarters', 1, 4);
+    const settings: ForecastSettings = {
+      simulations: integerOption(request.options, 'simulations', 100, 100_000),
+      seed: integerOption(request.options, 'seed', -2_147_483_648, 2_147_483_647),
+      runRateMonths: integerOption(request.options, 'run-rate-months', 1, 36),
+      historyMonths: integerOption(request.options, 'history-months', 0, 120),
+    };
+    const backtestMonths = integerOption(request.options, 'backtest-months', 0, 36);
+    const by = request.options['segment-by'] as DealGrouping;
+    const deals = await readForecastDeals(engine, request.filters, by);
+    const now = request.clock.now() / DAY_MS;
+
+    const model = buildModel(deals, now, settings);
+    const windows = quarterWindows(now, quarters);
+    const expected = expectedRevenue(model, windows);
+    const sim = simulate(model, windows, settings.simulations, settings.seed);
+    const G = model.segments;
+    const segmentSum = (part: readonly Float64Array[], k: number) => part.reduce((s, bySegment) => s + bySegment[k]!, 0);
+
+    const quarterSpec = tableSpec('quarters');
+    const quarterRows: Cell[][] = windows.map((w, k) => {
+      const open = segmentSum(expected.open, k);
+      const fresh = segmentSum(expected.fresh, k);
+      const values = sim.byWindow[k]!;
+      const soFar = k === 0 ? wonRevenue(deals, { start: w.quarterStart, end: now }) : 0;
+      return [w.label, dayText(w.start), dayText(w.end - 1), money(soFar), money(open + fresh), money(quantile(values, 0.1)), money(quantile(values, 0.9)), money(quantile(values, 0.025)), money(quantile(values, 0.975)), money(open), money(fresh)];
+    });
+    const column = (name: string) => quarterSpec.figures.findIndex((f) => f.name === name);
+    const sumOf = (name: string) => money(quarterRows.reduce((s, r) => s + Number(r[column(name)]), 0));
+    quarterRows.push([
+      'total', dayText(windows[0]!.start), dayText(windows[windows.length - 1]!.end - 1), sumOf('won_so_far'), sumOf('expected'),
+      money(quantile(sim.total, 0.1)), money(quantile(sim.total, 0.9)), money(quantile(sim.total, 0.025)), money(quantile(sim.total, 0.975)), sumOf('expected_open'), sumOf('expected_new'),
+    ]);
+    const quarterTable: ReportTable = { name: quarterSpec.name, title: quarterSpec.title, columns: quarterSpec.figures.map((f) => f.name), rows: quarterRows };
+    checkTotalRow(quarterTable, 'total', ['won_so_far', 'expected', 'expected_open', 'expected_new']);
+
+    const segmentSpec = tableSpec('segments');
+    const segmentRow = (label: string, g: number | null): Cell[] => {
+      const inIt = (seg: number) => g === null || seg === g;
+      let openDeals = 0;
+      let openValue = 0;
+      model.open.segment.forEach((seg, j) => {
+        if (!inIt(seg)) return;
+        openDeals += 1;
+        openValue += model.open.value[j]!;
+      });
+      const h = model.history[g ?? G]!;
+      const perDay = model.fresh.reduce((s, f, seg) => s + (inIt(seg) ? f.createdPerDay : 0), 0);
+      const horizon = (part: readonly Float64Array[]) => part.reduce((s, bySegment, seg) => s + (inIt(seg) ? bySegment.reduce((a, b) => a + b, 0) : 0), 0);
+      return [label, openDeals, money(openValue), h.won, h.lost, rate(h.won, h.won + h.lost), h.won ? money(h.wonAmount / h.won) : null, round2((perDay * 365.25) / 12), money(horizon(expected.open)), money(horizon(expected.fresh))];
+    };
+    const segmentRows = by === 'none' ? [] : deals.segmentNames.map((name, g) => segmentRow(name, g)).sort((a, b) => Number(b[8]) + Number(b[9]) - Number(a[8]) - Number(a[9]) || String(a[0]).localeCompare(String(b[0])));
+    const segmentTable: ReportTable = { name: segmentSpec.name, title: segmentSpec.title, columns: segmentSpec.figures.map((f) => f.name), rows: [...segmentRows, segmentRow('total', null)] };
+    if (by !== 'none') checkTotalRow(segmentTable, 'total', ['open_deals', 'open_value', 'won', 'lost', 'created_per_month', 'expected_open', 'expected_new']);
+
+    const months = backtest(deals, now, backtestMonths, { ...settings, simulations: Math.min(settings.simulations, BACKTEST_SIMULATIONS) });
+    return [quarterTable, segmentTable, backtestTable(months)];
+  },
+};
