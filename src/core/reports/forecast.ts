@@ -196,6 +196,24 @@ const lastingAtLeast = (cycles: Float64Array, age: number) => cycles.length - lo
 
 const smooth = (won: number, closed: number, parent: number) => (won + PRIOR_DEALS * parent) / (closed + PRIOR_DEALS);
 
+const cycleOrders = new WeakMap<ForecastDeals, Int32Array>();
+
+/** The closed deals, by cycle (days created → closed), ties by index: computed once per deals. */
+function cycleOrder(deals: ForecastDeals): Int32Array {
+  let order = cycleOrders.get(deals);
+  if (!order) {
+    const cycle = new Float64Array(deals.closed.length);
+    const closed: number[] = [];
+    for (let i = 0; i < deals.closed.length; i++) {
+      cycle[i] = Math.max(0, deals.closed[i]! - deals.created[i]!);
+      if (!Number.isNaN(deals.closed[i]!)) closed.push(i);
+    }
+    order = Int32Array.from(closed.sort((a, b) => cycle[a]! - cycle[b]! || a - b));
+    cycleOrders.set(deals, order);
+  }
+  return order;
+}
+
 /**
  * The model as of `asOf` (days): only deals created before it, closed only if closed before it
  * (and, for the history, within `historyMonths`), the stage and amount of their latest entry
@@ -207,7 +225,7 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
   const S = deals.stageNames.length;
   // Peer groups: segment (G = every segment) × stage (S = any stage).
   const groups = (G + 1) * (S + 1);
-  const key = (g: number, s: number) => g * (S + 1) + s;
+  const W = S + 1; // group of (segment g, stage s): g × W + s
   const runRateFrom = addMonths(asOf, -settings.runRateMonths);
   const historyFrom = settings.historyMonths > 0 ? addMonths(asOf, -settings.historyMonths) : -Infinity;
   const HISTORY = 1;
@@ -219,6 +237,9 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
   const createdRecently = new Float64Array(G);
   const seen = new Int32Array(S).fill(-1);
   let openCount = 0;
+  // Levels of peer groups a deal counts in: its segment's and every segment's (one level when
+  // there is one segment: then they are the same). The last level is every segment's.
+  const levels = G > 1 ? 2 : 1;
 
   // Pass 1: who is history, who is open; the size of every peer group. (No closures in these
   // loops: they run per deal and per entry, once per backtest month.)
@@ -236,19 +257,21 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
     if (closedAt < historyFrom) continue;
     role[i] = HISTORY;
     const won = deals.status[i] === DEAL_WON ? 1 : 0;
-    closedSize[key(g, S)]! += 1;
-    closedSize[key(G, S)]! += 1;
-    wonSize[key(g, S)]! += won;
-    wonSize[key(G, S)]! += won;
+    for (let t = 0; t < levels; t++) {
+      const k = (t + 1 === levels ? G : g) * W + S;
+      closedSize[k]! += 1;
+      wonSize[k]! += won;
+    }
     // Each stage entered before T, once (its first entry).
     for (let e = deals.stageStart[i]!; e < deals.stageStart[i + 1]! && deals.stageAt[e]! < asOf; e++) {
       const s = deals.stage[e]!;
       if (seen[s] === i) continue;
       seen[s] = i;
-      closedSize[key(g, s)]! += 1;
-      closedSize[key(G, s)]! += 1;
-      wonSize[key(g, s)]! += won;
-      wonSize[key(G, s)]! += won;
+      for (let t = 0; t < levels; t++) {
+        const k = (t + 1 === levels ? G : g) * W + s;
+        closedSize[k]! += 1;
+        wonSize[k]! += won;
+      }
     }
     if (!won) {
       lost[g]! += 1;
@@ -256,28 +279,31 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
     }
   }
 
-  // Pass 2: fill the peer groups' cycles, the won deals' amounts, and each stage's amount drift.
+  // Pass 2: fill the peer groups' cycles, the won deals' amounts, and each stage's amount drift,
+  // visiting deals by cycle so every group comes out sorted.
   const closedCycles = Array.from(closedSize, (size) => new Float64Array(size));
   const wonCycles = Array.from(wonSize, (size) => new Float64Array(size));
   const closedFill = new Int32Array(groups);
   const wonFill = new Int32Array(groups);
-  const wonAmounts = Array.from({ length: G + 1 }, (_, g) => new Float64Array(wonSize[key(g, S)]!));
-  const wonAmountCycles = Array.from({ length: G + 1 }, (_, g) => new Float64Array(wonSize[key(g, S)]!));
+  const wonAmounts = Array.from({ length: G + 1 }, (_, g) => new Float64Array(wonSize[g * W + S]!));
+  const wonAmountCycles = Array.from({ length: G + 1 }, (_, g) => new Float64Array(wonSize[g * W + S]!));
   const wonAmountSum = new Float64Array(G + 1);
   // Won amount ÷ amount on entering a stage, summed over won deals that recorded both.
   const driftWon = new Float64Array(S);
   const driftEntered = new Float64Array(S);
   const driftDeals = new Int32Array(S);
   seen.fill(-1);
-  for (let i = 0; i < n; i++) {
+  const order = cycleOrder(deals);
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     if (role[i] !== HISTORY) continue;
     const g = deals.segment[i]!;
     const cycle = Math.max(0, deals.closed[i]! - deals.created[i]!);
     const won = deals.status[i] === DEAL_WON;
     const amount = deals.amount[i]!;
-    for (let t = 0; t < 2; t++) {
-      const h = t === 0 ? g : G; // its segment, then every segment
-      const k = key(h, S);
+    for (let t = 0; t < levels; t++) {
+      const h = t + 1 === levels ? G : g;
+      const k = h * W + S;
       closedCycles[k]![closedFill[k]!++] = cycle;
       if (!won) continue;
       wonAmounts[h]![wonFill[k]!] = amount;
@@ -289,8 +315,8 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
       const s = deals.stage[e]!;
       if (seen[s] === i) continue;
       seen[s] = i;
-      for (let t = 0; t < 2; t++) {
-        const k = key(t === 0 ? g : G, s);
+      for (let t = 0; t < levels; t++) {
+        const k = (t + 1 === levels ? G : g) * W + s;
         closedCycles[k]![closedFill[k]!++] = cycle;
         if (won) wonCycles[k]![wonFill[k]!++] = cycle;
       }
@@ -302,11 +328,18 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
       }
     }
   }
-  const peers: Peers[] = closedCycles.map((closed, k) => (closed.length ? { closed: closed.sort(), won: wonCycles[k]!.sort() } : NO_PEERS));
+  const peers: Peers[] = closedCycles.map((closed, k) => (closed.length ? { closed, won: wonCycles[k]! } : NO_PEERS));
+  if (levels === 1) {
+    // One segment: its groups are every segment's.
+    for (let s = 0; s <= S; s++) peers[s] = peers[G * W + s]!;
+    wonAmounts[0] = wonAmounts[G]!;
+    wonAmountCycles[0] = wonAmountCycles[G]!;
+    wonAmountSum[0] = wonAmountSum[G]!;
+  }
 
-  const all = peers[key(G, S)]!;
+  const all = peers[G * W + S]!;
   const globalRate = all.closed.length ? all.won.length / all.closed.length : 0;
-  const pools = Array.from({ length: G + 1 }, (_, g) => peers[key(g, S)]!.won);
+  const pools = Array.from({ length: G + 1 }, (_, g) => peers[g * W + S]!.won);
   const allCycles = pools[G]!;
   const meanWon = (g: number) => (wonAmounts[g]!.length ? wonAmountSum[g]! / wonAmounts[g]!.length : 0);
   const amountFor = (g: number) => (wonAmounts[g]!.length >= MIN_SAMPLE ? meanWon(g) : meanWon(G));
@@ -315,10 +348,10 @@ export function buildModel(deals: ForecastDeals, asOf: number, settings: Pick<Fo
 
   /** The smoothed win rate of a deal of segment g (G: every segment), stage s (S: any), age `age`. */
   const winRate = (g: number, s: number, age: number) => {
-    const every = peers[key(G, s)]!;
+    const every = peers[G * W + s]!;
     const parent = smooth(lastingAtLeast(every.won, age), lastingAtLeast(every.closed, age), globalRate);
     if (g === G) return parent;
-    const mine = peers[key(g, s)]!;
+    const mine = peers[g * W + s]!;
     return smooth(lastingAtLeast(mine.won, age), lastingAtLeast(mine.closed, age), parent);
   };
 
@@ -477,19 +510,21 @@ export function simulate(model: ForecastModel, windows: readonly Window[], runs:
   const m = o.p.length;
   // Per open deal, cumulative chances over the windows: one uniform draw picks its window or none.
   const cumulative = new Float64Array(m * K);
-  const live: number[] = [];
+  const liveDeals: number[] = [];
   for (let j = 0; j < m; j++) {
     let c = 0;
     for (let k = 0; k < K; k++) cumulative[j * K + k] = c += land.openChance[j * K + k]!;
-    if (c > 0) live.push(j);
+    if (c > 0) liveDeals.push(j);
   }
+  const live = Int32Array.from(liveDeals);
   const freshDraws = land.fresh.flatMap((byWindow, g) =>
     byWindow.flatMap((f, k) => (f.mean > 0 ? [{ k, ...f, amounts: model.fresh[g]!.amounts, table: f.mean < NORMAL_FROM_DEALS ? weightTable(Array.from(f.weights)) : null }] : [])),
   );
   const sums = new Float64Array(runs * K);
   for (let r = 0; r < runs; r++) {
     const base = r * K;
-    for (const j of live) {
+    for (let l = 0; l < live.length; l++) {
+      const j = live[l]!;
       const u = rng.float();
       const at = j * K;
       if (u >= cumulative[at + K - 1]!) continue;
@@ -590,7 +625,7 @@ export const FORECAST: ReportSpec = {
     { name: 'segment-by', values: DEAL_GROUPINGS, default: 'none', description: `Whose history a deal’s win rate, cycle and amount come from, and how new pipeline is split (smoothed towards every segment’s): ${DEAL_GROUPING_TEXT}.` },
     { name: 'simulations', default: '2000', description: 'Simulation runs (100 to 100000): more give steadier intervals, slower.' },
     { name: 'seed', default: '1', description: 'Seed of the simulation (an integer): the same seed gives the same intervals.' },
-    { name: 'history-months', default: '12', description: 'Calendar months before now whose closed deals are the history win rates, cycles and amounts come from (0: every closed deal; up to 120).' },
+    { name: 'history-months', default: '12', description: 'The history win rates, cycles and amounts come from: deals closed in this many calendar months before now (0: every closed deal; up to 120).' },
     { name: 'run-rate-months', default: '6', description: 'Calendar months before now whose deal creation rate is the new pipeline’s (1 to 36).' },
     { name: 'backtest-months', default: '12', description: 'How many past months to backtest (0 to 36).' },
   ],
