@@ -19,7 +19,7 @@ import { PACKED, compileForecastDeals } from '../sql/compile/reports/forecast.js
 import type { ReportFilters } from '../core/reports/filters.js';
 import { checkTotalRow, count, num, text, type Report } from './report.js';
 
-const DAY_US = 86_400_000_000;
+const DAY_S = 86_400;
 const DAY_MS = 86_400_000;
 
 /** The backtest's intervals need fewer runs than the forecast's: it repeats the method for every month. */
@@ -78,9 +78,11 @@ export async function readForecastDeals(engine: Engine, filters: ReportFilters, 
     for (const r of part(name)) out[count(r['no'])] = String(r['text']);
     return out;
   };
-  // Deal lines: deal_no, created_us, closed_us, status, cents, segment_no.
+  // Deal lines: deal_no, created_s, closed_after_s, status, cents, segment_no. Seconds are added
+  // as integers before dividing, so a close at midnight is that midnight's day exactly.
   const d = unpackIntegers(part('deals')[0]?.['text'], 6);
   const n = d.length / 6;
+  const createdSeconds = new Float64Array(n);
   const created = new Float64Array(n);
   const closed = new Float64Array(n);
   const status = new Uint8Array(n);
@@ -88,14 +90,15 @@ export async function readForecastDeals(engine: Engine, filters: ReportFilters, 
   const segment = new Int32Array(n);
   for (let r = 0; r < d.length; r += 6) {
     const i = d[r]!;
-    created[i] = d[r + 1]! / DAY_US;
-    closed[i] = d[r + 2]! / DAY_US; // NaN when not closed
+    createdSeconds[i] = d[r + 1]!;
+    created[i] = d[r + 1]! / DAY_S;
+    closed[i] = (d[r + 1]! + d[r + 2]!) / DAY_S; // NaN when not closed
     status[i] = d[r + 3]!;
     amount[i] = Number.isNaN(d[r + 4]!) ? 0 : d[r + 4]! / 100;
     segment[i] = d[r + 5]!;
   }
-  // Entry lines: deal_no, stage_no, at_us, cents; by deal, so deal i's are a run from
-  // stageStart[i], which is put in time order (ties by stage) here.
+  // Entry lines: deal_no, stage_no, after_s, cents, in any order: counted per deal, then each
+  // deal's run from stageStart[i] is filled in time order (ties by stage).
   const e = unpackIntegers(part('entries')[0]?.['text'], 4);
   const m = e.length / 4;
   const stageStart = new Int32Array(n + 1);
@@ -104,24 +107,23 @@ export async function readForecastDeals(engine: Engine, filters: ReportFilters, 
   const stageAt = new Float64Array(m);
   const stage = new Int32Array(m);
   const stageAmount = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
+  const filled = stageStart.slice(0, n);
+  for (let k = 0; k < m; k++) {
+    const i = e[4 * k]!;
     const from = stageStart[i]!;
-    // Insertion sort of the deal's few entries, by (time, stage).
-    for (let k = from; k < stageStart[i + 1]!; k++) {
-      const at = e[4 * k + 2]! / DAY_US;
-      const s = e[4 * k + 1]!;
-      const cents = e[4 * k + 3]!;
-      let j = k;
-      while (j > from && (stageAt[j - 1]! > at || (stageAt[j - 1]! === at && stage[j - 1]! > s))) {
-        stageAt[j] = stageAt[j - 1]!;
-        stage[j] = stage[j - 1]!;
-        stageAmount[j] = stageAmount[j - 1]!;
-        j--;
-      }
-      stageAt[j] = at;
-      stage[j] = s;
-      stageAmount[j] = cents / 100; // NaN when not recorded
+    const at = (createdSeconds[i]! + e[4 * k + 2]!) / DAY_S;
+    const s = e[4 * k + 1]!;
+    // Insertion into the deal's few entries so far, by (time, stage).
+    let j = filled[i]!++;
+    while (j > from && (stageAt[j - 1]! > at || (stageAt[j - 1]! === at && stage[j - 1]! > s))) {
+      stageAt[j] = stageAt[j - 1]!;
+      stage[j] = stage[j - 1]!;
+      stageAmount[j] = stageAmount[j - 1]!;
+      j--;
     }
+    stageAt[j] = at;
+    stage[j] = s;
+    stageAmount[j] = e[4 * k + 3]! / 100; // NaN when not recorded
   }
   return { created, closed, status, amount, segment, segmentNames: names('segment'), stageStart, stageAt, stage, stageAmount, stageNames: names('stage') };
 }
