@@ -2,7 +2,7 @@ import { dayBoundsUs } from '../core/reports/filters.js';
 import { rate, round2, type Cell, type ReportTable, type ReportTableSpec } from '../core/reports/spec.js';
 import { CLOSING_STAGES, VELOCITY, pipelineVelocity, type DealGrouping } from '../core/reports/velocity.js';
 import type { Row } from '../engine/engine.js';
-import { compileStageWalks, compileVelocityByDay, compileVelocityByGroup } from '../sql/compile/reports/velocity.js';
+import { compileStageWalks, compileVelocitySums } from '../sql/compile/reports/velocity.js';
 import { checkTotalRow, count, num, text, type Report } from './report.js';
 
 /** The additive figures of a group of deals (what the queries return). */
@@ -48,7 +48,7 @@ const tableSpec = (name: string) => VELOCITY.tables.find((t) => t.name === name)
 
 function velocityTable(rows: readonly Row[], by: DealGrouping): ReportTable {
   const spec = tableSpec('velocity');
-  const groups = rows.map((r) => ({ key: text(r['grp']) ?? 'unknown', sums: sumsOf(r) }));
+  const groups = rows.map((r) => ({ key: text(r['key']) ?? 'unknown', sums: sumsOf(r) }));
   const total = groups.reduce((t, g) => add(t, g.sums), ZERO);
   const shown = (by === 'none' ? [] : groups).map((g) => ({ key: g.key, ...figures(g.sums, 'open') }));
   // The fastest first; groups without a velocity after, by size; `unknown` last.
@@ -67,7 +67,7 @@ function trendTable(rows: readonly Row[]): ReportTable {
   const spec = tableSpec('trend');
   const months = new Map<string, Sums>();
   for (const r of rows) {
-    const month = new Date(count(r['day']) * 86_400_000).toISOString().slice(0, 7);
+    const month = new Date(count(r['key']) * 86_400_000).toISOString().slice(0, 7);
     months.set(month, add(months.get(month) ?? ZERO, sumsOf(r)));
   }
   const ordered = [...months.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -114,9 +114,8 @@ export const velocityReport: Report = {
     const by = request.options['by'] as DealGrouping;
     const bounds = dayBoundsUs(request.filters);
     const d = engine.dialect;
-    const byGroup = await engine.query(compileVelocityByGroup(d, request.filters, bounds, by));
+    const sums = await engine.query(compileVelocitySums(d, request.filters, bounds, by));
     const stages = await engine.query(compileStageWalks(d, request.filters, bounds));
-    const byDay = await engine.query(compileVelocityByDay(d, request.filters, bounds));
-    return [velocityTable(byGroup, by), stageTable(stages), trendTable(byDay)];
+    return [velocityTable(sums.filter((r) => r['part'] === 'group'), by), stageTable(stages), trendTable(sums.filter((r) => r['part'] === 'day'))];
   },
 };

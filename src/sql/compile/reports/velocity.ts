@@ -51,17 +51,17 @@ function measures(d: Dialect): SqlFragment {
 }
 
 /**
- * Columns: `grp`, `deals`, `open_deals`, `won`, `lost`, `revenue`, `cycle_sum`, `cycle_n`: one row
- * per group of the deals created in the period.
+ * Columns: `part` (`group` or `day`), `key` (the group; or the day of creation, in days since
+ * 1970-01-01 UTC, as text), `deals`, `open_deals`, `won`, `lost`, `revenue`, `cycle_sum`,
+ * `cycle_n`: one row per group and one per day of the deals created in the period. One query, so
+ * the deals relation is built once (on DuckDB; L joins a million contacts for it).
  */
-export function compileVelocityByGroup(d: Dialect, filters: ReportFilters, bounds: Bounds, by: DealGrouping): SqlFragment {
-  return sql`SELECT grp, ${measures(d)} FROM (${compileGroupedDeals(d, filters, by)}) x WHERE ${withinRange(raw('created_us'), bounds)} GROUP BY grp`;
-}
-
-/** Columns: `day` (days since 1970-01-01 UTC of creation) and the measures of {@link compileVelocityByGroup}. */
-export function compileVelocityByDay(d: Dialect, filters: ReportFilters, bounds: Bounds): SqlFragment {
+export function compileVelocitySums(d: Dialect, filters: ReportFilters, bounds: Bounds, by: DealGrouping): SqlFragment {
   const day = raw(d.intDiv('created_us', String(DAY_US)));
-  return sql`SELECT ${day} AS ${ident('day')}, ${measures(d)} FROM (${compileDeals(d, filters)}) x WHERE ${withinRange(raw('created_us'), bounds)} GROUP BY ${day}`;
+  const text = raw(d.columnType('string', false));
+  return sql`WITH deals AS (SELECT * FROM (${compileGroupedDeals(d, filters, by)}) x WHERE ${withinRange(raw('created_us'), bounds)})
+    SELECT 'group' AS part, CAST(grp AS ${text}) AS ${ident('key')}, ${measures(d)} FROM deals GROUP BY grp
+    UNION ALL SELECT 'day' AS part, CAST(${day} AS ${text}) AS ${ident('key')}, ${measures(d)} FROM deals GROUP BY ${day}`;
 }
 
 /**
