@@ -4,8 +4,8 @@
  * the method's own backtest (as of the first day of past months, forecast against actual).
  *
  * The method, as of a moment T (every input is what was known then):
- * - **History**: deals created before T and closed before T. A deal closed without a close time is
- *   left out upstream (its time is unknown).
+ * - **History**: deals created before T and closed before T, within {@link ForecastSettings.historyMonths}
+ *   (0: all). A deal closed without a close time is left out upstream (its time is unknown).
  * - **Open pipeline**: deals created before T and not closed before T. An open deal of age `a`
  *   (days since its creation) is won with probability `p` = the win rate of its *peers that lasted
  *   at least `a` days*: closed deals of its segment that entered its current stage (its latest stage
@@ -29,9 +29,10 @@
  *   cycle together, because large deals take longer; from every segment when the segment has
  *   fewer than {@link MIN_SAMPLE} won deals). Won new deals are a Poisson count (thinned: rate × p).
  * - **Expected revenue** of a window is computed exactly from these distributions
- *   ({@link expectedRevenue}); the simulation draws every deal's outcome, close day and (new deals)
- *   amount, and its quantiles give the intervals. The simulation's mean converges to the exact
- *   expectation (tested).
+ *   ({@link expectedRevenue}); the simulation ({@link simulate}) draws the largest open deals one by
+ *   one and the rest, and the new deals, as window sums where they are many; its quantiles give the
+ *   intervals. Its mean converges to the exact expectation, and it draws what the deal-by-deal
+ *   reference (forecast-reference.ts) draws (both tested).
  *
  * Invariants:
  * - Pure: time comes as days since the epoch, randomness from a seed; the same inputs and seed give
