@@ -7,14 +7,26 @@ import { closestName } from '../core/names.js';
 import { acceptanceReport } from './acceptance.js';
 import { accountsReport } from './accounts.js';
 import { cohortsReport } from './cohorts.js';
+import { forecastReport } from './forecast.js';
 import { funnelReport } from './funnel.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
 import { pairsReport } from './pairs.js';
 import type { Report } from './report.js';
 import { targetsReport } from './targets.js';
+import { velocityReport } from './velocity.js';
 
 /** In the order the reports are listed (the order of issue 5). */
-export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, acceptanceReport, pairsReport, accountsReport, targetsReport, cohortsReport];
+export const REPORTS: readonly Report[] = [
+  leadToRevenueReport,
+  funnelReport,
+  velocityReport,
+  acceptanceReport,
+  pairsReport,
+  accountsReport,
+  targetsReport,
+  forecastReport,
+  cohortsReport,
+];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);

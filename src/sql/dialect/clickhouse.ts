@@ -150,6 +150,7 @@ export const clickhouseDialect: Dialect = {
   // groupArray has no order: collect (keys…, value) tuples and sort them, then keep the values.
   orderedConcat: (value, separator, orderBy) =>
     sql`arrayStringConcat(arrayMap(x -> x.${raw(String(orderBy.length + 1))}, arraySort(groupArray(tuple(${joinSql([...orderBy, value], ', ')})))), ${raw(quoteString(separator))})`,
+  unorderedConcat: (value, separator) => sql`arrayStringConcat(groupArray(${value}), ${raw(quoteString(separator))})`,
   contains: (haystack, needle) => sql`(position(${haystack}, ${needle}) > 0)`,
   hash64: (values) => sql`sipHash64(tuple(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`toString(sipHash64(tuple(${joinSql([...values], ', ')})))`,

@@ -93,6 +93,12 @@ export interface Dialect {
    * `separator` (program-owned); NULL values must be replaced by the caller.
    */
   orderedConcat(value: SqlFragment, separator: string, orderBy: readonly SqlFragment[]): SqlFragment;
+  /**
+   * The group's `value`s as one text in no particular order, joined by `separator` (program-owned);
+   * '' over no rows; NULL values must be replaced by the caller. No sort, so far cheaper than
+   * {@link orderedConcat} over many rows (a report reading 760 k packed rows: 1.7 → 0.7 s on L).
+   */
+  unorderedConcat(value: SqlFragment, separator: string): SqlFragment;
   /** Microseconds since 1970-01-01 00:00:00 UTC of a timestamp, as a 64-bit integer; NULL for NULL. */
   epochMicros(timestamp: SqlFragment): SqlFragment;
   /** Whether `needle` occurs in `haystack` (case-sensitive, plain text, no patterns); NULL for NULL. */

@@ -128,6 +128,7 @@ export const duckdbDialect: Dialect = {
   // 2 GB with 28 k groups of paths on L. A plain list per group, sorted after, needs a fraction.
   orderedConcat: (value, separator, orderBy) =>
     sql`array_to_string(list_transform(list_sort(list(struct_pack(${joinSql([...orderBy.map((o, i) => sql`${raw(`o${i}`)} := ${o}`), sql`v := ${value}`], ', ')}))), lambda x: x.v), ${raw(quoteString(separator))})`,
+  unorderedConcat: (value, separator) => sql`coalesce(string_agg(${value}, ${raw(quoteString(separator))}), '')`,
   contains: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   hash64: (values) => sql`hash(row(${joinSql([...values], ', ')}))`,
   fingerprint: (values) => sql`CAST(hash(row(${joinSql([...values], ', ')})) AS VARCHAR)`,

@@ -124,8 +124,8 @@ export function compileLeads(d: Dialect, filters: ReportFilters): SqlFragment {
 
 /**
  * Deals: one row per opportunity — `opportunity_id`, `account_id`, `primary_contact_id`,
- * `owner_id`, `stage`, `channel`, `created_by`, `amount`, `created_us`, `closed_us`, `status`
- * (`won`, `lost`, `open`), `lead_us` (its primary contact's creation).
+ * `owner_id`, `stage`, `channel`, `created_by`, `product`, `amount`, `created_us`, `closed_us`,
+ * `status` (`won`, `lost`, `open`), `lead_us` (its primary contact's creation).
  * Filters: segment (its account), channel (its channel), campaign (its account or primary contact
  * touched one), owner (the deal's owner), created-by (the deal's creator, else its contact's).
  */
@@ -141,7 +141,7 @@ export function compileDeals(d: Dialect, filters: ReportFilters): SqlFragment {
     ...(filters.createdBy.length ? [sql`${createdBy} IN (${strings(filters.createdBy)})`] : []),
   ];
   return sql`SELECT o.opportunity_id AS opportunity_id, ${account} AS account_id, o.primary_contact_id AS primary_contact_id, o.owner_id AS owner_id,
-      o.stage AS stage, ${channel} AS channel, ${createdBy} AS created_by,
+      o.stage AS stage, ${channel} AS channel, ${createdBy} AS created_by, o.product AS product,
       CAST(coalesce(o.amount, 0) AS ${raw(d.columnType('float', false))}) AS amount,
       ${us(d, 'o.created_at')} AS created_us, ${us(d, 'o.closed_at')} AS closed_us,
       CASE WHEN o.is_won THEN 'won' WHEN NOT o.is_won THEN 'lost' ELSE 'open' END AS status,
