@@ -1,0 +1,52 @@
+/**
+ * Content (core/reports/content.ts): touch figures by asset, type or funnel stage in one grouped
+ * query with its total, and the bucketing the attributed figures share, so a touch and a credit
+ * land in the same row.
+ *
+ * Invariants:
+ * - A touch's bucket is its asset, the asset's type or its funnel stage (`unknown` when the content
+ *   table does not say); NULL for a touch without an asset.
+ * - The total is computed over the same touches without grouping: people and accounts are
+ *   distinct counts and do not add up.
+ */
+
+import type { ContentBreakdown } from '../../../core/reports/content.js';
+import type { ReportFilters } from '../../../core/reports/filters.js';
+import type { Dialect } from '../../dialect/dialect.js';
+import { ident, raw, sql, type SqlFragment } from '../../fragment.js';
+import { CREDITED_KEY, type Bucketing } from './attributed.js';
+import { compileTouches, withinRange } from './base.js';
+
+/** The bucket of a content id under a breakdown; `m` is the content table joined on it. */
+function bucketOf(by: ContentBreakdown, contentId: SqlFragment): SqlFragment {
+  if (by === 'asset') return contentId;
+  const column = raw(by === 'type' ? 'm.content_type' : 'm.funnel_stage');
+  return sql`CASE WHEN ${contentId} IS NOT NULL THEN coalesce(${column}, 'unknown') END`;
+}
+
+function contentJoin(by: ContentBreakdown, contentId: SqlFragment): SqlFragment {
+  return by === 'asset' ? sql`` : sql`LEFT JOIN ${ident('content')} m ON m.content_id = ${contentId}`;
+}
+
+/** Credited touches bucketed as the touches are. */
+export function contentBucketing(by: ContentBreakdown): Bucketing {
+  return { join: contentJoin(by, CREDITED_KEY), bucket: bucketOf(by, CREDITED_KEY) };
+}
+
+/**
+ * Columns: `kind` (`row` or `total`), `bucket`, `touches`, `people`, `accounts` — over the touches
+ * in the range with the filters.
+ */
+export function compileContentTouches(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }, by: ContentBreakdown): SqlFragment {
+  const touches = sql`SELECT * FROM (${compileTouches(d, filters)}) t WHERE ${withinRange(raw('at_us'), bounds)}`;
+  const bucket = bucketOf(by, raw('t.content_id'));
+  return sql`SELECT 'row' AS kind, ${bucket} AS bucket, count(*) AS touches, count(DISTINCT t.person) AS people, count(DISTINCT t.account_id) AS accounts
+      FROM (${touches}) t ${contentJoin(by, raw('t.content_id'))} GROUP BY ${bucket}
+    UNION ALL
+    SELECT 'total' AS kind, NULL AS bucket, count(*) AS touches, count(DISTINCT t.person) AS people, count(DISTINCT t.account_id) AS accounts FROM (${touches}) t`;
+}
+
+/** Every asset of the content table: `content_id`, `title`, `content_type`, `funnel_stage`. */
+export function compileContentCatalog(): SqlFragment {
+  return sql`SELECT content_id, title, content_type, funnel_stage FROM ${ident('content')}`;
+}
