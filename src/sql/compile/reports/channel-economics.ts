@@ -1,0 +1,31 @@
+/**
+ * Channel economics (core/reports/channel-economics.ts): new visitors by the channel of their first
+ * touch, and leads, customers and revenue by original source.
+ *
+ * Invariants:
+ * - A person's first touch is found over all touches, before any filter: the filters then keep or
+ *   drop that touch, so a filter never promotes a later touch to "first".
+ * - First is by time, then touchpoint id (journey order).
+ */
+
+import { NO_FILTERS, type ReportFilters } from '../../../core/reports/filters.js';
+import type { Dialect } from '../../dialect/dialect.js';
+import { raw, sql, type SqlFragment } from '../../fragment.js';
+import { compileLeads, compileTouches, withinRange } from './base.js';
+
+/** Columns: `channel`, `visitors` — people whose first touch is in the range and kept by the filters. */
+export function compileVisitors(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
+  const firsts = sql`SELECT person, ${d.argMin(raw('touchpoint_id'), [raw('at_us'), raw('touchpoint_id')])} AS touchpoint_id, min(at_us) AS first_us
+    FROM (${compileTouches(d, NO_FILTERS)}) t WHERE person IS NOT NULL GROUP BY person`;
+  return sql`SELECT t.channel AS channel, count(*) AS visitors
+    FROM (${firsts}) f JOIN (${compileTouches(d, filters)}) t ON t.touchpoint_id = f.touchpoint_id
+    WHERE ${withinRange(raw('f.first_us'), bounds)} GROUP BY t.channel`;
+}
+
+/** Columns: `channel`, `leads`, `customers`, `revenue` — leads created in the range; one row per channel and a `total` row. */
+export function compileLeadEconomics(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
+  const measures = sql`count(*) AS leads, sum(CASE WHEN won > 0 THEN 1 ELSE 0 END) AS customers, sum(revenue) AS revenue`;
+  const leads = sql`SELECT * FROM (${compileLeads(d, filters)}) l WHERE ${withinRange(raw('lead_us'), bounds)}`;
+  return sql`SELECT channel, ${measures} FROM (${leads}) l GROUP BY channel
+    UNION ALL SELECT 'total' AS channel, ${measures} FROM (${leads}) l`;
+}
