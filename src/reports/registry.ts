@@ -6,6 +6,7 @@ import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
 import { acceptanceReport } from './acceptance.js';
 import { accountsReport } from './accounts.js';
+import { campaignRoiReport } from './campaign-roi.js';
 import { channelEconomicsReport } from './channel-economics.js';
 import { cohortsReport } from './cohorts.js';
 import { contentReport } from './content.js';
@@ -16,7 +17,7 @@ import type { Report } from './report.js';
 import { targetsReport } from './targets.js';
 
 /** In the order the reports are listed (the order of issue 5). */
-export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, contentReport, channelEconomicsReport, acceptanceReport, pairsReport, accountsReport, targetsReport, cohortsReport];
+export const REPORTS: readonly Report[] = [leadToRevenueReport, funnelReport, contentReport, campaignRoiReport, channelEconomicsReport, acceptanceReport, pairsReport, accountsReport, targetsReport, cohortsReport];
 
 export function reportByName(name: string): Report {
   const report = REPORTS.find((r) => r.spec.name === name);

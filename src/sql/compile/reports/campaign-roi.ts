@@ -1,0 +1,109 @@
+/**
+ * Campaign ROI (core/reports/campaign-roi.ts): spend, sourced leads and the engagement of the
+ * accounts each campaign reached. Attributed figures come from sql/compile/reports/attributed.ts.
+ *
+ * Invariants:
+ * - A lead's source campaign is the campaign of its first touch with a campaign at or before its
+ *   creation (time, then touchpoint id); a lead without one is in the NULL row.
+ * - Days are UTC days numbered from 1970-01-01 (floored, also before 1970).
+ * - Engagement: an account engaged in [D, D + 30 days) when it has a touch without a campaign on a
+ *   day in it. Its days are merged into sessions (days at most 30 apart); exactly when a session
+ *   starts before D + 30 and ends on or after D does the account engage in the window (two
+ *   sessions are more than 30 days apart, so at most one does). Counting session starts and ends
+ *   instead of days keeps the comparison with every account a join with a few rows per account.
+ */
+
+import type { ReportFilters } from '../../../core/reports/filters.js';
+import { DAY_US } from '../../../core/attribution/positions.js';
+import type { Dialect } from '../../dialect/dialect.js';
+import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
+import { compileAccounts, compileLeads, withinRange } from './base.js';
+
+type Range = { fromUs?: number; toUs?: number };
+
+const DAY = raw(String(DAY_US));
+
+/** The UTC day number of epoch microseconds (floored also before 1970: `%` keeps the dividend's sign on both engines). */
+function dayOf(d: Dialect, us: SqlFragment): SqlFragment {
+  return sql`CAST((${us} - (((${us}) % ${DAY}) + ${DAY}) % ${DAY}) / ${DAY} AS ${raw(d.columnType('integer', false))})`;
+}
+
+/** Epoch microseconds of a DATE column's midnight. */
+function dateUs(d: Dialect, column: string): SqlFragment {
+  return d.epochMicros(sql`CAST(${raw(column)} AS ${raw(d.columnType('timestamp', true))})`);
+}
+
+/** Every campaign: `campaign_id`, `name`, `channel`, `owner_id`, `start_us` (its start date's midnight; NULL: none). */
+export function compileCampaigns(d: Dialect): SqlFragment {
+  return sql`SELECT campaign_id, name, channel, owner_id, ${dateUs(d, 'start_date')} AS start_us FROM ${ident('campaigns')}`;
+}
+
+/** Columns `kind` (`row`, `total`), `campaign_id`, `cost`: spend on the days of the range. */
+export function compileCampaignCosts(d: Dialect, bounds: Range): SqlFragment {
+  const costs = sql`SELECT campaign_id, CAST(cost AS ${raw(d.columnType('float', false))}) AS cost FROM ${ident('campaign_costs')} WHERE ${withinRange(dateUs(d, 'day'), bounds)}`;
+  return sql`SELECT 'row' AS kind, campaign_id, sum(cost) AS cost FROM (${costs}) c GROUP BY campaign_id
+    UNION ALL SELECT 'total' AS kind, NULL AS campaign_id, coalesce(sum(cost), 0) AS cost FROM (${costs}) c`;
+}
+
+/**
+ * Columns `kind` (`row`, `total`), `campaign_id` (NULL: no campaign), `leads`, `mqls`, `sqls`,
+ * `opportunities`: leads created in the range (with the filters) by source campaign.
+ */
+export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: Range): SqlFragment {
+  const leads = sql`SELECT contact_id, lead_us, mql_us, sql_us, opportunities FROM (${compileLeads(d, filters)}) leads WHERE ${withinRange(raw('lead_us'), bounds)}`;
+  const at = d.epochMicros(raw('t.occurred_at'));
+  const sources = sql`SELECT t.contact_id AS contact_id, ${d.argMin(raw('t.campaign_id'), [at, raw('t.touchpoint_id')])} AS campaign_id
+    FROM ${ident('touchpoints')} t JOIN (${leads}) l ON l.contact_id = t.contact_id
+    WHERE t.campaign_id IS NOT NULL AND ${at} <= l.lead_us GROUP BY t.contact_id`;
+  const measures = sql`count(*) AS leads, count(l.mql_us) AS mqls, count(l.sql_us) AS sqls, coalesce(sum(l.opportunities), 0) AS opportunities`;
+  return sql`SELECT 'row' AS kind, s.campaign_id AS campaign_id, ${measures} FROM (${leads}) l LEFT JOIN (${sources}) s ON s.contact_id = l.contact_id GROUP BY s.campaign_id
+    UNION ALL SELECT 'total' AS kind, NULL AS campaign_id, ${measures} FROM (${leads}) l`;
+}
+
+/**
+ * Engagement before and after each chosen campaign's start: columns `campaign_id`, `start_day`,
+ * `reached`, `engaged_before`, `engaged_after` (of the accounts it reached), `population` (accounts
+ * of the segment), `all_engaged_before`, `all_engaged_after` (of the population).
+ *
+ * @param campaigns a SELECT of `campaign_id`, `start_us` (non-NULL): the campaigns to compare
+ */
+export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number): SqlFragment {
+  const w = raw(String(windowDays));
+  const population = sql`SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts`;
+  const at = d.epochMicros(raw('t.occurred_at'));
+  const cmp = sql`SELECT campaign_id, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c`;
+  // Days each account of the population engaged, through no campaign.
+  const days = sql`SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
+    WHERE t.campaign_id IS NULL AND t.account_id IN (${population}) GROUP BY t.account_id, ${dayOf(d, at)}`;
+  const window = (order: string) => ({ partitionBy: [raw('account_id')], orderBy: [raw(order)] });
+  const neighbours = sql`SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window('day DESC'))} AS prev_day, ${d.leadOr(raw('day'), 1, raw('NULL'), window('day'))} AS next_day FROM (${days}) days`;
+  // Session starts and ends: a day more than the window after the one before, or before the one after.
+  const marks = sql`SELECT account_id, day, CASE WHEN prev_day IS NULL OR day - prev_day > ${w} THEN 1 ELSE 0 END AS starts,
+      CASE WHEN next_day IS NULL OR next_day - day > ${w} THEN 1 ELSE 0 END AS ends
+    FROM (${neighbours}) n WHERE prev_day IS NULL OR next_day IS NULL OR day - prev_day > ${w} OR next_day - day > ${w}`;
+  // Accounts engaged in [D, D + window): sessions started before D + window, minus those ended before D.
+  const engaged = (starts: SqlFragment, ends: SqlFragment, from: SqlFragment) =>
+    sql`sum(CASE WHEN m.day < ${from} + ${w} THEN ${starts} ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN ${ends} ELSE 0 END)`;
+  const reached = sql`SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
+    FROM ${ident('touchpoints')} t JOIN (${cmp}) c ON c.campaign_id = t.campaign_id
+    WHERE ${dayOf(d, at)} >= c.s AND ${dayOf(d, at)} < c.s + ${w} AND t.account_id IN (${population})`;
+  const treated = sql`SELECT r.campaign_id AS campaign_id, ${engaged(raw('m.starts'), raw('m.ends'), sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('m.starts'), raw('m.ends'), raw('r.s'))} AS engaged_after
+    FROM (${reached}) r JOIN (${marks}) m ON m.account_id = r.account_id GROUP BY r.campaign_id`;
+  const histogram = sql`SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM (${marks}) marks GROUP BY day`;
+  const everyone = sql`SELECT c.campaign_id AS campaign_id, ${engaged(raw('m.starts'), raw('m.ends'), sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('m.starts'), raw('m.ends'), raw('c.s'))} AS engaged_after
+    FROM (${cmp}) c CROSS JOIN (${histogram}) m GROUP BY c.campaign_id`;
+  return sql`SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(rc.reached, 0) AS reached,
+      coalesce(tr.engaged_before, 0) AS engaged_before, coalesce(tr.engaged_after, 0) AS engaged_after,
+      (SELECT count(*) FROM (${population}) p) AS population, coalesce(ev.engaged_before, 0) AS all_engaged_before, coalesce(ev.engaged_after, 0) AS all_engaged_after
+    FROM (${cmp}) c
+    LEFT JOIN (SELECT campaign_id, count(*) AS reached FROM (${reached}) r GROUP BY campaign_id) rc ON rc.campaign_id = c.campaign_id
+    LEFT JOIN (${treated}) tr ON tr.campaign_id = c.campaign_id
+    LEFT JOIN (${everyone}) ev ON ev.campaign_id = c.campaign_id`;
+}
+
+/** The campaigns whose engagement is compared: those with a start date in the range, among `ids` (all when undefined). */
+export function compileStartedCampaigns(d: Dialect, bounds: Range, ids: readonly string[] | undefined): SqlFragment {
+  const start = dateUs(d, 'start_date');
+  const chosen = ids === undefined ? sql`` : ids.length ? sql` AND campaign_id IN (${joinSql(ids.map((id) => sql`${param.string(id)}`), ', ')})` : sql` AND 1 = 0`;
+  return sql`SELECT campaign_id, ${start} AS start_us FROM ${ident('campaigns')} WHERE start_date IS NOT NULL AND ${withinRange(start, bounds)}${chosen}`;
+}
