@@ -72,7 +72,7 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
   const row = (id: string | null) => rows.get(id) ?? rows.set(id, nothing()).get(id)!;
   for (const id of campaigns.keys()) row(id);
   for (const r of costs.filter((c) => c['kind'] === 'row')) row(text(r['campaign_id'])).cost = count(r['cost']);
-  for (const r of leads.filter((l) => l['kind'] === 'row')) Object.assign(row(text(r['campaign_id'])), { leads: count(r['leads']), mqls: count(r['mqls']), sqls: count(r['sqls']), opportunities: count(r['opportunities']) });
+  for (const r of leads) Object.assign(row(text(r['campaign_id'])), { leads: count(r['leads']), mqls: count(r['mqls']), sqls: count(r['sqls']), opportunities: count(r['opportunities']) });
   for (const c of pipeline.credited) row(c.bucket).pipeline = c.value;
   for (const c of won.credited) Object.assign(row(c.bucket), { customers: c.conversions, revenue: c.value });
 
@@ -85,13 +85,14 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
     total = named.reduce((t, [, r]) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v + r[k as keyof Returns]])) as unknown as Returns, nothing());
   } else {
     special.push([NO_CAMPAIGN, rows.get(null) ?? nothing()], ['unattributed', { ...nothing(), pipeline: pipeline.unattributed.value, customers: won.unattributed.conversions, revenue: won.unattributed.value }]);
-    const leadTotal = leads.find((l) => l['kind'] === 'total');
+    // Every lead is in one row (its source campaign or none), so the lead figures of the total are the rows'.
+    const sum = (field: 'leads' | 'mqls' | 'sqls' | 'opportunities') => leads.reduce((a, r) => a + count(r[field]), 0);
     total = {
       cost: count(costs.find((c) => c['kind'] === 'total')?.['cost']),
-      leads: count(leadTotal?.['leads']),
-      mqls: count(leadTotal?.['mqls']),
-      sqls: count(leadTotal?.['sqls']),
-      opportunities: count(leadTotal?.['opportunities']),
+      leads: sum('leads'),
+      mqls: sum('mqls'),
+      sqls: sum('sqls'),
+      opportunities: sum('opportunities'),
       pipeline: pipeline.all.value,
       customers: won.all.conversions,
       revenue: won.all.value,

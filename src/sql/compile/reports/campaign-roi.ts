@@ -46,18 +46,18 @@ export function compileCampaignCosts(d: Dialect, bounds: Range): SqlFragment {
 }
 
 /**
- * Columns `kind` (`row`, `total`), `campaign_id` (NULL: no campaign), `leads`, `mqls`, `sqls`,
- * `opportunities`: leads created in the range (with the filters) by source campaign.
+ * Columns `campaign_id` (NULL: no campaign), `leads`, `mqls`, `sqls`, `opportunities`: leads
+ * created in the range (with the filters) by source campaign. Every lead is in exactly one row.
  */
 export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: Range): SqlFragment {
-  const leads = sql`SELECT contact_id, lead_us, mql_us, sql_us, opportunities FROM (${compileLeads(d, filters)}) leads WHERE ${withinRange(raw('lead_us'), bounds)}`;
+  const leads = sql`SELECT contact_id, mql_us, sql_us, opportunities FROM (${compileLeads(d, filters)}) leads WHERE ${withinRange(raw('lead_us'), bounds)}`;
   const at = d.epochMicros(raw('t.occurred_at'));
+  // Every contact's source, from the contacts table: cheaper than joining the leads relation twice.
   const sources = sql`SELECT t.contact_id AS contact_id, ${d.argMin(raw('t.campaign_id'), [at, raw('t.touchpoint_id')])} AS campaign_id
-    FROM ${ident('touchpoints')} t JOIN (${leads}) l ON l.contact_id = t.contact_id
-    WHERE t.campaign_id IS NOT NULL AND ${at} <= l.lead_us GROUP BY t.contact_id`;
-  const measures = sql`count(*) AS leads, count(l.mql_us) AS mqls, count(l.sql_us) AS sqls, coalesce(sum(l.opportunities), 0) AS opportunities`;
-  return sql`SELECT 'row' AS kind, s.campaign_id AS campaign_id, ${measures} FROM (${leads}) l LEFT JOIN (${sources}) s ON s.contact_id = l.contact_id GROUP BY s.campaign_id
-    UNION ALL SELECT 'total' AS kind, NULL AS campaign_id, ${measures} FROM (${leads}) l`;
+    FROM ${ident('touchpoints')} t JOIN ${ident('contacts')} c ON c.contact_id = t.contact_id
+    WHERE t.campaign_id IS NOT NULL AND ${at} <= ${d.epochMicros(raw('c.created_at'))} GROUP BY t.contact_id`;
+  return sql`SELECT s.campaign_id AS campaign_id, count(*) AS leads, count(l.mql_us) AS mqls, count(l.sql_us) AS sqls, coalesce(sum(l.opportunities), 0) AS opportunities
+    FROM (${leads}) l LEFT JOIN (${sources}) s ON s.contact_id = l.contact_id GROUP BY s.campaign_id`;
 }
 
 /**
@@ -69,36 +69,35 @@ export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: 
  */
 export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number): SqlFragment {
   const w = raw(String(windowDays));
-  const population = sql`SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts`;
   const at = d.epochMicros(raw('t.occurred_at'));
-  const cmp = sql`SELECT campaign_id, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c`;
-  // Days each account of the population engaged, through no campaign.
-  const days = sql`SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
-    WHERE t.campaign_id IS NULL AND t.account_id IN (${population}) GROUP BY t.account_id, ${dayOf(d, at)}`;
-  const window = (order: string) => ({ partitionBy: [raw('account_id')], orderBy: [raw(order)] });
-  const neighbours = sql`SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window('day DESC'))} AS prev_day, ${d.leadOr(raw('day'), 1, raw('NULL'), window('day'))} AS next_day FROM (${days}) days`;
-  // Session starts and ends: a day more than the window after the one before, or before the one after.
-  const marks = sql`SELECT account_id, day, CASE WHEN prev_day IS NULL OR day - prev_day > ${w} THEN 1 ELSE 0 END AS starts,
-      CASE WHEN next_day IS NULL OR next_day - day > ${w} THEN 1 ELSE 0 END AS ends
-    FROM (${neighbours}) n WHERE prev_day IS NULL OR next_day IS NULL OR day - prev_day > ${w} OR next_day - day > ${w}`;
-  // Accounts engaged in [D, D + window): sessions started before D + window, minus those ended before D.
-  const engaged = (starts: SqlFragment, ends: SqlFragment, from: SqlFragment) =>
-    sql`sum(CASE WHEN m.day < ${from} + ${w} THEN ${starts} ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN ${ends} ELSE 0 END)`;
-  const reached = sql`SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
-    FROM ${ident('touchpoints')} t JOIN (${cmp}) c ON c.campaign_id = t.campaign_id
-    WHERE ${dayOf(d, at)} >= c.s AND ${dayOf(d, at)} < c.s + ${w} AND t.account_id IN (${population})`;
-  const treated = sql`SELECT r.campaign_id AS campaign_id, ${engaged(raw('m.starts'), raw('m.ends'), sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('m.starts'), raw('m.ends'), raw('r.s'))} AS engaged_after
-    FROM (${reached}) r JOIN (${marks}) m ON m.account_id = r.account_id GROUP BY r.campaign_id`;
-  const histogram = sql`SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM (${marks}) marks GROUP BY day`;
-  const everyone = sql`SELECT c.campaign_id AS campaign_id, ${engaged(raw('m.starts'), raw('m.ends'), sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('m.starts'), raw('m.ends'), raw('c.s'))} AS engaged_after
-    FROM (${cmp}) c CROSS JOIN (${histogram}) m GROUP BY c.campaign_id`;
-  return sql`SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(rc.reached, 0) AS reached,
+  const window = { partitionBy: [raw('account_id')], orderBy: [raw('day')] };
+  // Sessions from one pass in day order: a session starts on an account's first day and on the day
+  // after a gap of more than the window; it ends before such a gap and on the account's last day.
+  const engaged = (from: SqlFragment) => sql`sum(CASE WHEN m.day < ${from} + ${w} THEN m.starts ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN m.ends ELSE 0 END)`;
+  return sql`WITH population AS (SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts),
+    started AS (SELECT campaign_id, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
+    days AS (SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
+      WHERE t.campaign_id IS NULL AND t.account_id IN (SELECT account_id FROM population) GROUP BY t.account_id, ${dayOf(d, at)}),
+    ordered AS (SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window)} AS next_day, row_number() OVER (PARTITION BY account_id ORDER BY day) AS rn FROM days),
+    marks AS (
+      SELECT account_id, day, CASE WHEN rn = 1 THEN 1 ELSE 0 END AS starts, CASE WHEN next_day IS NULL OR next_day - day > ${w} THEN 1 ELSE 0 END AS ends
+      FROM ordered WHERE rn = 1 OR next_day IS NULL OR next_day - day > ${w}
+      UNION ALL SELECT account_id, next_day AS day, 1 AS starts, 0 AS ends FROM ordered WHERE next_day - day > ${w}),
+    reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
+      FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
+      WHERE ${dayOf(d, at)} >= c.s AND ${dayOf(d, at)} < c.s + ${w} AND t.account_id IN (SELECT account_id FROM population)),
+    treated AS (SELECT r.campaign_id AS campaign_id, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
+      FROM reached r JOIN marks m ON m.account_id = r.account_id GROUP BY r.campaign_id),
+    histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM marks GROUP BY day),
+    everyone AS (SELECT c.campaign_id AS campaign_id, ${engaged(sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('c.s'))} AS engaged_after
+      FROM started c CROSS JOIN histogram m GROUP BY c.campaign_id)
+    SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(rc.reached, 0) AS reached,
       coalesce(tr.engaged_before, 0) AS engaged_before, coalesce(tr.engaged_after, 0) AS engaged_after,
-      (SELECT count(*) FROM (${population}) p) AS population, coalesce(ev.engaged_before, 0) AS all_engaged_before, coalesce(ev.engaged_after, 0) AS all_engaged_after
-    FROM (${cmp}) c
-    LEFT JOIN (SELECT campaign_id, count(*) AS reached FROM (${reached}) r GROUP BY campaign_id) rc ON rc.campaign_id = c.campaign_id
-    LEFT JOIN (${treated}) tr ON tr.campaign_id = c.campaign_id
-    LEFT JOIN (${everyone}) ev ON ev.campaign_id = c.campaign_id`;
+      (SELECT count(*) FROM population) AS population, coalesce(ev.engaged_before, 0) AS all_engaged_before, coalesce(ev.engaged_after, 0) AS all_engaged_after
+    FROM started c
+    LEFT JOIN (SELECT campaign_id, count(*) AS reached FROM reached GROUP BY campaign_id) rc ON rc.campaign_id = c.campaign_id
+    LEFT JOIN treated tr ON tr.campaign_id = c.campaign_id
+    LEFT JOIN everyone ev ON ev.campaign_id = c.campaign_id`;
 }
 
 /** The campaigns whose engagement is compared: those with a start date in the range, among `ids` (all when undefined). */
