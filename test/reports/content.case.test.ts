@@ -5,7 +5,7 @@
  */
 
 import { beforeAll, expect, test } from 'vitest';
-import { refreshJourneys } from '../../src/attribution/journeys.js';
+import { freshJourneySet, refreshJourneys } from '../../src/attribution/journeys.js';
 import { attribute } from '../../src/attribution/run.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
@@ -129,6 +129,10 @@ describeEngines('report content', (engine) => {
     const options = { model: 'u_shaped', scope: 'account' };
     const live = await run(NO_FILTERS, options);
     await refreshJourneys(engine(), clock);
+    // MQLs (contact), deals and wins (account) are all answered from stored journeys now.
+    for (const [kind, scope] of [['mql', 'contact'], ['opportunity', 'account'], ['won', 'account']] as const) {
+      expect(await freshJourneySet(engine(), { conversion: { kind }, scope, by: 'content_id', lookbackDays: 365 })).toBeDefined();
+    }
     expect(await run(NO_FILTERS, options)).toEqual(live);
   });
 });
