@@ -57,7 +57,12 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   const rows = new Map<string | null, Figures>();
   const row = (bucket: string | null) => rows.get(bucket) ?? rows.set(bucket, zero()).get(bucket)!;
   for (const c of catalog) row(bucketOfCatalog(by, c));
-  for (const r of touches.filter((t) => t['kind'] === 'row')) Object.assign(row(text(r['bucket'])), { touches: count(r['touches']), people: count(r['people']), accounts: count(r['accounts']) });
+  for (const r of touches.filter((t) => t['kind'] !== 'total')) {
+    const f = row(text(r['bucket']));
+    f.touches += count(r['touches']);
+    f.people += count(r['people']);
+    f.accounts += count(r['accounts']);
+  }
   for (const c of mqls.credited) Object.assign(row(c.bucket), { mqlsInfluenced: c.reached, attributedMqls: c.conversions });
   for (const c of pipeline.credited) row(c.bucket).pipeline = c.value;
   for (const c of revenue.credited) row(c.bucket).revenue = c.value;

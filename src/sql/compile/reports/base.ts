@@ -151,11 +151,8 @@ export function compileDeals(d: Dialect, filters: ReportFilters): SqlFragment {
 }
 
 /**
- * Touches: one row per touchpoint — `touchpoint_id`, `contact_id`, `anonymous_id`, `person`,
- * `account_id`, `at_us`, `channel`, `campaign_id`, `content_id`, `touch_type`.
- * `person` is who touched: the contact, else the anonymous id (prefixed so that the two never
- * collide); NULL when neither is known. Identity resolution gives every touch of a stitched
- * anonymous id its contact (ingest/identity.ts), so a contact and its stitched ids are one person.
+ * Touches: one row per touchpoint — `touchpoint_id`, `contact_id`, `anonymous_id`, `account_id`,
+ * `at_us`, `channel`, `campaign_id`, `content_id`, `touch_type`.
  * Filters: segment (its account), channel (its channel), campaign (its campaign), owner (its
  * contact's owner), created-by (its contact's creator).
  */
@@ -168,11 +165,25 @@ export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment 
     ...(filters.owners.length ? [sql`c.owner_id IN (${strings(filters.owners)})`] : []),
     ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN (${strings(filters.createdBy)})`] : []),
   ];
-  return sql`SELECT t.touchpoint_id AS touchpoint_id, t.contact_id AS contact_id, t.anonymous_id AS anonymous_id,
-      CASE WHEN t.contact_id IS NOT NULL THEN concat('c:', t.contact_id) WHEN t.anonymous_id IS NOT NULL THEN concat('a:', t.anonymous_id) END AS person, t.account_id AS account_id,
+  return sql`SELECT t.touchpoint_id AS touchpoint_id, t.contact_id AS contact_id, t.anonymous_id AS anonymous_id, t.account_id AS account_id,
       ${us(d, 't.occurred_at')} AS at_us, coalesce(t.channel, 'unknown') AS channel, t.campaign_id AS campaign_id, t.content_id AS content_id, t.touch_type AS touch_type
     FROM ${ident('touchpoints')} t${byContact ? sql` LEFT JOIN ${ident('contacts')} c ON c.contact_id = t.contact_id` : sql``}
     WHERE ${all(where)}`;
+}
+
+/**
+ * Who made a touch of a touches relation aliased `alias`, as two columns: its contact, else (second
+ * column) its anonymous id. Identity resolution gives every touch of a stitched anonymous id its
+ * contact (ingest/identity.ts), so a contact and the anonymous ids stitched to it are one person.
+ * Two columns rather than one text: grouping by them needs no string built per touch. Touches
+ * without either id have no person ({@link hasPerson}).
+ */
+export function personOf(alias: string): readonly [SqlFragment, SqlFragment] {
+  return [raw(`${alias}.contact_id`), raw(`CASE WHEN ${alias}.contact_id IS NULL THEN ${alias}.anonymous_id END`)];
+}
+
+export function hasPerson(alias: string): SqlFragment {
+  return raw(`(${alias}.contact_id IS NOT NULL OR ${alias}.anonymous_id IS NOT NULL)`);
 }
 
 /**

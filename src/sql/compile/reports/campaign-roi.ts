@@ -23,9 +23,13 @@ type Range = { fromUs?: number; toUs?: number };
 
 const DAY = raw(String(DAY_US));
 
-/** The UTC day number of epoch microseconds (floored also before 1970: `%` keeps the dividend's sign on both engines). */
+/**
+ * The UTC day number of epoch microseconds, floored (before 1970 too). In floating point: for any
+ * instant within ±2^53 µs the quotient is off by far less than the 1/86 400 000 000 that separates
+ * a day's last microsecond from the next day, so the floor is exact.
+ */
 function dayOf(d: Dialect, us: SqlFragment): SqlFragment {
-  return sql`CAST((${us} - (((${us}) % ${DAY}) + ${DAY}) % ${DAY}) / ${DAY} AS ${raw(d.columnType('integer', false))})`;
+  return sql`CAST(floor(${us} / ${DAY}.0) AS ${raw(d.columnType('integer', false))})`;
 }
 
 /** Epoch microseconds of a DATE column's midnight. */
@@ -75,7 +79,7 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
   // after a gap of more than the window; it ends before such a gap and on the account's last day.
   const engaged = (from: SqlFragment) => sql`sum(CASE WHEN m.day < ${from} + ${w} THEN m.starts ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN m.ends ELSE 0 END)`;
   return sql`WITH population AS (SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts),
-    started AS (SELECT campaign_id, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
+    started AS (SELECT campaign_id, start_us, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
     days AS (SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
       WHERE t.campaign_id IS NULL AND t.account_id IN (SELECT account_id FROM population) GROUP BY t.account_id, ${dayOf(d, at)}),
     ordered AS (SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window)} AS next_day, row_number() OVER (PARTITION BY account_id ORDER BY day) AS rn FROM days),
@@ -85,7 +89,7 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
       UNION ALL SELECT account_id, next_day AS day, 1 AS starts, 0 AS ends FROM ordered WHERE next_day - day > ${w}),
     reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
       FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
-      WHERE ${dayOf(d, at)} >= c.s AND ${dayOf(d, at)} < c.s + ${w} AND t.account_id IN (SELECT account_id FROM population)),
+      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IN (SELECT account_id FROM population)),
     treated AS (SELECT r.campaign_id AS campaign_id, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
       FROM reached r JOIN marks m ON m.account_id = r.account_id GROUP BY r.campaign_id),
     histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM marks GROUP BY day),

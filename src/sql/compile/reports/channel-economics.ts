@@ -10,13 +10,14 @@
 
 import { NO_FILTERS, type ReportFilters } from '../../../core/reports/filters.js';
 import type { Dialect } from '../../dialect/dialect.js';
-import { raw, sql, type SqlFragment } from '../../fragment.js';
-import { compileLeads, compileTouches, withinRange } from './base.js';
+import { joinSql, raw, sql, type SqlFragment } from '../../fragment.js';
+import { compileLeads, compileTouches, hasPerson, personOf, withinRange } from './base.js';
 
 /** Columns: `channel`, `visitors` — people whose first touch is in the range and kept by the filters. */
 export function compileVisitors(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
-  const firsts = sql`SELECT person, ${d.argMin(raw('touchpoint_id'), [raw('at_us'), raw('touchpoint_id')])} AS touchpoint_id, min(at_us) AS first_us
-    FROM (${compileTouches(d, NO_FILTERS)}) t WHERE person IS NOT NULL GROUP BY person`;
+  const person = personOf('t');
+  const firsts = sql`SELECT ${d.argMin(raw('t.touchpoint_id'), [raw('t.at_us'), raw('t.touchpoint_id')])} AS touchpoint_id, min(t.at_us) AS first_us
+    FROM (${compileTouches(d, NO_FILTERS)}) t WHERE ${hasPerson('t')} GROUP BY ${joinSql([...person], ', ')}`;
   return sql`SELECT t.channel AS channel, count(*) AS visitors
     FROM (${firsts}) f JOIN (${compileTouches(d, filters)}) t ON t.touchpoint_id = f.touchpoint_id
     WHERE ${withinRange(raw('f.first_us'), bounds)} GROUP BY t.channel`;
