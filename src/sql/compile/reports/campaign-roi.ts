@@ -24,9 +24,10 @@ type Range = { fromUs?: number; toUs?: number };
 const DAY = raw(String(DAY_US));
 
 /**
- * The UTC day number of epoch microseconds, floored (before 1970 too). In floating point: for any
- * instant within ±2^53 µs the quotient is off by far less than the 1/86 400 000 000 that separates
- * a day's last microsecond from the next day, so the floor is exact.
+ * The UTC day number of epoch microseconds, floored (before 1970 too). In floating point: the
+ * microseconds are exact (|µs| < 2^53) and the quotient is correctly rounded, so it stays below the
+ * next whole day while that day's half-ulp is under the 1/86 400 000 000 left of it — for |day| <
+ * 2^17, the years 1612 to 2328.
  */
 function dayOf(d: Dialect, us: SqlFragment): SqlFragment {
   return sql`CAST(floor(${us} / ${DAY}.0) AS ${raw(d.columnType('integer', false))})`;
