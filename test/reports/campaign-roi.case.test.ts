@@ -10,6 +10,7 @@
  * o3, o5, o6 have no touch.
  */
 
+import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
@@ -18,9 +19,42 @@ import { campaignRoiReport } from '../../src/reports/campaign-roi.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { MARKETING_WORLD } from './marketing-fixture.js';
-import { loadWorld } from './world.js';
+import { loadWorld, type World } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
+
+const SEED = Number(process.env.REVLINE_FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const DAY_MS = 86_400_000;
+const START_MS = Date.UTC(2026, 0, 1);
+
+/** Random accounts' touches (a campaign's or none, at any time of a day, some of an account outside the table) around random campaign starts. */
+const engagementWorld = fc.record({
+  starts: fc.array(fc.integer({ min: 25, max: 90 }), { minLength: 1, maxLength: 3 }),
+  touches: fc.array(
+    fc.record({ account: fc.constantFrom('a0', 'a1', 'a2', 'a3', 'a9', null), day: fc.integer({ min: 0, max: 125 }), ms: fc.integer({ min: 0, max: DAY_MS - 1 }), campaign: fc.option(fc.nat(2), { nil: null }) }),
+    { maxLength: 40 },
+  ),
+});
+
+/** The obvious reference: for each campaign, who it reached in its first 30 days and who had a touch through no campaign in each window. */
+function engagementReference(w: { starts: readonly number[]; touches: readonly { account: string | null; day: number; campaign: number | null }[] }) {
+  const accounts = ['a0', 'a1', 'a2', 'a3'];
+  const engaged = (a: string, from: number, to: number) => w.touches.some((t) => t.account === a && t.campaign === null && t.day >= from && t.day < to);
+  return w.starts.map((s, c) => {
+    const reached = accounts.filter((a) => w.touches.some((t) => t.account === a && t.campaign === c && t.day >= s && t.day < s + 30));
+    const others = accounts.filter((a) => !reached.includes(a));
+    const count = (of: string[], from: number, to: number) => of.filter((a) => engaged(a, from, to)).length;
+    return {
+      campaign: `g${c}`,
+      reached_accounts: reached.length,
+      engaged_before: count(reached, s - 30, s),
+      engaged_after: count(reached, s, s + 30),
+      control_accounts: others.length,
+      control_engaged_before: count(others, s - 30, s),
+      control_engaged_after: count(others, s, s + 30),
+    };
+  });
+}
 
 function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
   if (!table) throw new Error('no table');
@@ -120,5 +154,25 @@ describeEngines('report campaign-roi', (engine) => {
     expect(software['cm2']).toMatchObject({ reached_accounts: 0, change: null, control_accounts: 1, control_engaged_before: 1, control_engaged_after: 1 });
     expect((await run(parseFilters({ channel: ['webinar'] }))).engagement.rows.map((r) => r[0])).toEqual(['cm2']);
     expect((await run(parseFilters({ from: '2026-01-03', to: '2026-01-31' }))).engagement.rows.map((r) => r[0])).toEqual(['cm1']);
+  });
+
+  test('engagement of random touches around random starts equals the obvious count, window edges and times of day included (this test loads its own worlds: keep it last)', async () => {
+    const worlds = fc.sample(engagementWorld, { numRuns: 8, seed: SEED });
+    for (const w of worlds) {
+      const world: World = {
+        accounts: ['a0', 'a1', 'a2', 'a3'].map((account_id) => ({ account_id })),
+        campaigns: w.starts.map((s, c) => ({ campaign_id: `g${c}`, start_date: new Date(START_MS + s * DAY_MS).toISOString().slice(0, 10) })),
+        touchpoints: w.touches.map((t, i) => ({
+          touchpoint_id: `t${i}`, occurred_at: new Date(START_MS + t.day * DAY_MS + t.ms).toISOString(), touch_type: 'page_view', channel: 'direct',
+          account_id: t.account, campaign_id: t.campaign === null ? null : `g${t.campaign}`,
+        })),
+      };
+      await loadWorld(engine(), world);
+      const { engagement } = await run();
+      const columns = ['campaign', 'reached_accounts', 'engaged_before', 'engaged_after', 'control_accounts', 'control_engaged_before', 'control_engaged_after'];
+      const got = engagement.rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[engagement.columns.indexOf(c)]])));
+      const byCampaign = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a['campaign']).localeCompare(String(b['campaign']));
+      expect(got.sort(byCampaign), `replay with REVLINE_FC_SEED=${SEED}`).toEqual(engagementReference(w).sort(byCampaign));
+    }
   });
 });
