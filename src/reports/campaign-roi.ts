@@ -12,7 +12,7 @@ import type { Engine, Row } from '../engine/engine.js';
 import { BY_KEY, compileDealConversions } from '../sql/compile/reports/attributed.js';
 import { compileCampaignCosts, compileCampaigns, compileEngagement, compileSourcedLeads, compileStartedCampaigns } from '../sql/compile/reports/campaign-roi.js';
 import { creditedBy } from './attributed.js';
-import { checkTotalRow, count, text, type Report, type ReportRequest } from './report.js';
+import { checkTotalRow, count, specTable, text, type Report, type ReportRequest } from './report.js';
 
 const DAY_MS = 86_400_000;
 
@@ -98,14 +98,12 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
       revenue: won.all.value,
     };
   }
-  const spec = CAMPAIGN_ROI.tables.find((t) => t.name === 'roi')!;
   const describe = (id: string): Cell[] => [text(campaigns.get(id)?.['name']), text(campaigns.get(id)?.['channel']) ?? 'unknown'];
-  const table: ReportTable = {
-    name: spec.name,
-    title: spec.title,
-    columns: spec.figures.map((f) => f.name),
-    rows: [...named.map(([id, r]) => [id, ...describe(id), ...returnsCells(r)]), ...special.map(([label, r]) => [label, null, null, ...returnsCells(r)]), ['total', null, null, ...returnsCells(total)]],
-  };
+  const table = specTable(CAMPAIGN_ROI, 'roi', [
+    ...named.map(([id, r]) => [id, ...describe(id), ...returnsCells(r)]),
+    ...special.map(([label, r]) => [label, null, null, ...returnsCells(r)]),
+    ['total', null, null, ...returnsCells(total)],
+  ]);
   checkTotalRow(table, 'total', ['cost', 'leads', 'mqls', 'sqls', 'opportunities', 'pipeline', 'customers', 'revenue']);
   return table;
 }
@@ -115,12 +113,10 @@ async function engagement(engine: Engine, request: ReportRequest, campaigns: Map
   const ids = chosen ? [...campaigns].filter(([id, c]) => chosen(id, c)).map(([id]) => id) : undefined;
   const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS));
   rows.sort((a, b) => count(a['start_day']) - count(b['start_day']) || String(a['campaign_id']).localeCompare(String(b['campaign_id'])));
-  const spec = CAMPAIGN_ROI.tables.find((t) => t.name === 'engagement')!;
-  return {
-    name: spec.name,
-    title: spec.title,
-    columns: spec.figures.map((f) => f.name),
-    rows: rows.map((r) => {
+  return specTable(
+    CAMPAIGN_ROI,
+    'engagement',
+    rows.map((r) => {
       const reached = count(r['reached']);
       const [before, after] = [count(r['engaged_before']), count(r['engaged_after'])];
       const control = count(r['population']) - reached;
@@ -144,7 +140,7 @@ async function engagement(engine: Engine, request: ReportRequest, campaigns: Map
         reached && control ? Math.round(((after - before) / reached - (controlAfter - controlBefore) / control) * 10_000) / 10_000 : null,
       ];
     }),
-  };
+  );
 }
 
 export const campaignRoiReport: Report = {

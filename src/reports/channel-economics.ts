@@ -5,9 +5,9 @@
 
 import { CHANNEL_ECONOMICS } from '../core/reports/channel-economics.js';
 import { dayBoundsUs } from '../core/reports/filters.js';
-import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { rate, round2, type Cell } from '../core/reports/spec.js';
 import { compileLeadEconomics, compileVisitors } from '../sql/compile/reports/channel-economics.js';
-import { checkTotalRow, count, text, type Report } from './report.js';
+import { checkTotalRow, count, specTable, text, type Report } from './report.js';
 
 interface Step {
   visitors: number;
@@ -51,13 +51,7 @@ export const channelEconomicsReport: Report = {
       revenue: count(totalLeads?.['revenue']),
     };
     const ordered = [...steps].sort(([a, x], [b, y]) => y.revenue - x.revenue || y.visitors - x.visitors || y.leads - x.leads || (a < b ? -1 : a > b ? 1 : 0));
-    const spec = CHANNEL_ECONOMICS.tables[0]!;
-    const table: ReportTable = {
-      name: spec.name,
-      title: spec.title,
-      columns: spec.figures.map((f) => f.name),
-      rows: [...ordered.map(([channel, s]) => [channel, ...economics(s)]), ['total', ...economics(total)]],
-    };
+    const table = specTable(CHANNEL_ECONOMICS, 'by_channel', [...ordered.map(([channel, s]) => [channel, ...economics(s)]), ['total', ...economics(total)]]);
     checkTotalRow(table, 'total', ['visitors', 'leads', 'customers', 'revenue']);
     return [table];
   },

@@ -12,7 +12,7 @@ import type { Engine, Row } from '../engine/engine.js';
 import { compileContentCatalog, compileContentTouches, contentBucketing } from '../sql/compile/reports/content.js';
 import { compileDealConversions, compileMqlConversions } from '../sql/compile/reports/attributed.js';
 import { creditedBy } from './attributed.js';
-import { checkTotalRow, count, text, type Report, type ReportRequest } from './report.js';
+import { checkTotalRow, count, specTable, text, type Report, type ReportRequest } from './report.js';
 
 const TABLE: Readonly<Record<ContentBreakdown, string>> = { asset: 'by_asset', type: 'by_type', stage: 'by_stage' };
 
@@ -84,8 +84,6 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   };
   const unattributed: Figures = { ...zero(), attributedMqls: mqls.unattributed.conversions, pipeline: pipeline.unattributed.value, revenue: revenue.unattributed.value };
 
-  const spec = CONTENT.tables.find((t) => t.name === TABLE[by])!;
-  const columns = spec.figures.map((f) => f.name);
   const details = new Map(catalog.map((c) => [text(c['content_id']), c]));
   // By asset, a row also names the asset; an asset missing from the catalog is of unknown type and stage.
   const described = (label: string, special: boolean): Cell[] => {
@@ -105,17 +103,12 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
     round2(f.pipeline),
     round2(f.revenue),
   ];
-  const table: ReportTable = {
-    name: spec.name,
-    title: spec.title,
-    columns,
-    rows: [
-      ...named.map(([bucket, f]) => cells(bucket, f)),
-      cells(NO_CONTENT, rows.get(null) ?? zero(), true),
-      cells(UNATTRIBUTED, unattributed, true),
-      cells(TOTAL, total, true),
-    ],
-  };
+  const table = specTable(CONTENT, TABLE[by], [
+    ...named.map(([bucket, f]) => cells(bucket, f)),
+    cells(NO_CONTENT, rows.get(null) ?? zero(), true),
+    cells(UNATTRIBUTED, unattributed, true),
+    cells(TOTAL, total, true),
+  ]);
   checkTotalRow(table, TOTAL, ['touches', 'attributed_mqls', 'pipeline', 'revenue']);
   return table;
 }

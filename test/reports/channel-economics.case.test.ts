@@ -11,20 +11,16 @@
 import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
-import type { ReportTable } from '../../src/core/reports/spec.js';
 import { channelEconomicsReport } from '../../src/reports/channel-economics.js';
 import { leadToRevenueReport } from '../../src/reports/lead-to-revenue.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { MARKETING_WORLD } from './marketing-fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
 
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 describeEngines('report channel-economics', (engine) => {
   beforeAll(async () => loadWorld(engine(), MARKETING_WORLD));

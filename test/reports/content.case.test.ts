@@ -9,19 +9,15 @@ import { freshJourneySet, refreshJourneys } from '../../src/attribution/journeys
 import { attribute } from '../../src/attribution/run.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
-import type { ReportTable } from '../../src/core/reports/spec.js';
 import { contentReport } from '../../src/reports/content.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { MARKETING_WORLD } from './marketing-fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
 
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 describeEngines('report content', (engine) => {
   beforeAll(async () => loadWorld(engine(), MARKETING_WORLD));
