@@ -8,9 +8,11 @@ import { beforeAll, expect, test } from 'vitest';
 import { freshJourneySet, refreshJourneys } from '../../src/attribution/journeys.js';
 import { attribute } from '../../src/attribution/run.js';
 import { fixedClock } from '../../src/core/clock.js';
+import { ATTRIBUTION_LOOKBACK_DAYS } from '../../src/core/reports/attributed.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
 import { contentReport } from '../../src/reports/content.js';
 import { runReport } from '../../src/reports/report.js';
+import { MATERIALISED_LOOKBACK_DAYS } from '../../src/sql/compile/journeys.js';
 import { describeEngines } from '../engines/engines.js';
 import { MARKETING_WORLD } from './marketing-fixture.js';
 import { byKey } from './tables.js';
@@ -124,10 +126,12 @@ describeEngines('report content', (engine) => {
   test('materialised journeys give the same rows as journeys built live (this test refreshes them: keep it last)', async () => {
     const options = { model: 'u_shaped', scope: 'account' };
     const live = await run(NO_FILTERS, options);
+    // The reports' lookback is the stored sets' (else every report would run live, silently slower).
+    expect(ATTRIBUTION_LOOKBACK_DAYS).toBe(MATERIALISED_LOOKBACK_DAYS);
     await refreshJourneys(engine(), clock);
     // MQLs (contact), deals and wins (account) are all answered from stored journeys now.
     for (const [kind, scope] of [['mql', 'contact'], ['opportunity', 'account'], ['won', 'account']] as const) {
-      expect(await freshJourneySet(engine(), { conversion: { kind }, scope, by: 'content_id', lookbackDays: 365 })).toBeDefined();
+      expect(await freshJourneySet(engine(), { conversion: { kind }, scope, by: 'content_id', lookbackDays: ATTRIBUTION_LOOKBACK_DAYS })).toBeDefined();
     }
     expect(await run(NO_FILTERS, options)).toEqual(live);
   });
