@@ -78,6 +78,8 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
   const window = { partitionBy: [raw('account_id')], orderBy: [raw('day')] };
   // Sessions from one pass in day order: a session starts on an account's first day and on the day
   // after a gap of more than the window; it ends before such a gap and on the account's last day.
+  // Each account of the population also has one row `here`, so that the join of the accounts a
+  // campaign reached with their marks counts them too (reached once, not a second time apart).
   const engaged = (from: SqlFragment) => sql`sum(CASE WHEN m.day < ${from} + ${w} THEN m.starts ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN m.ends ELSE 0 END)`;
   return sql`WITH population AS (SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts),
     started AS (SELECT campaign_id, start_us, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
@@ -91,16 +93,18 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
     reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
       FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
       WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IN (SELECT account_id FROM population)),
-    treated AS (SELECT r.campaign_id AS campaign_id, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
-      FROM reached r JOIN marks m ON m.account_id = r.account_id GROUP BY r.campaign_id),
+    treated AS (SELECT r.campaign_id AS campaign_id, sum(m.here) AS reached, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
+      FROM reached r JOIN (
+        SELECT account_id, day, starts, ends, 0 AS here FROM marks
+        UNION ALL SELECT account_id, NULL AS day, 0 AS starts, 0 AS ends, 1 AS here FROM population
+      ) m ON m.account_id = r.account_id GROUP BY r.campaign_id),
     histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM marks GROUP BY day),
     everyone AS (SELECT c.campaign_id AS campaign_id, ${engaged(sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('c.s'))} AS engaged_after
       FROM started c CROSS JOIN histogram m GROUP BY c.campaign_id)
-    SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(rc.reached, 0) AS reached,
+    SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(tr.reached, 0) AS reached,
       coalesce(tr.engaged_before, 0) AS engaged_before, coalesce(tr.engaged_after, 0) AS engaged_after,
       (SELECT count(*) FROM population) AS population, coalesce(ev.engaged_before, 0) AS all_engaged_before, coalesce(ev.engaged_after, 0) AS all_engaged_after
     FROM started c
-    LEFT JOIN (SELECT campaign_id, count(*) AS reached FROM reached GROUP BY campaign_id) rc ON rc.campaign_id = c.campaign_id
     LEFT JOIN treated tr ON tr.campaign_id = c.campaign_id
     LEFT JOIN everyone ev ON ev.campaign_id = c.campaign_id`;
 }
