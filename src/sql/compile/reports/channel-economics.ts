@@ -16,11 +16,17 @@ import { compileLeads, compileTouches, hasPerson, personOf, withinRange } from '
 /** Columns: `channel`, `visitors` — people whose first touch is in the range and kept by the filters. */
 export function compileVisitors(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
   const person = personOf('t');
-  const firsts = sql`SELECT ${d.argMin(raw('t.touchpoint_id'), [raw('t.at_us'), raw('t.touchpoint_id')])} AS touchpoint_id, min(t.at_us) AS first_us
+  const first = (column: string) => d.argMin(raw(`t.${column}`), [raw('t.at_us'), raw('t.touchpoint_id')]);
+  const firsts = sql`SELECT ${first('touchpoint_id')} AS touchpoint_id, ${first('channel')} AS channel, min(t.at_us) AS first_us
     FROM (${compileTouches(d, NO_FILTERS)}) t WHERE ${hasPerson('t')} GROUP BY ${joinSql([...person], ', ')}`;
-  return sql`SELECT t.channel AS channel, count(*) AS visitors
-    FROM (${firsts}) f JOIN (${compileTouches(d, filters)}) t ON t.touchpoint_id = f.touchpoint_id
-    WHERE ${withinRange(raw('f.first_us'), bounds)} GROUP BY t.channel`;
+  const touchFilters = filters.segment.length + filters.channels.length + filters.campaigns.length + filters.owners.length + filters.createdBy.length > 0;
+  // Without a filter on touches the first touch's channel is at hand; with one, the first touch is
+  // looked up among the touches the filters keep.
+  return touchFilters
+    ? sql`SELECT t.channel AS channel, count(*) AS visitors
+        FROM (${firsts}) f JOIN (${compileTouches(d, filters)}) t ON t.touchpoint_id = f.touchpoint_id
+        WHERE ${withinRange(raw('f.first_us'), bounds)} GROUP BY t.channel`
+    : sql`SELECT f.channel AS channel, count(*) AS visitors FROM (${firsts}) f WHERE ${withinRange(raw('f.first_us'), bounds)} GROUP BY f.channel`;
 }
 
 /** Columns: `channel`, `leads`, `customers`, `revenue` — leads created in the range; one row per channel and a `total` row. */
