@@ -232,6 +232,24 @@ export async function journeyCredits(engine: Engine, request: AttributionRequest
   });
 }
 
+/** The journeys of one request and their credit under its model, as relations a caller's SQL reads. */
+export interface CreditRelations {
+  /** Every (conversion, touchpoint) of the journeys — `conversion_id`, `touchpoint_id`, `key`, `value`, … — usable after FROM. */
+  readonly journeys: SqlFragment;
+  /** A SELECT of the credit per (conversion, touchpoint): `conversion_id`, `touchpoint_id`, `key`, `share`, `credit`. */
+  readonly credits: SqlFragment;
+}
+
+/**
+ * Runs `read` over the journeys and credits of one request — the credits {@link attribute} sums —
+ * for callers that join them with conversions of their own choosing (a report that keeps the deals
+ * of a segment). The journeys come from a fresh materialised set, or are built live as scratch
+ * tables that exist only while `read` runs.
+ */
+export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (relations: CreditRelations) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  return withJourneys(engine, request, options, async (journeys) => read({ journeys: journeys.relation, credits: (await modelCredits(engine, request, journeys, options)).credits }));
+}
+
 export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {
   return withJourneys(engine, request, options, (journeys) => summarise(engine, request, journeys, options));
 }

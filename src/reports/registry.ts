@@ -6,7 +6,10 @@ import { RevlineError } from '../core/errors.js';
 import { closestName } from '../core/names.js';
 import { acceptanceReport } from './acceptance.js';
 import { accountsReport } from './accounts.js';
+import { campaignRoiReport } from './campaign-roi.js';
+import { channelEconomicsReport } from './channel-economics.js';
 import { cohortsReport } from './cohorts.js';
+import { contentReport } from './content.js';
 import { forecastReport } from './forecast.js';
 import { funnelReport } from './funnel.js';
 import { leadToRevenueReport } from './lead-to-revenue.js';
@@ -21,6 +24,9 @@ export const REPORTS: readonly Report[] = [
   funnelReport,
   velocityReport,
   acceptanceReport,
+  contentReport,
+  campaignRoiReport,
+  channelEconomicsReport,
   pairsReport,
   accountsReport,
   targetsReport,

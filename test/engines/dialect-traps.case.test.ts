@@ -127,6 +127,26 @@ describeEngines('dialect traps', (engine) => {
     expect((await engine().query(sql`SELECT ${none} AS last FROM ${ident(steps.name)} WHERE journey = 'j2'`))[0]).toEqual({ last: null });
   });
 
+  test('argMin takes the value of the least (time, id) row, ties broken by the later key, NULL values skipped', async () => {
+    // j1's steps at distinct times: the first is email. Equal times: the smaller id wins.
+    const first = d().argMin(raw('channel'), [raw('happened_at'), raw('step')]);
+    const rows = await engine().query(sql`SELECT journey, ${first} AS first_channel FROM ${ident(steps.name)} GROUP BY journey ORDER BY journey`);
+    expect(rows).toEqual([
+      { journey: 'j1', first_channel: 'email' },
+      { journey: 'j2', first_channel: 'events' },
+    ]);
+    const tied = await engine().query(sql`SELECT ${d().argMin(raw('v'), [raw('t_at'), raw('t_id')])} AS v FROM (
+        SELECT 'late' AS v, 2 AS t_at, 'a' AS t_id UNION ALL SELECT 'b-wins' AS v, 1 AS t_at, 'b' AS t_id UNION ALL SELECT 'c-loses' AS v, 1 AS t_at, 'c' AS t_id) t`);
+    expect(tied).toEqual([{ v: 'b-wins' }]);
+    // j1's step 1 has no value once channel is blanked there: its next step's value is taken; none at all gives NULL.
+    const skipping = d().argMin(sql`CASE WHEN step <> 1 THEN channel END`, [raw('step')]);
+    const skipped = await engine().query(sql`SELECT journey, ${skipping} AS first_channel FROM ${ident(steps.name)} GROUP BY journey ORDER BY journey`);
+    expect(skipped).toEqual([
+      { journey: 'j1', first_channel: 'paid_search' },
+      { journey: 'j2', first_channel: null },
+    ]);
+  });
+
   test('epochMicros gives exact microseconds as a number, before 1970 too', async () => {
     const rows = await engine().query(sql`SELECT ${d().epochMicros(raw('happened_at'))} AS us FROM ${ident(steps.name)} ORDER BY journey, step LIMIT 1`);
     expect(rows).toEqual([{ us: Date.UTC(2024, 0, 1) * 1000 }]);

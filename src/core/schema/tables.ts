@@ -532,9 +532,9 @@ export const JOURNEY_CONVERSIONS: TableSpec = {
   orderBy: ['conversion', 'scope', 'at_us'],
   doc: 'Every conversion of a materialised journey set (also those without a touch in the window: touches = 0, unattributed).',
   columns: [
-    sys('conversion', 'string', 'Conversion kind: opportunity or won.', true),
+    sys('conversion', 'string', 'Conversion kind: opportunity, won or mql.', true),
     sys('scope', 'string', 'contact or account.', true),
-    sys('conversion_id', 'string', 'Opportunity id.', true),
+    sys('conversion_id', 'string', 'Opportunity id (the contact id for mql).', true),
     sys('at_us', 'integer', 'When it converted (epoch microseconds).', true),
     sys('value', 'float', 'Its value (amount).', true),
     sys('touches', 'integer', 'Touches in its window.', true),
@@ -548,9 +548,9 @@ export const JOURNEY_TOUCHES: TableSpec = {
   orderBy: ['conversion', 'scope', 'conversion_id', 'rn'],
   doc: 'One row per (conversion, touchpoint) of a materialised journey set, with the positions every rule-based model reads.',
   columns: [
-    sys('conversion', 'string', 'Conversion kind: opportunity or won.', true),
+    sys('conversion', 'string', 'Conversion kind: opportunity, won or mql.', true),
     sys('scope', 'string', 'contact or account.', true),
-    sys('conversion_id', 'string', 'Opportunity id.', true),
+    sys('conversion_id', 'string', 'Opportunity id (the contact id for mql).', true),
     sys('touchpoint_id', 'string', 'Touchpoint.', true),
     sys('at_us', 'integer', 'When the touch happened (epoch microseconds).', true),
     sys('conv_us', 'integer', 'When the conversion happened (epoch microseconds).', true),

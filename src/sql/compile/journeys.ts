@@ -1,6 +1,7 @@
 /**
  * Materialised journeys: the journeys of the conversions reports ask for most (opportunity created
- * and closed won, per contact and per account, over the default lookback) with the positions every
+ * and closed won, per contact and per account, and a person's first MQL, per contact, over the
+ * default lookback) with the positions every
  * rule-based model reads, kept in `journey_touches` and `journey_conversions`, so a model is one
  * projection and one grouping over them instead of a join and window sorts over all touchpoints.
  *
@@ -24,7 +25,7 @@ import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
 import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, type ConversionKind } from './attribution.js';
 
-export const MATERIALISED_CONVERSIONS = ['opportunity', 'won'] as const satisfies readonly ConversionKind[];
+export const MATERIALISED_CONVERSIONS = ['opportunity', 'won', 'mql'] as const satisfies readonly ConversionKind[];
 export const MATERIALISED_SCOPES = ['contact', 'account'] as const;
 export const MATERIALISED_LOOKBACK_DAYS = 365;
 /** The touch columns stored with each journey touch: credit can be keyed by any of them. */
@@ -36,9 +37,15 @@ export interface JourneySet {
   readonly lookbackDays: number;
 }
 
-export const MATERIALISED_SETS: readonly JourneySet[] = MATERIALISED_CONVERSIONS.flatMap((conversion) =>
-  MATERIALISED_SCOPES.map((scope) => ({ conversion, scope, lookbackDays: MATERIALISED_LOOKBACK_DAYS })),
-);
+/**
+ * Deals at both scopes; MQLs at contact scope only — an MQL is one person's milestone, credited to
+ * the person's own touches (the content report reads them), and its account-scope journeys would
+ * be ten times larger.
+ */
+export const MATERIALISED_SETS: readonly JourneySet[] = [
+  ...(['opportunity', 'won'] as const).flatMap((conversion) => MATERIALISED_SCOPES.map((scope) => ({ conversion, scope, lookbackDays: MATERIALISED_LOOKBACK_DAYS }))),
+  { conversion: 'mql', scope: 'contact', lookbackDays: MATERIALISED_LOOKBACK_DAYS },
+];
 
 const T = ident(JOURNEY_TOUCHES.name);
 const C = ident(JOURNEY_CONVERSIONS.name);

@@ -139,6 +139,7 @@ export const clickhouseDialect: Dialect = {
   minIf: (value, condition) => sql`minIfOrNull(${value}, ${condition})`,
   maxIf: (value, condition) => sql`maxIfOrNull(${value}, ${condition})`,
   median: (value) => sql`quantileExactInclusiveOrNull(0.5)(toFloat64(${value}))`,
+  argMin: (value, orderBy) => sql`argMin(${value}, ${orderBy.length === 1 ? orderBy[0]! : sql`tuple(${joinSql([...orderBy], ', ')})`})`,
   leadOr(value, offset, fallback, window) {
     if (!Number.isSafeInteger(offset) || offset < 1) throw internalError(`leadOr offset must be a positive integer, got ${offset}`);
     // toNullable lets a NULL fallback share the value's type (leadInFrame requires one type).

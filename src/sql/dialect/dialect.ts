@@ -78,6 +78,13 @@ export interface Dialect {
    */
   median(value: SqlFragment): SqlFragment;
   /**
+   * `value` from the row of the group whose `orderBy` values, compared in order, are the least
+   * (the first touch of a person: its channel, by time then touchpoint id). Rows whose `value` is
+   * NULL are skipped; NULL when every row's is. `orderBy` must not be NULL, and should end with a
+   * key so that no two rows tie.
+   */
+  argMin(value: SqlFragment, orderBy: readonly SqlFragment[]): SqlFragment;
+  /**
    * `value` from the row `offset` rows after this one in `window`, or `fallback` past the end of
    * the partition. The fallback is always explicit: ClickHouse fills `''`/0 where DuckDB gives
    * NULL. A NULL fallback gives NULL on every engine.

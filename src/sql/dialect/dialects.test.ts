@@ -107,6 +107,8 @@ describe('duckdb dialect', () => {
     expect(d.printFragment(d.minIf(raw('at'), raw('x = 1'))).sql).toBe('min(at) FILTER (WHERE x = 1)');
     expect(d.printFragment(d.maxIf(raw('at'), raw('x = 1'))).sql).toBe('max(at) FILTER (WHERE x = 1)');
     expect(d.printFragment(d.median(raw('v'))).sql).toBe('quantile_cont(CAST(v AS DOUBLE), 0.5)');
+    expect(d.printFragment(d.argMin(raw('c'), [raw('at'), raw('id')])).sql).toBe('arg_min(c, row(at, id))');
+    expect(d.printFragment(d.argMin(raw('c'), [raw('at')])).sql).toBe('arg_min(c, at)');
     expect(d.printFragment(d.leadOr(raw('c'), 1, sql`${param.string('(end)')}`, window)).sql).toBe(
       'lead(c, 1, $p1) OVER (PARTITION BY journey ORDER BY at, id)',
     );
@@ -189,6 +191,7 @@ describe('clickhouse dialect', () => {
     expect(d.printFragment(d.minIf(raw('at'), raw('x = 1'))).sql).toBe('minIfOrNull(at, x = 1)');
     expect(d.printFragment(d.maxIf(raw('at'), raw('x = 1'))).sql).toBe('maxIfOrNull(at, x = 1)');
     expect(d.printFragment(d.median(raw('v'))).sql).toBe('quantileExactInclusiveOrNull(0.5)(toFloat64(v))');
+    expect(d.printFragment(d.argMin(raw('c'), [raw('at'), raw('id')])).sql).toBe('argMin(c, tuple(at, id))');
     expect(d.printFragment(d.leadOr(raw('c'), 2, raw('NULL'), window)).sql).toBe(
       'leadInFrame(toNullable(c), 2, NULL) OVER (PARTITION BY journey ORDER BY at ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)',
     );

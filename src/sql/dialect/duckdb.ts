@@ -119,6 +119,8 @@ export const duckdbDialect: Dialect = {
   minIf: (value, condition) => sql`min(${value}) FILTER (WHERE ${condition})`,
   maxIf: (value, condition) => sql`max(${value}) FILTER (WHERE ${condition})`,
   median: (value) => sql`quantile_cont(CAST(${value} AS DOUBLE), 0.5)`,
+  // A row value orders its fields in turn (DuckDB compares structs field by field).
+  argMin: (value, orderBy) => sql`arg_min(${value}, ${orderBy.length === 1 ? orderBy[0]! : sql`row(${joinSql([...orderBy], ', ')})`})`,
   leadOr(value, offset, fallback, window) {
     return sql`lead(${value}, ${raw(String(checkedOffset(offset)))}, ${fallback}) OVER (${windowClause(window)})`;
   },

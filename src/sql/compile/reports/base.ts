@@ -172,6 +172,21 @@ export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment 
 }
 
 /**
+ * Who made a touch of a touches relation aliased `alias`, as two columns: its contact, else (second
+ * column) its anonymous id. Identity resolution gives every touch of a stitched anonymous id its
+ * contact (ingest/identity.ts), so a contact and the anonymous ids stitched to it are one person.
+ * Two columns rather than one text: grouping by them needs no string built per touch. Touches
+ * without either id have no person ({@link hasPerson}).
+ */
+export function personOf(alias: string): readonly [SqlFragment, SqlFragment] {
+  return [raw(`${alias}.contact_id`), raw(`CASE WHEN ${alias}.contact_id IS NULL THEN ${alias}.anonymous_id END`)];
+}
+
+export function hasPerson(alias: string): SqlFragment {
+  return raw(`(${alias}.contact_id IS NOT NULL OR ${alias}.anonymous_id IS NOT NULL)`);
+}
+
+/**
  * Accounts: one row per account with its fields (`account_id`, `name`, `domain`, `industry`,
  * `employees`, `annual_revenue`, `country`, `technologies`, `is_icp`, `sales_owner_id`,
  * `marketing_owner_id`).
