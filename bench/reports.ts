@@ -19,6 +19,7 @@ import { buildDemo } from '../src/ingest/demo.js';
 import { runDemoFunnel } from '../src/lifecycle/demo.js';
 import { refreshJourneys } from '../src/attribution/journeys.js';
 import { REPORTS } from '../src/reports/registry.js';
+import { MATERIALISED_SETS } from '../src/sql/compile/journeys.js';
 import { runReport } from '../src/reports/report.js';
 import { fmt, measured, printTable } from './measure.js';
 
@@ -34,7 +35,14 @@ export async function benchReports(size: DemoSize, seed: number, memoryLimit: st
     const engine = await openEngine({ engine: 'duckdb', location, memoryLimit });
     try {
       if (reuse) {
-        console.log(`reusing the workspace at ${dbPath}\n`);
+        console.log(`reusing the workspace at ${dbPath}`);
+        // A workspace built by an older Revline may lack a journey set reports read now.
+        const [sets] = await engine.query('SELECT count(*) AS n FROM journey_sets');
+        if (Number(sets?.['n'] ?? 0) < MATERIALISED_SETS.length) {
+          const refreshed = await measured(() => refreshJourneys(engine, systemClock));
+          console.log(`materialised journeys rebuilt (a set was missing or stale) in ${fmt(refreshed.seconds, 1)} s`);
+        }
+        console.log('');
       } else {
         const built = await measured(async () => {
           const demo = await buildDemo(engine, { size, seed, clock: systemClock });
