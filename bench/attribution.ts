@@ -17,7 +17,7 @@ import { buildDemo } from '../src/ingest/demo.js';
 import { attribute } from '../src/attribution/run.js';
 import { refreshJourneys } from '../src/attribution/journeys.js';
 import { benchMarkovPaths } from './attribution-paths.js';
-import { fmt, measured, printTable } from './measure.js';
+import { bestOf3, fmt, measured, printTable, stepRows, TOUCHPOINTS_SCAN_SQL } from './measure.js';
 
 export async function benchAttribution(size: DemoSize, seed: number, memoryLimit: string): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'revline-bench-'));
@@ -27,21 +27,10 @@ export async function benchAttribution(size: DemoSize, seed: number, memoryLimit
     try {
       const built = await measured(() => buildDemo(engine, { size, seed, clock: systemClock }));
       console.log(`demo world built through import in ${fmt(built.seconds, 1)} s\n`);
-      const scanSql = 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints';
+      const scanSql = TOUCHPOINTS_SCAN_SQL;
       await engine.query(scanSql); // warm
-      // Best of three, for the scan and each rule-based model alike: the machine is shared, and one
-      // slow run of a 0.2 s scan would flatter every ratio.
-      const bestOf3 = async <T>(work: () => Promise<T>) => {
-        const runs = [await measured(work), await measured(work), await measured(work)];
-        return runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
-      };
       const scan = await bestOf3(() => engine.query(scanSql));
-      const rows: (string | number)[][] = [];
-      // Each step is also written to stderr as it ends, so a long run that fails keeps what it measured.
-      const push = (row: (string | number)[]) => {
-        rows.push(row);
-        console.error(`  ${row.map((v) => (typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v)).join(' · ')}`);
-      };
+      const { rows, push } = stepRows(2);
       push(['full scan of touchpoints (best of 3)', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]);
       const refresh = await measured(() => refreshJourneys(engine, systemClock));
       const journeyTouches = refresh.result.sets.reduce((n, s) => n + s.touches, 0);

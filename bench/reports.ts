@@ -21,7 +21,7 @@ import { refreshJourneys } from '../src/attribution/journeys.js';
 import { REPORTS } from '../src/reports/registry.js';
 import { MATERIALISED_SETS } from '../src/sql/compile/journeys.js';
 import { runReport } from '../src/reports/report.js';
-import { fmt, measured, printTable } from './measure.js';
+import { bestOf3, fmt, measured, printTable, stepRows, TOUCHPOINTS_SCAN_SQL } from './measure.js';
 
 /** Target per report on 2 cores (issue 5). */
 const TARGET_SECONDS: Readonly<Record<string, number>> = { S: 0.5, M: 0.5, L: 5 };
@@ -55,18 +55,10 @@ export async function benchReports(size: DemoSize, seed: number, memoryLimit: st
       const last = String(span?.['last'] ?? '2026-01-01').slice(0, 10);
       // "Now" is the world's last day, so forward-looking reports look at the world's future.
       const clock = fixedClock(`${last}T23:59:59Z`);
-      const scanSql = 'SELECT count(*) AS n, count(DISTINCT account_id) AS accounts, max(occurred_at) AS last, count(channel) AS channels FROM touchpoints';
+      const scanSql = TOUCHPOINTS_SCAN_SQL;
       await engine.query(scanSql);
-      const bestOf3 = async <T>(work: () => Promise<T>) => {
-        const runs = [await measured(work), await measured(work), await measured(work)];
-        return runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
-      };
       const scan = await bestOf3(() => engine.query(scanSql));
-      const rows: (string | number)[][] = [];
-      const push = (row: (string | number)[]) => {
-        rows.push(row);
-        console.error(`  ${row.map((v) => (typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 3) : v)).join(' · ')}`);
-      };
+      const { rows, push } = stepRows(3);
       push(['full scan of touchpoints', '', Number(scan.result[0]!['n']), scan.seconds, 1, scan.peakMiB]);
       const yearBefore = new Date(Date.parse(`${last}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
       const filtered = parseFilters({ from: yearBefore, to: last, segment: ['employees>=200'] });
