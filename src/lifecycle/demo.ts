@@ -7,6 +7,8 @@
  * Invariants:
  * - Nothing of MQL, SAL, SQL or a rejection is written by the generator: every such event here was
  *   made by a live definition (actor rule) or a simulated sales decision (actor user).
+ * - SLA breaches are recorded after the last round, so an MQL the simulated sales team decided in
+ *   time is never recorded as breached (the breach log is append-only).
  * - Idempotent: a second run finds the definitions installed, nobody with new activity and no MQL
  *   left to decide, so it changes nothing.
  */
@@ -17,7 +19,7 @@ import { allStages } from '../core/lifecycle/settings.js';
 import type { Engine } from '../engine/engine.js';
 import { ident, raw, sql } from '../sql/fragment.js';
 import { installDefaultDefinitions } from './defaults.js';
-import { qualify, type QualifyResult } from './qualify.js';
+import { qualify, recordSlaBreaches, type QualifyResult } from './qualify.js';
 import { loadRegistry } from './store.js';
 
 export interface DemoFunnel {
@@ -39,16 +41,15 @@ export async function runDemoFunnel(engine: Engine, world: DemoWorld, clock: Clo
   const installed = await installDefaultDefinitions(engine, { proposer: marketer, approvers: [marketer, seller], clock });
   const transitions: Record<string, number> = {};
   const decisions: Record<string, number> = {};
-  let slaBreaches = 0;
   const add = (into: Record<string, number>, from: Readonly<Record<string, number>>) => {
     for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
   };
   const endMs = Date.parse(world.endsAt);
   let rounds = 0;
   for (; rounds < MAX_ROUNDS; rounds++) {
-    const q: QualifyResult = await qualify(engine, { clock });
+    // Breaches are judged once the simulated decisions (dated in the world's past) are in.
+    const q: QualifyResult = await qualify(engine, { clock, recordSlaBreaches: false });
     add(transitions, q.transitions);
-    slaBreaches += q.slaBreaches;
     const made = simulateSalesDecisions(world.seed, await undecidedMqls(engine, seller), endMs);
     if (made.length === 0) break;
     await engine.append(
@@ -58,6 +59,7 @@ export async function runDemoFunnel(engine: Engine, world: DemoWorld, clock: Clo
     );
     add(decisions, Object.fromEntries([...new Set(made.map((d) => d.stage))].map((s) => [s, made.filter((d) => d.stage === s).length])));
   }
+  const slaBreaches = await recordSlaBreaches(engine, await loadRegistry(engine), clock);
   return { definitionsInstalled: installed, rounds, transitions, decisions, slaBreaches };
 }
 

@@ -97,6 +97,16 @@ describeEngines('demo world through the import path', (engine, name) => {
          AND NOT EXISTS (SELECT 1 FROM lifecycle_events m WHERE m.contact_id = d.contact_id AND m.stage = 'mql' AND m.actor_type = 'rule' AND m.entered_at < d.entered_at)`,
     );
     expect(Number(orphans[0]!['n'])).toBe(0);
+    // Every recorded MQL breach is one by the log: the contact's next stage event came after the
+    // due time, or none came (the decisions dated in the world's past were in before breaches were judged).
+    expect(funnel.slaBreaches).toBeGreaterThan(0);
+    const recorded = await engine().query("SELECT count(*) AS n FROM sla_breaches WHERE stage = 'mql'");
+    expect(Number(recorded[0]!['n'])).toBe(funnel.slaBreaches);
+    const decidedInTime = await engine().query(
+      `SELECT count(*) AS n FROM sla_breaches b WHERE b.stage = 'mql'
+         AND EXISTS (SELECT 1 FROM lifecycle_events e WHERE e.contact_id = b.contact_id AND e.entered_at > b.entered_at AND e.entered_at <= b.due_at)`,
+    );
+    expect(Number(decidedInTime[0]!['n'])).toBe(0);
     const before = await counts(engine());
     const again = await runDemoFunnel(engine(), world, CLOCK);
     expect([again.definitionsInstalled, again.transitions, again.decisions]).toEqual([[], {}, {}]);
