@@ -3,7 +3,7 @@ import { LEAD_TO_REVENUE } from '../core/reports/lead-to-revenue.js';
 import { rate, round2, type ReportTable } from '../core/reports/spec.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { compileLeadToRevenue, type LeadBreakdown } from '../sql/compile/reports/lead-to-revenue.js';
-import { checkTotalRow, count, num, text, type Report, type ReportRequest } from './report.js';
+import { checkTotalRow, count, num, specTable, text, type Report, type ReportRequest } from './report.js';
 
 const ADDITIVE = ['leads', 'mqls', 'sqls', 'opportunity_leads', 'opportunities', 'won', 'pipeline', 'revenue'];
 
@@ -14,13 +14,11 @@ function order(a: Row, b: Row): number {
 }
 
 async function breakdown(engine: Engine, request: ReportRequest, by: LeadBreakdown): Promise<ReportTable> {
-  const spec = LEAD_TO_REVENUE.tables.find((t) => t.name === (by === 'channel' ? 'by_channel' : 'by_creator'))!;
   const rows = (await engine.query(compileLeadToRevenue(engine.dialect, request.filters, dayBoundsUs(request.filters), by))).sort(order);
-  const table: ReportTable = {
-    name: spec.name,
-    title: spec.title,
-    columns: spec.figures.map((f) => f.name),
-    rows: rows.map((r) => {
+  const table = specTable(
+    LEAD_TO_REVENUE,
+    by === 'channel' ? 'by_channel' : 'by_creator',
+    rows.map((r) => {
       const won = count(r['won']);
       const daysN = count(r['days_n']);
       return [
@@ -41,7 +39,7 @@ async function breakdown(engine: Engine, request: ReportRequest, by: LeadBreakdo
         daysN ? round2(count(r['days_sum']) / daysN) : null,
       ];
     }),
-  };
+  );
   checkTotalRow(table, 'total', ADDITIVE);
   return table;
 }

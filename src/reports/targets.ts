@@ -1,7 +1,7 @@
 import { isDataDriven, attribute } from '../attribution/run.js';
 import { POSITION_MODELS } from '../core/attribution/positions.js';
 import { RevlineError } from '../core/errors.js';
-import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { rate, round2, type Cell } from '../core/reports/spec.js';
 import {
   channelShares,
   DEFAULT_HISTORY,
@@ -24,7 +24,7 @@ import {
 } from '../core/reports/targets.js';
 import type { Engine } from '../engine/engine.js';
 import { compilePipelineByInterval, compileStoredTargets } from '../sql/compile/reports/targets.js';
-import { checkTotalRow, count, text, type Report, type ReportRequest } from './report.js';
+import { checkTotalRow, count, specTable, text, type Report, type ReportRequest } from './report.js';
 
 const usage = (message: string, hint: string) => new RevlineError('usage', message, { hint });
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -75,8 +75,6 @@ async function stored(engine: Engine, period: Period): Promise<{ total: number |
   return { total: all === undefined ? undefined : count(all['value']), channels: new Map(rows.filter((r) => r['channel'] !== 'all').map((r) => [String(r['channel']), count(r['value'])])) };
 }
 
-const tableSpec = (name: string) => TARGETS.tables.find((t) => t.name === name)!;
-const specTable = (name: string, rows: Cell[][]): ReportTable => ({ name, title: tableSpec(name).title, columns: tableSpec(name).figures.map((f) => f.name), rows });
 
 /** actual, attainment, pace, projected. */
 const pacing = (actual: number, target: number, elapsed: number): Cell[] => {
@@ -109,7 +107,7 @@ export const targetsReport: Report = {
     const rows: Cell[][] = shown.map(([c, t]) => [c, rate(shares.get(c) ?? 0, 1), round2(t.target), t.from, ...pacing(actual.get(c) ?? 0, t.target, elapsed)]);
     const shownTarget = sum((c) => channels.get(c)!.target);
     rows.push(['total', rate(sum((c) => shares.get(c) ?? 0), 1), round2(shownTarget), null, ...pacing(sum((c) => actual.get(c) ?? 0), shownTarget, elapsed)]);
-    const byChannel = specTable('by_channel', rows);
+    const byChannel = specTable(TARGETS, 'by_channel', rows);
     checkTotalRow(byChannel, 'total', ['share', 'target', 'actual', 'projected']);
 
     const total = split.total / 100;
@@ -117,7 +115,7 @@ export const targetsReport: Report = {
     const targetFrom = cents(storedChannels) > cents(base) ? 'channel targets' : targets.total !== undefined ? 'targets' : 'run-rate';
     const actualTotal = [...actual.values()].reduce((a, b) => a + b, 0);
     const oldestFirst = periods.map((p, k) => ({ p, k })).reverse();
-    const plan = specTable('plan', [
+    const plan = specTable(TARGETS, 'plan', [
       [
         o.period.label,
         day(o.period.startMs),
@@ -134,6 +132,7 @@ export const targetsReport: Report = {
 
     const weighted = history.reduce((s, h) => s + (periodTotal(h) > 0 ? h.weight : 0), 0);
     const historyTable = specTable(
+      TARGETS,
       'history',
       oldestFirst.map(({ p, k }) => {
         const total = periodTotal(history[k]!);

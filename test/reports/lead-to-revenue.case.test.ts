@@ -6,20 +6,15 @@
 import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters } from '../../src/core/reports/filters.js';
-import type { ReportTable } from '../../src/core/reports/spec.js';
 import { leadToRevenueReport } from '../../src/reports/lead-to-revenue.js';
 import { runReport } from '../../src/reports/report.js';
 import { describeEngines } from '../engines/engines.js';
 import { WORLD } from './fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
 
-/** The rows of a table as objects keyed by its first column. */
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 describeEngines('report lead-to-revenue', (engine) => {
   beforeAll(async () => loadWorld(engine(), WORLD));

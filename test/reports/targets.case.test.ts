@@ -11,19 +11,15 @@
 import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
-import type { ReportTable } from '../../src/core/reports/spec.js';
 import { runReport } from '../../src/reports/report.js';
 import { targetsReport } from '../../src/reports/targets.js';
 import { describeEngines } from '../engines/engines.js';
 import { WORLD } from './fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld } from './world.js';
 
 const clock = fixedClock('2026-05-16T00:00:00Z');
 
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 

@@ -15,12 +15,13 @@
 import { beforeAll, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
-import { undescribedColumns, type ReportTable } from '../../src/core/reports/spec.js';
+import { undescribedColumns } from '../../src/core/reports/spec.js';
 import { pipelineVelocity } from '../../src/core/reports/velocity.js';
 import { runReport } from '../../src/reports/report.js';
 import { velocityReport } from '../../src/reports/velocity.js';
 import { describeEngines } from '../engines/engines.js';
 import { WORLD } from './fixture.js';
+import { byKey } from './tables.js';
 import { loadWorld, type World } from './world.js';
 
 const PRODUCTS: Record<string, string> = { o1: 'Pro', o2: 'Pro', o3: 'Basic', o4: 'Basic', o5: 'Pro' };
@@ -47,10 +48,6 @@ export const VELOCITY_WORLD: World = {
 
 const clock = fixedClock('2026-06-01T00:00:00Z');
 
-function byKey(table: ReportTable | undefined): Record<string, Record<string, unknown>> {
-  if (!table) throw new Error('no table');
-  return Object.fromEntries(table.rows.map((r) => [String(r[0]), Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))]));
-}
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 

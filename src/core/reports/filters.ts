@@ -16,6 +16,7 @@
 
 import { RevlineError } from '../errors.js';
 import { closestName } from '../names.js';
+import { asciiLower } from '../normalize/text.js';
 import { CHANNELS, CREATORS } from '../vocabulary.js';
 
 export type SegmentFieldKind = 'text' | 'number' | 'list' | 'boolean';
@@ -151,8 +152,6 @@ export function dayBoundsUs(filters: Pick<ReportFilters, 'from' | 'to'>): { from
 // ---- the reference ------------------------------------------------------------------------------
 
 export type AccountFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
-
-const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** Whether one condition holds for an account's fields (keyed by column name); false when the field is missing. */
 export function segmentConditionHolds(condition: SegmentCondition, account: AccountFields | undefined): boolean {

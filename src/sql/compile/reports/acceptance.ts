@@ -14,7 +14,7 @@
 
 import type { ReportFilters } from '../../../core/reports/filters.js';
 import type { Dialect } from '../../dialect/dialect.js';
-import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
+import { inStrings, ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
 import { compileLeads, withinRange } from './base.js';
 
 export interface AcceptanceRules {
@@ -32,7 +32,6 @@ export interface AcceptanceRules {
 
 const HOUR_US = 3_600_000_000;
 
-const strings = (values: readonly string[]) => joinSql(values.map((v) => sql`${param.string(v)}`), ', ');
 
 /**
  * One row per MQL: `contact_id`, `account_id`, `owner_id`, `channel`, `created_by`, `mql_us`,
@@ -64,8 +63,8 @@ export function compileMqlOutcomes(
   const touchUs = d.epochMicros(raw('t.occurred_at'));
   const salesTouch = joinSql(
     [
-      ...(rules.salesTouchTypes.length ? [sql`t.touch_type IN (${strings(rules.salesTouchTypes)})`] : []),
-      ...(rules.salesTouchChannels.length ? [sql`t.channel IN (${strings(rules.salesTouchChannels)})`] : []),
+      ...(rules.salesTouchTypes.length ? [sql`t.touch_type IN ${inStrings(rules.salesTouchTypes)}`] : []),
+      ...(rules.salesTouchChannels.length ? [sql`t.channel IN ${inStrings(rules.salesTouchChannels)}`] : []),
     ],
     ' OR ',
   );
@@ -83,7 +82,7 @@ export function compileMqlOutcomes(
     dk AS (
       SELECT e.contact_id AS contact_id, min((${enteredUs} - m.mql_us) * ${raw(String(k))} + ${rank}) AS first_key
       FROM ${ident('lifecycle_events')} e JOIN m ON m.contact_id = e.contact_id
-      WHERE e.stage IN (${strings(decisions)}) AND ${enteredUs} >= m.mql_us AND ${enteredUs} <= ${now}
+      WHERE e.stage IN ${inStrings(decisions)} AND ${enteredUs} >= m.mql_us AND ${enteredUs} <= ${now}
       GROUP BY e.contact_id
     ),
     dc AS (
@@ -104,7 +103,7 @@ export function compileMqlOutcomes(
       CASE WHEN dc.stage_rank IN (${ranks(rules.rejected)}) THEN rj.reason END AS reason, CAST(dc.decision_us AS ${int}) AS decision_us, ${sla} AS sla, CAST(st.sales_touch_us AS ${int}) AS sales_touch_us
     FROM m LEFT JOIN dc ON dc.contact_id = m.contact_id LEFT JOIN st ON st.contact_id = m.contact_id
     LEFT JOIN (
-      SELECT e.contact_id AS contact_id, ${enteredUs} AS at_us, e.reason AS reason FROM ${ident('lifecycle_events')} e WHERE e.stage IN (${strings(rules.rejected)})
+      SELECT e.contact_id AS contact_id, ${enteredUs} AS at_us, e.reason AS reason FROM ${ident('lifecycle_events')} e WHERE e.stage IN ${inStrings(rules.rejected)}
     ) rj ON rj.contact_id = dc.contact_id AND rj.at_us = dc.decision_us`;
 }
 

@@ -19,9 +19,10 @@
  * - Money is a float of the stored DECIMAL; a missing amount counts 0.
  */
 
+import { asciiLower } from '../../../core/normalize/text.js';
 import { SEGMENT_FIELDS, type ReportFilters, type SegmentCondition } from '../../../core/reports/filters.js';
 import type { Dialect } from '../../dialect/dialect.js';
-import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
+import { inStrings, ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
 
 const TRUE = sql`1 = 1`;
 
@@ -29,7 +30,6 @@ function all(conditions: readonly SqlFragment[]): SqlFragment {
   return conditions.length === 0 ? TRUE : joinSql(conditions.map((c) => sql`(${c})`), ' AND ');
 }
 
-const strings = (values: readonly string[]) => joinSql(values.map((v) => sql`${param.string(v)}`), ', ');
 
 /** `column` between the report's days (both included); true when the range is open. */
 export function withinRange(column: SqlFragment, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
@@ -58,13 +58,11 @@ function segmentCondition(d: Dialect, c: SegmentCondition): SqlFragment {
     const items = sql`concat(';', ${raw(d.regexpReplaceAll(d.trimAscii(d.asciiLower(`a.${d.quoteIdentifier(spec.column)}`)), '[ \\t]*;[ \\t]*', ';'))}, ';')`;
     holds = joinSql(c.values.map((v) => d.contains(items, sql`${param.string(`;${asciiLower(String(v)).trim()};`)}`)), ' OR ');
   } else {
-    holds = sql`${raw(d.trimAscii(d.asciiLower(`a.${d.quoteIdentifier(spec.column)}`)))} IN (${strings(c.values.map((v) => asciiLower(String(v)).trim()))})`;
+    holds = sql`${raw(d.trimAscii(d.asciiLower(`a.${d.quoteIdentifier(spec.column)}`)))} IN ${inStrings(c.values.map((v) => asciiLower(String(v)).trim()))}`;
   }
   // A missing field fails the condition, for = and != alike.
   return c.op === '!=' ? sql`${present} AND NOT (${holds})` : sql`${present} AND (${holds})`;
 }
-
-const asciiLower = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 
 /** `accountId` belongs to an account in the segment; true when there is no segment. */
 export function segmentPredicate(d: Dialect, filters: ReportFilters, accountId: SqlFragment): SqlFragment {
@@ -74,10 +72,10 @@ export function segmentPredicate(d: Dialect, filters: ReportFilters, accountId: 
 
 /** Contacts that touched one of the campaigns. */
 function campaignContacts(filters: ReportFilters): SqlFragment {
-  return sql`SELECT contact_id FROM ${ident('touchpoints')} WHERE contact_id IS NOT NULL AND campaign_id IN (${strings(filters.campaigns)})`;
+  return sql`SELECT contact_id FROM ${ident('touchpoints')} WHERE contact_id IS NOT NULL AND campaign_id IN ${inStrings(filters.campaigns)}`;
 }
 function campaignAccounts(filters: ReportFilters): SqlFragment {
-  return sql`SELECT account_id FROM ${ident('touchpoints')} WHERE account_id IS NOT NULL AND campaign_id IN (${strings(filters.campaigns)})`;
+  return sql`SELECT account_id FROM ${ident('touchpoints')} WHERE account_id IS NOT NULL AND campaign_id IN ${inStrings(filters.campaigns)}`;
 }
 
 const us = (d: Dialect, column: string) => d.epochMicros(raw(column));
@@ -97,10 +95,10 @@ export function compileLeads(d: Dialect, filters: ReportFilters): SqlFragment {
   const stageFirsts = LEAD_STAGES.map((s) => sql`${d.minIf(us(d, 'entered_at'), sql`stage = ${param.string(s)}`)} AS ${ident(`${s}_us`)}`);
   const where = [
     segmentPredicate(d, filters, raw('c.account_id')),
-    ...(filters.channels.length ? [sql`coalesce(c.original_source, 'unknown') IN (${strings(filters.channels)})`] : []),
+    ...(filters.channels.length ? [sql`coalesce(c.original_source, 'unknown') IN ${inStrings(filters.channels)}`] : []),
     ...(filters.campaigns.length ? [sql`c.contact_id IN (${campaignContacts(filters)})`] : []),
-    ...(filters.owners.length ? [sql`c.owner_id IN (${strings(filters.owners)})`] : []),
-    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN (${strings(filters.createdBy)})`] : []),
+    ...(filters.owners.length ? [sql`c.owner_id IN ${inStrings(filters.owners)}`] : []),
+    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN ${inStrings(filters.createdBy)}`] : []),
   ];
   const float = raw(d.columnType('float', false));
   return sql`SELECT c.contact_id AS contact_id, c.account_id AS account_id, c.owner_id AS owner_id, coalesce(c.created_by, 'other') AS created_by,
@@ -135,10 +133,10 @@ export function compileDeals(d: Dialect, filters: ReportFilters): SqlFragment {
   const createdBy = sql`coalesce(o.created_by, c.created_by, 'other')`;
   const where = [
     segmentPredicate(d, filters, account),
-    ...(filters.channels.length ? [sql`${channel} IN (${strings(filters.channels)})`] : []),
+    ...(filters.channels.length ? [sql`${channel} IN ${inStrings(filters.channels)}`] : []),
     ...(filters.campaigns.length ? [sql`(${account} IN (${campaignAccounts(filters)}) OR o.primary_contact_id IN (${campaignContacts(filters)}))`] : []),
-    ...(filters.owners.length ? [sql`o.owner_id IN (${strings(filters.owners)})`] : []),
-    ...(filters.createdBy.length ? [sql`${createdBy} IN (${strings(filters.createdBy)})`] : []),
+    ...(filters.owners.length ? [sql`o.owner_id IN ${inStrings(filters.owners)}`] : []),
+    ...(filters.createdBy.length ? [sql`${createdBy} IN ${inStrings(filters.createdBy)}`] : []),
   ];
   return sql`SELECT o.opportunity_id AS opportunity_id, ${account} AS account_id, o.primary_contact_id AS primary_contact_id, o.owner_id AS owner_id,
       o.stage AS stage, ${channel} AS channel, ${createdBy} AS created_by, o.product AS product,
@@ -160,10 +158,10 @@ export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment 
   const byContact = filters.owners.length > 0 || filters.createdBy.length > 0;
   const where = [
     segmentPredicate(d, filters, raw('t.account_id')),
-    ...(filters.channels.length ? [sql`coalesce(t.channel, 'unknown') IN (${strings(filters.channels)})`] : []),
-    ...(filters.campaigns.length ? [sql`t.campaign_id IN (${strings(filters.campaigns)})`] : []),
-    ...(filters.owners.length ? [sql`c.owner_id IN (${strings(filters.owners)})`] : []),
-    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN (${strings(filters.createdBy)})`] : []),
+    ...(filters.channels.length ? [sql`coalesce(t.channel, 'unknown') IN ${inStrings(filters.channels)}`] : []),
+    ...(filters.campaigns.length ? [sql`t.campaign_id IN ${inStrings(filters.campaigns)}`] : []),
+    ...(filters.owners.length ? [sql`c.owner_id IN ${inStrings(filters.owners)}`] : []),
+    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN ${inStrings(filters.createdBy)}`] : []),
   ];
   return sql`SELECT t.touchpoint_id AS touchpoint_id, t.contact_id AS contact_id, t.anonymous_id AS anonymous_id, t.account_id AS account_id,
       ${us(d, 't.occurred_at')} AS at_us, coalesce(t.channel, 'unknown') AS channel, t.campaign_id AS campaign_id, t.content_id AS content_id, t.touch_type AS touch_type
@@ -196,7 +194,7 @@ export function compileAccounts(d: Dialect, filters: ReportFilters): SqlFragment
   const where = [
     segmentPredicate(d, filters, raw('a.account_id')),
     ...(filters.campaigns.length ? [sql`a.account_id IN (${campaignAccounts(filters)})`] : []),
-    ...(filters.owners.length ? [sql`(a.sales_owner_id IN (${strings(filters.owners)}) OR a.marketing_owner_id IN (${strings(filters.owners)}))`] : []),
+    ...(filters.owners.length ? [sql`(a.sales_owner_id IN ${inStrings(filters.owners)} OR a.marketing_owner_id IN ${inStrings(filters.owners)})`] : []),
   ];
   return sql`SELECT a.account_id AS account_id, a.name AS name, a.domain AS domain, a.industry AS industry, a.employees AS employees,
       CAST(a.annual_revenue AS ${raw(d.columnType('float', true))}) AS annual_revenue, a.country AS country, a.technologies AS technologies, a.is_icp AS is_icp,
