@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { RevlineError, exitCodeFor } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Command, CommandContext, OptionSpecs } from './command.js';
+import { accessCommand } from './commands/access.js';
 import { attributionCommand } from './commands/attribution.js';
 import { contactCommand } from './commands/contact.js';
 import { definitionsCommand } from './commands/definitions.js';
@@ -16,6 +17,7 @@ import { demoCommand } from './commands/demo.js';
 import { leadCommand, leadsCommand } from './commands/lead.js';
 import { qualifyCommand } from './commands/qualify.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { scoreCommand } from './commands/score.js';
 import { identityCommand } from './commands/identity.js';
 import { importCommand } from './commands/import.js';
@@ -42,6 +44,8 @@ export const COMMANDS: readonly Command[] = [
   leadsCommand,
   attributionCommand,
   reportCommand,
+  serveCommand,
+  accessCommand,
   sqlCommand,
 ];
 

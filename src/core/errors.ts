@@ -5,7 +5,7 @@
  * - Every error a user can cause carries a kebab-case `code` from {@link ErrorCode}; the message says
  *   what happened and how to fix it. `at` names the file, row and field when there is one.
  * - Internal bugs use the code `internal` and say so, so a user never mistakes one for their input.
- * - Codes map to CLI exit codes (and later HTTP statuses) in one exhaustive switch each.
+ * - Codes map to CLI exit codes (here) and HTTP statuses (src/http/errors.ts) in one exhaustive switch each.
  */
 
 export type ErrorCode =
@@ -34,6 +34,17 @@ export type ErrorCode =
   | 'transition-refused'
   | 'query-not-read-only'
   | 'demo-size-unknown'
+  | 'account-invalid'
+  | 'key-not-found'
+  | 'sign-in-required'
+  | 'sign-in-failed'
+  | 'forbidden'
+  | 'csrf-failed'
+  | 'route-not-found'
+  | 'record-not-found'
+  | 'request-invalid'
+  | 'request-too-large'
+  | 'bind-refused'
   | 'internal';
 
 /** Where an error is: any of file, row (1-based, as an editor counts lines), field. */
@@ -98,6 +109,8 @@ export function exitCodeFor(code: ErrorCode): 1 | 2 {
     case 'entity-unknown':
     case 'preset-unknown':
     case 'demo-size-unknown':
+    case 'bind-refused':
+    case 'request-invalid':
       return 2;
     case 'config-invalid':
     case 'engine-unknown':
@@ -120,6 +133,15 @@ export function exitCodeFor(code: ErrorCode): 1 | 2 {
     case 'user-unknown':
     case 'transition-refused':
     case 'query-not-read-only':
+    case 'account-invalid':
+    case 'key-not-found':
+    case 'sign-in-required':
+    case 'sign-in-failed':
+    case 'forbidden':
+    case 'csrf-failed':
+    case 'route-not-found':
+    case 'record-not-found':
+    case 'request-too-large':
     case 'internal':
       return 1;
   }

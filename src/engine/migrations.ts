@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -49,6 +49,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'add-opportunity-product',
     // Reports of win rate, deal size, cycle and velocity per product need it on the deal.
     statements: (dialect) => dialect.addColumn(OPPORTUNITIES.name, OPPORTUNITY_PRODUCT),
+  },
+  {
+    version: 5,
+    name: 'create-access-tables',
+    // The app's sign-in accounts, sessions, API keys and one-time links (src/access/).
+    statements: (dialect) => ACCESS_TABLES.flatMap((table) => dialect.createTable(table)),
   },
 ];
 

@@ -76,6 +76,26 @@ export async function runReport(engine: Engine, report: Report, request: { filte
   return { report: spec.name, filters: request.filters, options, tables };
 }
 
+/**
+ * A result as a document: every table's rows as objects keyed by figure. The CLI's `--format json`
+ * and the HTTP API answer this same shape, so a number read from one is the number in the other.
+ */
+export interface ReportDocument {
+  readonly report: string;
+  readonly filters: ReportFilters;
+  readonly options: Readonly<Record<string, string>>;
+  readonly tables: Readonly<Record<string, readonly Readonly<Record<string, Cell>>[]>>;
+}
+
+export function reportDocument(result: ReportResult, tables: readonly ReportTable[] = result.tables): ReportDocument {
+  return {
+    report: result.report,
+    filters: result.filters,
+    options: result.options,
+    tables: Object.fromEntries(tables.map((t) => [t.name, t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])))])),
+  };
+}
+
 // ---- helpers reports share ----------------------------------------------------------------------
 
 /** A query row's value as a number (NULL stays null). */

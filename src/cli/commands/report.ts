@@ -1,9 +1,9 @@
-import { fixedClock, systemClock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { RevlineError } from '../../core/errors.js';
-import { describeFilters, parseDay, parseFilters } from '../../core/reports/filters.js';
+import { asOfClock, describeFilters, parseFilters } from '../../core/reports/filters.js';
 import type { ReportResult, ReportSpec } from '../../core/reports/spec.js';
 import { REPORTS, reportByName } from '../../reports/registry.js';
-import { runReport } from '../../reports/report.js';
+import { reportDocument, runReport } from '../../reports/report.js';
 import { stringOption, type Command, type OptionSpecs } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
 
@@ -43,13 +43,7 @@ function printReport(context: Parameters<Command['run']>[0], result: ReportResul
     printResult(io.stdout, format, tables[0]!);
     return;
   }
-  const document = {
-    report: result.report,
-    filters: result.filters,
-    options: result.options,
-    tables: Object.fromEntries(tables.map((t) => [t.name, t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null])))])),
-  };
-  printDocument(io.stdout, format, document, () =>
+  printDocument(io.stdout, format, reportDocument(result, tables), () =>
     [`${result.report} — ${describeFilters(result.filters)}${Object.keys(result.options).length ? ` — ${Object.entries(result.options).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}\n`, ...tables.map((t) => renderTable(t))].join('\n'),
   );
 }
@@ -95,7 +89,7 @@ export const reportCommand: Command = {
       createdBy: list(values['created-by']),
     });
     const asOf = stringOption(values, 'as-of');
-    const clock = asOf === undefined ? systemClock : fixedClock(`${parseDay(asOf, 'as-of')}T23:59:59.999Z`);
+    const clock = asOfClock(asOf, systemClock);
     const given: Record<string, string | undefined> = {};
     for (const r of REPORTS) for (const o of r.spec.options) if (typeof values[o.name] === 'string') given[o.name] = values[o.name] as string;
     const engine = await context.openEngine();

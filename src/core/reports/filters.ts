@@ -14,6 +14,7 @@
  * - Dates are UTC calendar days, both ends included.
  */
 
+import { fixedClock, type Clock } from '../clock.js';
 import { RevlineError } from '../errors.js';
 import { closestName } from '../names.js';
 import { asciiLower } from '../normalize/text.js';
@@ -192,4 +193,9 @@ export function describeFilters(f: ReportFilters): string {
   if (f.owners.length) parts.push(`owner ${f.owners.join(',')}`);
   if (f.createdBy.length) parts.push(`created by ${f.createdBy.join(',')}`);
   return parts.length ? parts.join('; ') : 'no filters';
+}
+
+/** "Now" for a report: the end of the `--as-of` day (UTC) when given, else the clock. */
+export function asOfClock(asOf: string | undefined, clock: Clock): Clock {
+  return asOf === undefined ? clock : fixedClock(`${parseDay(asOf, 'as-of')}T23:59:59.999Z`);
 }

@@ -601,8 +601,83 @@ export const JOURNEY_DAILY_CREDITS: TableSpec = {
 
 export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
+// ---- access: who signs in, their sessions, API keys, one-time sign-in links -------------------
+// Append-only like the definitions: a change is a new row and the latest row of a key is its
+// state, so ClickHouse (no cheap updates) and DuckDB keep the same history of who could do what.
+// Secrets are never stored: passwords as argon2id hashes, tokens and keys as SHA-256 of 256 random bits.
+
+export const ACCESS_ACCOUNTS: TableSpec = {
+  name: 'access_accounts',
+  kind: 'system',
+  key: ['login', 'changed_at'],
+  orderBy: ['login', 'changed_at'],
+  appendOnly: true,
+  doc: 'Versions of a sign-in account: the latest row of a login is its role, password hash and state.',
+  columns: [
+    sys('login', 'string', 'Sign-in name (an email or a short name), lower case.', true),
+    sys('user_id', 'string', 'The member of the revenue team (users) this person is: their team approves definitions.'),
+    sys('role', 'string', 'admin | revops | marketing | sales | viewer', true),
+    sys('password_hash', 'string', 'argon2id hash (PHC string); empty until a password is set.'),
+    sys('disabled', 'integer', '1 when the account may no longer sign in.', true),
+    sys('changed_at', 'timestamp', 'When this version was written.', true),
+    sys('changed_by', 'string', 'Login of the admin who wrote it (the first admin: setup).'),
+  ],
+};
+
+export const ACCESS_SESSIONS: TableSpec = {
+  name: 'access_sessions',
+  kind: 'system',
+  key: ['session_hash', 'happened_at'],
+  orderBy: ['session_hash', 'happened_at'],
+  appendOnly: true,
+  doc: 'Browser sessions: a row when one starts and a row when it is signed out; a session lives until it expires or ends.',
+  columns: [
+    sys('session_hash', 'string', 'SHA-256 of the session token (the token lives only in the http-only cookie).', true),
+    sys('login', 'string', 'Who.', true),
+    sys('event', 'string', 'started | ended', true),
+    sys('happened_at', 'timestamp', 'When.', true),
+    sys('expires_at', 'timestamp', 'When a started session stops being accepted.'),
+  ],
+};
+
+export const ACCESS_KEYS: TableSpec = {
+  name: 'access_keys',
+  kind: 'system',
+  key: ['key_id', 'happened_at'],
+  orderBy: ['key_id', 'happened_at'],
+  appendOnly: true,
+  doc: 'API keys for programs: a row when one is created and a row when it is revoked.',
+  columns: [
+    sys('key_id', 'string', 'Public id (the part of the key before its secret).', true),
+    sys('key_hash', 'string', 'SHA-256 of the whole key.'),
+    sys('name', 'string', 'What the key is for.'),
+    sys('scopes', 'string', 'Comma-separated: read, import, collect.'),
+    sys('event', 'string', 'created | revoked', true),
+    sys('happened_at', 'timestamp', 'When.', true),
+    sys('done_by', 'string', 'Login of the admin who did it.', true),
+  ],
+};
+
+export const ACCESS_LINKS: TableSpec = {
+  name: 'access_links',
+  kind: 'system',
+  key: ['link_hash', 'happened_at'],
+  orderBy: ['link_hash', 'happened_at'],
+  appendOnly: true,
+  doc: 'One-time sign-in links (the first admin, a reset): a row when issued and a row when used.',
+  columns: [
+    sys('link_hash', 'string', 'SHA-256 of the link token.', true),
+    sys('login', 'string', 'Who it signs in.', true),
+    sys('event', 'string', 'issued | used', true),
+    sys('happened_at', 'timestamp', 'When.', true),
+    sys('expires_at', 'timestamp', 'When an issued link stops working.'),
+  ],
+};
+
+export const ACCESS_TABLES: readonly TableSpec[] = [ACCESS_ACCOUNTS, ACCESS_SESSIONS, ACCESS_KEYS, ACCESS_LINKS];
+
 /** Every table as the current schema has it (after every migration). */
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES];
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

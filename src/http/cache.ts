@@ -1,0 +1,48 @@
+/**
+ * Report and attribution results, kept until the data changes.
+ *
+ * Invariants:
+ * - A result is served from the cache only while the workspace's data version is the one it was
+ *   computed at. The version is read on every request (a few row counts of the tables every
+ *   writer appends to, metadata reads on both engines), so an import from the CLI, another
+ *   process, invalidates it as surely as an upload through this server.
+ * - Results that depend on "now" are keyed by the clock's day, so a cached answer is never from
+ *   yesterday.
+ * - The cache is bounded: the least recently used results go first.
+ */
+
+import { ident, joinSql, sql } from '../sql/fragment.js';
+import type { Engine } from '../engine/engine.js';
+
+/** Tables every writer appends to: imports, qualification and sales decisions, definitions, identity. */
+const VERSIONED_TABLES = ['imports', 'lifecycle_events', 'definition_events', 'identity_merges', 'journey_sets'] as const;
+
+export async function dataVersion(engine: Engine): Promise<string> {
+  const counts = VERSIONED_TABLES.map((t, i) => sql`(SELECT count(*) FROM ${ident(t)}) AS ${ident(`v${i}`)}`);
+  const rows = await engine.query(sql`SELECT ${joinSql(counts, ', ')}`);
+  return VERSIONED_TABLES.map((_, i) => String(rows[0]?.[`v${i}`] ?? 0)).join('.');
+}
+
+export class ResultCache {
+  private readonly results = new Map<string, { version: string; value: unknown }>();
+
+  constructor(private readonly limit = 500) {}
+
+  /** The cached value of `key` at `version`, or `compute()` stored under it. */
+  async get<T>(key: string, version: string, compute: () => Promise<T>): Promise<{ value: T; cached: boolean }> {
+    const hit = this.results.get(key);
+    if (hit && hit.version === version) {
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return { value: hit.value as T, cached: true };
+    }
+    const value = await compute();
+    this.results.set(key, { version, value });
+    if (this.results.size > this.limit) this.results.delete(this.results.keys().next().value!);
+    return { value, cached: false };
+  }
+
+  clear(): void {
+    this.results.clear();
+  }
+}

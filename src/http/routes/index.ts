@@ -1,0 +1,10 @@
+/**
+ * Every API route, in the order the OpenAPI document lists them. `createApp` registers exactly
+ * these, and test/http/access.case.test.ts walks them with every kind of caller.
+ */
+
+import type { ApiRoute } from '../route.js';
+import { ACCESS_ROUTES } from './access.js';
+import { REPORT_ROUTES } from './reports.js';
+
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES];
