@@ -17,7 +17,7 @@ import type { ReportFilters } from '../../../core/reports/filters.js';
 import { DAY_US } from '../../../core/attribution/positions.js';
 import type { Dialect } from '../../dialect/dialect.js';
 import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
-import { compileAccounts, compileLeads, withinRange } from './base.js';
+import { compileAccounts, leadsKept, withinRange } from './base.js';
 
 type Range = { fromUs?: number; toUs?: number };
 
@@ -55,7 +55,14 @@ export function compileCampaignCosts(d: Dialect, bounds: Range): SqlFragment {
  * created in the range (with the filters) by source campaign. Every lead is in exactly one row.
  */
 export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: Range): SqlFragment {
-  const leads = sql`SELECT contact_id, mql_us, sql_us, opportunities FROM (${compileLeads(d, filters)}) leads WHERE ${withinRange(raw('lead_us'), bounds)}`;
+  // The columns of compileLeads this needs, without the other stages and deal sums it derives.
+  const leads = sql`SELECT c.contact_id AS contact_id, e.mql_us AS mql_us, e.sql_us AS sql_us, coalesce(o.opportunities, 0) AS opportunities
+    FROM ${ident('contacts')} c
+    LEFT JOIN (SELECT contact_id, ${d.minIf(d.epochMicros(raw('entered_at')), sql`stage = 'mql'`)} AS mql_us, ${d.minIf(d.epochMicros(raw('entered_at')), sql`stage = 'sql'`)} AS sql_us
+      FROM ${ident('lifecycle_events')} WHERE stage IN ('mql', 'sql') GROUP BY contact_id) e ON e.contact_id = c.contact_id
+    LEFT JOIN (SELECT primary_contact_id, count(*) AS opportunities FROM ${ident('opportunities')} WHERE primary_contact_id IS NOT NULL GROUP BY primary_contact_id) o
+      ON o.primary_contact_id = c.contact_id
+    WHERE ${withinRange(d.epochMicros(raw('c.created_at')), bounds)} AND ${leadsKept(d, filters)}`;
   const at = d.epochMicros(raw('t.occurred_at'));
   // Every contact's source, from the contacts table: cheaper than joining the leads relation twice.
   const sources = sql`SELECT t.contact_id AS contact_id, ${d.argMin(raw('t.campaign_id'), [at, raw('t.touchpoint_id')])} AS campaign_id
