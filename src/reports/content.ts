@@ -71,12 +71,11 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   const named = [...rows].filter((e): e is [string, Figures] => e[0] !== null);
   named.sort(([a, x], [b, y]) => y[sortBy] - x[sortBy] || y.touches - x.touches || (a < b ? -1 : a > b ? 1 : 0));
 
-  const totals = touches.filter((t) => t['kind'] === 'total');
-  const totalOf = (figure: string) => totals.reduce((a, t) => a + count(t[figure]), 0);
+  const totals = touches.find((t) => t['kind'] === 'total');
   const total: Figures = {
-    touches: totalOf('touches'),
-    people: totalOf('people'),
-    accounts: totalOf('accounts'),
+    touches: count(totals?.['touches']),
+    people: count(totals?.['people']),
+    accounts: count(totals?.['accounts']),
     // Every MQL with a touch in its window touched something (an asset or not).
     mqlsInfluenced: mqls.all.conversions - mqls.unattributed.conversions,
     attributedMqls: mqls.all.conversions,
