@@ -10,13 +10,11 @@ import { dayBoundsUs, type ReportFilters } from '../core/reports/filters.js';
 import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { BY_KEY, compileDealConversions } from '../sql/compile/reports/attributed.js';
-import { compileCampaignCosts, compileCampaigns, compileEngagement, compileEngagementMarks, compileSourcedLeads, compileStartedCampaigns } from '../sql/compile/reports/campaign-roi.js';
+import { compileCampaignCosts, compileCampaigns, compileEngagement, compileSourcedLeads, compileStartedCampaigns } from '../sql/compile/reports/campaign-roi.js';
 import { creditedBy } from './attributed.js';
 import { checkTotalRow, count, specTable, text, type Report, type ReportRequest } from './report.js';
 
 const DAY_MS = 86_400_000;
-/** Scratch table of the engagement's session marks. */
-const MARKS = '_cr_marks';
 
 interface Returns {
   cost: number;
@@ -113,14 +111,7 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
 async function engagement(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined): Promise<ReportTable> {
   const d = engine.dialect;
   const ids = chosen ? [...campaigns].filter(([id, c]) => chosen(id, c)).map(([id]) => id) : undefined;
-  const started = compileStartedCampaigns(d, dayBoundsUs(request.filters), ids);
-  let rows: Row[];
-  try {
-    await engine.exec(d.createScratchTable(MARKS, compileEngagementMarks(d, request.filters, started, ENGAGEMENT_WINDOW_DAYS)));
-    rows = await engine.query(compileEngagement(d, request.filters, started, ENGAGEMENT_WINDOW_DAYS, MARKS));
-  } finally {
-    await engine.exec(d.dropScratchTable(MARKS));
-  }
+  const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS));
   rows.sort((a, b) => count(a['start_day']) - count(b['start_day']) || String(a['campaign_id']).localeCompare(String(b['campaign_id'])));
   return specTable(
     CAMPAIGN_ROI,

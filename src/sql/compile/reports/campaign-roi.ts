@@ -72,71 +72,42 @@ export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: 
     FROM (${leads}) l LEFT JOIN (${sources}) s ON s.contact_id = l.contact_id GROUP BY s.campaign_id`;
 }
 
-/** The accounts whose engagement is compared: those of the segment (campaign and owner filters choose campaigns). */
-function compilePopulation(d: Dialect, filters: ReportFilters): SqlFragment {
-  return sql`SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts`;
-}
-
-/**
- * The session marks of the population's engagement: columns `account_id`, `day`, `starts`, `ends`
- * (1 where a session starts or ends that day). Only days within the window of a chosen campaign's
- * start count: sessions of any subset of an account's days that keeps those still meet a window
- * exactly when a day does (a session's days are at most the window apart, so one reaching across a
- * window has a day in it). Built once (a scratch table) because the comparison reads it twice,
- * and each engine would otherwise compute it per reference.
- *
- * @param campaigns a SELECT of `campaign_id`, `start_us` (non-NULL): the campaigns to compare
- */
-export function compileEngagementMarks(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number): SqlFragment {
-  const w = raw(String(windowDays));
-  const span = raw(String(windowDays * DAY_US));
-  const at = d.epochMicros(raw('t.occurred_at'));
-  const window = { partitionBy: [raw('account_id')], orderBy: [raw('day')] };
-  // Sessions from one pass in day order: a session starts on an account's first day and on the day
-  // after a gap of more than the window; it ends before such a gap and on the account's last day.
-  // A day before a gap carries two marks (its end, the next day's start): one row of `ordered`
-  // read once, paired with `kind` 0 (marks of the day) and 1 (the start after the gap).
-  const gap = sql`next_day - day > ${w}`;
-  return sql`WITH started AS (SELECT start_us FROM (${campaigns}) c),
-    days AS (SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
-      WHERE t.campaign_id IS NULL AND t.account_id IN (${compilePopulation(d, filters)}) GROUP BY t.account_id, ${dayOf(d, at)}),
-    ordered AS (SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window)} AS next_day, row_number() OVER (PARTITION BY account_id ORDER BY day) AS rn FROM days)
-    SELECT account_id, CASE WHEN k.kind = 0 THEN day ELSE next_day END AS day,
-      CASE WHEN k.kind = 1 OR rn = 1 THEN 1 ELSE 0 END AS starts,
-      CASE WHEN k.kind = 0 AND (next_day IS NULL OR ${gap}) THEN 1 ELSE 0 END AS ends
-    FROM ordered CROSS JOIN (SELECT 0 AS kind UNION ALL SELECT 1 AS kind) k
-    WHERE (k.kind = 0 AND (rn = 1 OR next_day IS NULL OR ${gap})) OR (k.kind = 1 AND ${gap})`;
-}
-
 /**
  * Engagement before and after each chosen campaign's start: columns `campaign_id`, `start_day`,
  * `reached`, `engaged_before`, `engaged_after` (of the accounts it reached), `population` (accounts
  * of the segment), `all_engaged_before`, `all_engaged_after` (of the population).
  *
  * @param campaigns a SELECT of `campaign_id`, `start_us` (non-NULL): the campaigns to compare
- * @param marks the scratch table of {@link compileEngagementMarks} over the same campaigns
  */
-export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number, marks: string): SqlFragment {
+export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number): SqlFragment {
   const w = raw(String(windowDays));
-  const span = raw(String(windowDays * DAY_US));
   const at = d.epochMicros(raw('t.occurred_at'));
-  const m = raw(d.scratchTable(marks));
+  const window = { partitionBy: [raw('account_id')], orderBy: [raw('day')] };
+  // Sessions from one pass in day order: a session starts on an account's first day and on the day
+  // after a gap of more than the window; it ends before such a gap and on the account's last day.
   // Each account of the population also has one row `here`, so that the join of the accounts a
   // campaign reached with their marks counts them too (reached once, not a second time apart).
   // The reached accounts need no test of the population: one outside it joins no mark and no
   // `here`. Marks from the window's end on count in no sum, so the join leaves them out.
   const engaged = (from: SqlFragment) => sql`sum(CASE WHEN m.day < ${from} + ${w} THEN m.starts ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN m.ends ELSE 0 END)`;
-  return sql`WITH population AS (${compilePopulation(d, filters)}),
+  return sql`WITH population AS (SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts),
     started AS (SELECT campaign_id, start_us, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
+    days AS (SELECT t.account_id AS account_id, ${dayOf(d, at)} AS day FROM ${ident('touchpoints')} t
+      WHERE t.campaign_id IS NULL AND t.account_id IN (SELECT account_id FROM population) GROUP BY t.account_id, ${dayOf(d, at)}),
+    ordered AS (SELECT account_id, day, ${d.leadOr(raw('day'), 1, raw('NULL'), window)} AS next_day, row_number() OVER (PARTITION BY account_id ORDER BY day) AS rn FROM days),
+    marks AS (
+      SELECT account_id, day, CASE WHEN rn = 1 THEN 1 ELSE 0 END AS starts, CASE WHEN next_day IS NULL OR next_day - day > ${w} THEN 1 ELSE 0 END AS ends
+      FROM ordered WHERE rn = 1 OR next_day IS NULL OR next_day - day > ${w}
+      UNION ALL SELECT account_id, next_day AS day, 1 AS starts, 0 AS ends FROM ordered WHERE next_day - day > ${w}),
     reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
       FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
-      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${span} AND t.account_id IS NOT NULL),
+      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IS NOT NULL),
     treated AS (SELECT r.campaign_id AS campaign_id, sum(m.here) AS reached, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
       FROM reached r JOIN (
-        SELECT account_id, day, starts, ends, 0 AS here FROM ${m}
+        SELECT account_id, day, starts, ends, 0 AS here FROM marks
         UNION ALL SELECT account_id, NULL AS day, 0 AS starts, 0 AS ends, 1 AS here FROM population
       ) m ON m.account_id = r.account_id AND (m.day IS NULL OR m.day < r.s + ${w}) GROUP BY r.campaign_id),
-    histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM ${m} GROUP BY day),
+    histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM marks GROUP BY day),
     everyone AS (SELECT c.campaign_id AS campaign_id, ${engaged(sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('c.s'))} AS engaged_after
       FROM started c CROSS JOIN histogram m GROUP BY c.campaign_id)
     SELECT c.campaign_id AS campaign_id, c.s AS start_day, coalesce(tr.reached, 0) AS reached,
