@@ -14,7 +14,7 @@
 import type { ReportFilters } from '../../../core/reports/filters.js';
 import type { Dialect } from '../../dialect/dialect.js';
 import { ident, raw, sql, type SqlFragment } from '../../fragment.js';
-import { compileDeals, compileLeads, withinRange } from './base.js';
+import { compileDeals, compileMqlLeads, withinRange } from './base.js';
 
 /** The key of a credited touch (its content, campaign, channel …), in {@link Bucketing} expressions. */
 export const CREDITED_KEY = sql`cr.${ident('key')}`;
@@ -68,8 +68,7 @@ export interface RangeUs {
 
 /** MQL conversions that count: the leads (with the filters) whose first MQL is in the range; value 1. */
 export function compileMqlConversions(d: Dialect, filters: ReportFilters, bounds: RangeUs): SqlFragment {
-  return sql`SELECT contact_id AS conversion_id, CAST(1 AS ${raw(d.columnType('float', false))}) AS value
-    FROM (${compileLeads(d, filters)}) leads WHERE mql_us IS NOT NULL AND ${withinRange(raw('mql_us'), bounds)}`;
+  return sql`SELECT contact_id AS conversion_id, CAST(1 AS ${raw(d.columnType('float', false))}) AS value FROM (${compileMqlLeads(d, filters, bounds)}) leads`;
 }
 
 /**

@@ -93,13 +93,6 @@ export const LEAD_STAGES = ['mql', 'sal', 'sql', 'disqualified', 'recycled'] as 
  */
 export function compileLeads(d: Dialect, filters: ReportFilters): SqlFragment {
   const stageFirsts = LEAD_STAGES.map((s) => sql`${d.minIf(us(d, 'entered_at'), sql`stage = ${param.string(s)}`)} AS ${ident(`${s}_us`)}`);
-  const where = [
-    segmentPredicate(d, filters, raw('c.account_id')),
-    ...(filters.channels.length ? [sql`coalesce(c.original_source, 'unknown') IN ${inStrings(filters.channels)}`] : []),
-    ...(filters.campaigns.length ? [sql`c.contact_id IN (${campaignContacts(filters)})`] : []),
-    ...(filters.owners.length ? [sql`c.owner_id IN ${inStrings(filters.owners)}`] : []),
-    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN ${inStrings(filters.createdBy)}`] : []),
-  ];
   const float = raw(d.columnType('float', false));
   return sql`SELECT c.contact_id AS contact_id, c.account_id AS account_id, c.owner_id AS owner_id, coalesce(c.created_by, 'other') AS created_by,
       coalesce(c.original_source, 'unknown') AS channel, ${us(d, 'c.created_at')} AS lead_us,
@@ -117,7 +110,30 @@ export function compileLeads(d: Dialect, filters: ReportFilters): SqlFragment {
         count(*) AS opportunities, sum(CASE WHEN is_won THEN 1 ELSE 0 END) AS won, sum(CASE WHEN NOT is_won THEN 1 ELSE 0 END) AS lost,
         sum(coalesce(amount, 0)) AS pipeline, sum(CASE WHEN is_won THEN coalesce(amount, 0) ELSE 0 END) AS revenue
       FROM ${ident('opportunities')} WHERE primary_contact_id IS NOT NULL GROUP BY primary_contact_id) o ON o.primary_contact_id = c.contact_id
-    WHERE ${all(where)}`;
+    WHERE ${leadsKept(d, filters)}`;
+}
+
+/** Whether the contacts row aliased `c` is a lead the filters keep (see {@link compileLeads}). */
+export function leadsKept(d: Dialect, filters: ReportFilters): SqlFragment {
+  return all([
+    segmentPredicate(d, filters, raw('c.account_id')),
+    ...(filters.channels.length ? [sql`coalesce(c.original_source, 'unknown') IN ${inStrings(filters.channels)}`] : []),
+    ...(filters.campaigns.length ? [sql`c.contact_id IN (${campaignContacts(filters)})`] : []),
+    ...(filters.owners.length ? [sql`c.owner_id IN ${inStrings(filters.owners)}`] : []),
+    ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN ${inStrings(filters.createdBy)}`] : []),
+  ]);
+}
+
+/**
+ * The leads (with the filters) whose first MQL is in the range: `contact_id`, `mql_us` — the
+ * {@link compileLeads} rows with `mql_us` in the range, without the other stages and the deals
+ * that relation derives for every contact.
+ */
+export function compileMqlLeads(d: Dialect, filters: ReportFilters, bounds: { fromUs?: number; toUs?: number }): SqlFragment {
+  return sql`SELECT c.contact_id AS contact_id, e.mql_us AS mql_us
+    FROM ${ident('contacts')} c
+    JOIN (SELECT contact_id, min(${us(d, 'entered_at')}) AS mql_us FROM ${ident('lifecycle_events')} WHERE stage = 'mql' GROUP BY contact_id) e ON e.contact_id = c.contact_id
+    WHERE e.mql_us IS NOT NULL AND ${withinRange(raw('e.mql_us'), bounds)} AND ${leadsKept(d, filters)}`;
 }
 
 /**

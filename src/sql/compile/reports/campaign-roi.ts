@@ -17,7 +17,7 @@ import type { ReportFilters } from '../../../core/reports/filters.js';
 import { DAY_US } from '../../../core/attribution/positions.js';
 import type { Dialect } from '../../dialect/dialect.js';
 import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
-import { compileAccounts, compileLeads, withinRange } from './base.js';
+import { compileAccounts, leadsKept, withinRange } from './base.js';
 
 type Range = { fromUs?: number; toUs?: number };
 
@@ -55,7 +55,14 @@ export function compileCampaignCosts(d: Dialect, bounds: Range): SqlFragment {
  * created in the range (with the filters) by source campaign. Every lead is in exactly one row.
  */
 export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: Range): SqlFragment {
-  const leads = sql`SELECT contact_id, mql_us, sql_us, opportunities FROM (${compileLeads(d, filters)}) leads WHERE ${withinRange(raw('lead_us'), bounds)}`;
+  // The columns of compileLeads this needs, without the other stages and deal sums it derives.
+  const leads = sql`SELECT c.contact_id AS contact_id, e.mql_us AS mql_us, e.sql_us AS sql_us, coalesce(o.opportunities, 0) AS opportunities
+    FROM ${ident('contacts')} c
+    LEFT JOIN (SELECT contact_id, ${d.minIf(d.epochMicros(raw('entered_at')), sql`stage = 'mql'`)} AS mql_us, ${d.minIf(d.epochMicros(raw('entered_at')), sql`stage = 'sql'`)} AS sql_us
+      FROM ${ident('lifecycle_events')} WHERE stage IN ('mql', 'sql') GROUP BY contact_id) e ON e.contact_id = c.contact_id
+    LEFT JOIN (SELECT primary_contact_id, count(*) AS opportunities FROM ${ident('opportunities')} WHERE primary_contact_id IS NOT NULL GROUP BY primary_contact_id) o
+      ON o.primary_contact_id = c.contact_id
+    WHERE ${withinRange(d.epochMicros(raw('c.created_at')), bounds)} AND ${leadsKept(d, filters)}`;
   const at = d.epochMicros(raw('t.occurred_at'));
   // Every contact's source, from the contacts table: cheaper than joining the leads relation twice.
   const sources = sql`SELECT t.contact_id AS contact_id, ${d.argMin(raw('t.campaign_id'), [at, raw('t.touchpoint_id')])} AS campaign_id
@@ -80,6 +87,8 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
   // after a gap of more than the window; it ends before such a gap and on the account's last day.
   // Each account of the population also has one row `here`, so that the join of the accounts a
   // campaign reached with their marks counts them too (reached once, not a second time apart).
+  // The reached accounts need no test of the population: one outside it joins no mark and no
+  // `here`. Marks from the window's end on count in no sum, so the join leaves them out.
   const engaged = (from: SqlFragment) => sql`sum(CASE WHEN m.day < ${from} + ${w} THEN m.starts ELSE 0 END) - sum(CASE WHEN m.day < ${from} THEN m.ends ELSE 0 END)`;
   return sql`WITH population AS (SELECT account_id FROM (${compileAccounts(d, { ...filters, campaigns: [], owners: [] })}) accounts),
     started AS (SELECT campaign_id, start_us, ${dayOf(d, raw('start_us'))} AS s FROM (${campaigns}) c),
@@ -92,12 +101,12 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
       UNION ALL SELECT account_id, next_day AS day, 1 AS starts, 0 AS ends FROM ordered WHERE next_day - day > ${w}),
     reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
       FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
-      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IN (SELECT account_id FROM population)),
+      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IS NOT NULL),
     treated AS (SELECT r.campaign_id AS campaign_id, sum(m.here) AS reached, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
       FROM reached r JOIN (
         SELECT account_id, day, starts, ends, 0 AS here FROM marks
         UNION ALL SELECT account_id, NULL AS day, 0 AS starts, 0 AS ends, 1 AS here FROM population
-      ) m ON m.account_id = r.account_id GROUP BY r.campaign_id),
+      ) m ON m.account_id = r.account_id AND (m.day IS NULL OR m.day < r.s + ${w}) GROUP BY r.campaign_id),
     histogram AS (SELECT day, sum(starts) AS starts, sum(ends) AS ends FROM marks GROUP BY day),
     everyone AS (SELECT c.campaign_id AS campaign_id, ${engaged(sql`c.s - ${w}`)} AS engaged_before, ${engaged(raw('c.s'))} AS engaged_after
       FROM started c CROSS JOIN histogram m GROUP BY c.campaign_id)
