@@ -75,9 +75,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     info: { title: 'Revline API', version: API_VERSION, description: 'Every report, attribution query and record of a Revline workspace. Sign in (session cookie plus X-CSRF-Token on changes) or send an API key.' },
     security: [{ apiKey: [] }, { session: [] }],
   });
-  api.notFound((c) => answerError(new RevlineError('route-not-found', `No API route ${c.req.method} ${c.req.path}.`, { hint: 'Every route is listed in /api/v1/openapi.json.' }), c));
   api.onError(answerError);
   app.route(API_BASE, api);
+  // A mounted app's notFound is not consulted: the API's unknown paths are answered here.
+  app.all(`${API_BASE}/*`, (c) => answerError(new RevlineError('route-not-found', `No API route ${c.req.method} ${c.req.path}.`, { hint: 'Every route is listed in /api/v1/openapi.json.' }), c));
 
   if (deps.webRoot !== undefined) {
     const root = deps.webRoot;
