@@ -66,7 +66,7 @@ export const serveCommand: Command = {
     const boundPort = typeof address === 'object' && address ? address.port : port;
     const origin = `${tls ? 'https' : 'http'}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${boundPort}`;
     io.stdout.write(`Revline serves ${engine.location} at ${origin}/ (API: ${origin}/api/v1, OpenAPI: ${origin}/api/v1/openapi.json)\n`);
-    if (!webRoot) io.stdout.write('The dashboard is not built (npm run build builds it); the API answers.\n');
+    if (!webRoot) io.stdout.write('No dashboard files in dist/web (the dashboard is not part of this build yet); the API answers.\n');
     if (first) {
       io.stdout.write(`First run: an admin account "${first.login}" was created. Sign in once with this link (it works once, for 24 hours) and set a password:\n  ${origin}/#/sign-in?link=${first.link}\n`);
     } else {
