@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fixedClock, systemClock } from '../src/core/clock.js';
+import { fixedClock, systemClock, type Clock } from '../src/core/clock.js';
+import type { Engine } from '../src/engine/engine.js';
 import type { DemoSize } from '../src/core/demo/index.js';
 import { NO_FILTERS, parseFilters, type FilterName, type ReportFilters } from '../src/core/reports/filters.js';
 import { openEngine } from '../src/engine/open.js';
@@ -26,11 +27,23 @@ import { bestOf3, fmt, measured, printTable, stepRows, TOUCHPOINTS_SCAN_SQL } fr
 /** Target per report on 2 cores (issue 5). */
 const TARGET_SECONDS: Readonly<Record<string, number>> = { S: 0.5, M: 0.5, L: 5 };
 
-export async function benchReports(size: DemoSize, seed: number, memoryLimit: string, dbPath?: string): Promise<void> {
+/**
+ * The demo world as `revline demo` builds it (import, the engine's funnel, the materialised
+ * journeys), at `dbPath` (kept and reused) or in a temporary folder; `body` gets the engine and a
+ * clock at the world's last day, so forward-looking reports look at the world's future.
+ */
+export async function withDemoWorkspace(
+  title: string,
+  size: DemoSize,
+  seed: number,
+  memoryLimit: string,
+  dbPath: string | undefined,
+  body: (engine: Engine, clock: Clock, last: string) => Promise<void>,
+): Promise<void> {
   const dir = dbPath ? undefined : await mkdtemp(path.join(os.tmpdir(), 'revline-bench-'));
   const location = dbPath ?? path.join(dir!, 'revline.duckdb');
   try {
-    console.log(`Reports benchmark: demo world ${size} (seed ${seed}); DuckDB memory_limit ${memoryLimit}; ${os.cpus().length} cores\n`);
+    console.log(`${title}: demo world ${size} (seed ${seed}); DuckDB memory_limit ${memoryLimit}; ${os.cpus().length} cores\n`);
     const reuse = dbPath !== undefined && existsSync(dbPath);
     const engine = await openEngine({ engine: 'duckdb', location, memoryLimit });
     try {
@@ -53,8 +66,17 @@ export async function benchReports(size: DemoSize, seed: number, memoryLimit: st
       }
       const [span] = await engine.query('SELECT CAST(max(occurred_at) AS VARCHAR) AS last FROM touchpoints');
       const last = String(span?.['last'] ?? '2026-01-01').slice(0, 10);
-      // "Now" is the world's last day, so forward-looking reports look at the world's future.
-      const clock = fixedClock(`${last}T23:59:59Z`);
+      await body(engine, fixedClock(`${last}T23:59:59Z`), last);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchReports(size: DemoSize, seed: number, memoryLimit: string, dbPath?: string): Promise<void> {
+  await withDemoWorkspace('Reports benchmark', size, seed, memoryLimit, dbPath, async (engine, clock, last) => {
       const scanSql = TOUCHPOINTS_SCAN_SQL;
       await engine.query(scanSql);
       const scan = await bestOf3(() => engine.query(scanSql));
@@ -84,10 +106,5 @@ export async function benchReports(size: DemoSize, seed: number, memoryLimit: st
       const target = TARGET_SECONDS[size] ?? 5;
       console.log(`\nslowest report: ${fmt(slowest, 3)} s (target < ${target} s on ${size}: ${slowest < target ? 'met' : 'NOT met'})`);
       console.log(`process peak RSS: ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
-    } finally {
-      await engine.close();
-    }
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

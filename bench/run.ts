@@ -6,6 +6,7 @@
  * - lifecycle: see bench/lifecycle.ts.
  * - attribution: see bench/attribution.ts.
  * - reports: see bench/reports.ts.
+ * - api: see bench/api.ts.
  * - import: the demo world exported as canonical CSV, then imported table by table into a fresh
  *   DuckDB workspace through Revline's import path; beside each table, DuckDB's own `read_csv` of
  *   the same file into a plain table in a fresh database: rows/s of both, their ratio, peak RSS.
@@ -22,6 +23,7 @@ import { tableByName } from '../src/core/schema/tables.js';
 import { openEngine } from '../src/engine/open.js';
 import { exportTable } from '../src/ingest/demo.js';
 import { importFile, type ImportPhase } from '../src/ingest/import.js';
+import { benchApi } from './api.js';
 import { benchAttribution } from './attribution.js';
 import { benchLifecycle } from './lifecycle.js';
 import { benchReports } from './reports.js';
@@ -95,7 +97,7 @@ async function benchImport(size: DemoSize, seed: number, memoryLimit: string): P
   }
 }
 
-const AREAS = ['import', 'lifecycle', 'attribution', 'reports'] as const;
+const AREAS = ['import', 'lifecycle', 'attribution', 'reports', 'api'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -105,7 +107,7 @@ async function main(): Promise<number> {
   });
   const area = positionals[0];
   if (!area || !(AREAS as readonly string[]).includes(area)) {
-    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB] [--db path (reports: keep and reuse the workspace)]`);
+    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB] [--db path (reports, api: keep and reuse the workspace)]`);
     return 2;
   }
   const size = (values.size ?? 'S').toUpperCase();
@@ -115,6 +117,10 @@ async function main(): Promise<number> {
   }
   const seed = Number(values.seed ?? 1);
   const memoryLimit = values['memory-limit'] ?? '2GB';
+  if (area === 'api') {
+    await benchApi(size as DemoSize, seed, memoryLimit, values.db === undefined ? undefined : path.resolve(values.db));
+    return 0;
+  }
   if (area === 'reports') {
     await benchReports(size as DemoSize, seed, memoryLimit, values.db === undefined ? undefined : path.resolve(values.db));
     return 0;
