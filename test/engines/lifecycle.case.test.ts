@@ -77,7 +77,7 @@ for (const name of ENGINES_UNDER_TEST) {
       expect(await columnNames(engine, 'opportunities')).toEqual(storedColumns(OPPORTUNITIES_V1).map((c) => c.name));
       await engine.append('opportunities', ['opportunity_id', 'created_at', 'amount'], [['o1', '2024-01-02T03:04:05Z', '12.50']]);
 
-      expect(await migrate(engine)).toEqual({ applied: [4] });
+      expect(await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 4) })).toEqual({ applied: [4] });
       expect(await columnNames(engine, 'opportunities')).toEqual(storedColumns(OPPORTUNITIES).map((c) => c.name));
       const addProduct = MIGRATIONS.find((m) => m.name === 'add-opportunity-product')!;
       await engine.exec(addProduct.statements(engine.dialect));
