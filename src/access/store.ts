@@ -17,7 +17,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Clock } from '../core/clock.js';
 import { isRole, isScope, type Principal, type Role, type Scope, ROLES, SCOPES } from '../core/access.js';
-import { RevlineError } from '../core/errors.js';
+import { internalError, RevlineError } from '../core/errors.js';
 import { ACCESS_ACCOUNTS, ACCESS_KEYS, ACCESS_LINKS, ACCESS_SESSIONS } from '../core/schema/tables.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -81,7 +81,7 @@ const iso = (value: unknown): string => String(value);
 
 function accountOf(row: Row): Account & { readonly passwordHash: string | null } {
   const role = String(row['role']);
-  if (!isRole(role)) throw new RevlineError('internal', `Internal error (a bug in Revline, please report it): access_accounts has role "${role}".`);
+  if (!isRole(role)) throw internalError(`access_accounts has role "${role}".`);
   const passwordHash = (row['password_hash'] as string | null) || null;
   return {
     login: String(row['login']),
@@ -160,7 +160,7 @@ export async function saveAccount(engine: Engine, clock: Clock, change: AccountC
   ];
   await engine.append(ACCESS_ACCOUNTS.name, ['login', 'user_id', 'role', 'password_hash', 'disabled', 'changed_at', 'changed_by'], [row]);
   const saved = await findAccount(engine, login);
-  if (!saved) throw new RevlineError('internal', `Internal error (a bug in Revline, please report it): account ${login} was written but cannot be read.`);
+  if (!saved) throw internalError(`account ${login} was written but cannot be read.`);
   return saved;
 }
 

@@ -84,8 +84,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     const root = deps.webRoot;
     app.use('/assets/*', serveStatic({ root }));
     app.use('/favicon.svg', serveStatic({ root }));
-    // The dashboard routes in the URL's hash, so every other path is its page.
-    app.get('*', async (c) => c.html(await readFile(path.join(root, 'index.html'), 'utf8')));
+    // The dashboard routes in the URL's hash, so every other path is its page (read once, not per request).
+    let page: Promise<string> | undefined;
+    app.get('*', async (c) => c.html(await (page ??= readFile(path.join(root, 'index.html'), 'utf8'))));
   }
   app.onError(answerError);
   return app;

@@ -5,7 +5,7 @@
 
 import { z } from '@hono/zod-openapi';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { RevlineError, type ErrorCode } from '../core/errors.js';
+import { formatLocation, RevlineError, type ErrorCode } from '../core/errors.js';
 
 export function statusFor(code: ErrorCode): ContentfulStatusCode {
   switch (code) {
@@ -70,7 +70,7 @@ export const ErrorSchema = z
 export type ErrorBody = z.infer<typeof ErrorSchema>;
 
 export function errorBody(error: RevlineError): ErrorBody {
-  const where = [error.at?.file, error.at?.row !== undefined ? `row ${error.at.row}` : undefined, error.at?.field !== undefined ? `field "${error.at.field}"` : undefined].filter(Boolean).join(', ');
+  const where = formatLocation(error.at);
   return { error: { code: error.code, message: where ? `${where}: ${error.message}` : error.message, hint: error.hint ?? null } };
 }
 
