@@ -6,5 +6,6 @@
 import type { ApiRoute } from '../route.js';
 import { ACCESS_ROUTES } from './access.js';
 import { REPORT_ROUTES } from './reports.js';
+import { STATUS_ROUTES } from './status.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...STATUS_ROUTES, ...REPORT_ROUTES];
