@@ -3,27 +3,16 @@
  * changing one changes the address (and a shared address opens the same view).
  */
 
-import { useEffect, useState } from 'react';
 import { CHANNELS } from '../../core/vocabulary.js';
 import { go, usePlace } from '../hooks.js';
 import { GLOBAL_FILTERS, withParam } from '../location.js';
+import { TextInput } from './TextInput.js';
 
-/** A text filter applied on Enter or when the field is left, not on every key. */
 function TextFilter({ name, label, placeholder, value, apply }: { name: string; label: string; placeholder: string; value: string; apply: (value: string) => void }) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
   return (
     <label className="filter">
       <span>{label}</span>
-      <input
-        name={name}
-        type="text"
-        value={text}
-        placeholder={placeholder}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text !== value && apply(text)}
-        onKeyDown={(e) => e.key === 'Enter' && apply(text)}
-      />
+      <TextInput name={name} value={value} placeholder={placeholder} apply={apply} />
     </label>
   );
 }

@@ -5,6 +5,7 @@
  */
 
 import { apiGet, type Row, type WorkspaceStatus } from '../api.js';
+import { barsOption, totalOf, withoutTotal } from '../charts.js';
 import { Chart, type ChartOption } from '../components/Chart.js';
 import { Kpi } from '../components/Kpi.js';
 import { Empty, Loaded } from '../components/States.js';
@@ -12,8 +13,6 @@ import { formatCompact, formatNumber } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { IgnoredFilters, ReportTable, useReport } from '../report.js';
 
-const withoutTotal = (rows: readonly Row[] | undefined, key: string) => (rows ?? []).filter((r) => r[key] !== 'total');
-const totalOf = (rows: readonly Row[] | undefined, key: string) => (rows ?? []).find((r) => r[key] === 'total');
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 export function funnelOption(stages: readonly Row[]): ChartOption {
@@ -31,20 +30,6 @@ export function funnelOption(stages: readonly Row[]): ChartOption {
         label: { show: true, position: 'inside', color: '#fff', formatter: (p: { name: string; value: number }) => `${p.name}  ${formatNumber(p.value)}` },
         data: stages.map((s) => ({ name: String(s['stage']), value: num(s['reached']) })),
       },
-    ],
-  };
-}
-
-function barsByChannel(rows: readonly Row[]): ChartOption {
-  return {
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
-    xAxis: { type: 'category', data: rows.map((r) => String(r['channel']).replaceAll('_', ' ')), axisLabel: { rotate: 30 } },
-    yAxis: { type: 'value', axisLabel: { formatter: formatCompact } },
-    series: [
-      { type: 'bar', name: 'Pipeline', data: rows.map((r) => num(r['pipeline'])) },
-      { type: 'bar', name: 'Revenue', data: rows.map((r) => num(r['revenue'])) },
     ],
   };
 }
@@ -131,7 +116,7 @@ function OverviewReports() {
         <section className="panel">
           <h3>Pipeline and revenue by source channel</h3>
           <Loaded load={revenue.load} what="pipeline by channel">
-            {(doc) => <Chart name="Pipeline and revenue by source channel" option={barsByChannel(withoutTotal(doc.tables['by_channel'], 'channel'))} height={360} />}
+            {(doc) => <Chart name="Pipeline and revenue by source channel" option={barsOption(withoutTotal(doc.tables['by_channel'], 'channel'), 'channel', [{ figure: 'pipeline', name: 'Pipeline' }, { figure: 'revenue', name: 'Revenue' }])} height={360} />}
           </Loaded>
         </section>
       </div>
