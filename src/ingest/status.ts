@@ -67,3 +67,10 @@ export async function workspaceStatus(engine: Engine): Promise<WorkspaceStatus> 
   }));
   return { engine: engine.name, location: engine.location, tables, quarantine, unmatched, lastImports };
 }
+
+/** Rows of the tables that say whether a workspace holds data at all: contacts, accounts, touchpoints. */
+export async function workspaceRows(engine: Engine): Promise<number> {
+  let rows = 0;
+  for (const table of ['contacts', 'accounts', 'touchpoints']) rows += countOf((await engine.query(`SELECT count(*) AS n FROM ${engine.dialect.quoteIdentifier(table)}`))[0]?.['n']);
+  return rows;
+}

@@ -1,9 +1,7 @@
-/**
- * The dashboard's pages, in the order of the navigation. A page is reached at `#/<path>`; the
- * global filters travel with the address from page to page.
- */
+/** Each page of the navigation (navigation.ts) with its component. */
 
 import type { ComponentType } from 'react';
+import { PAGE_LIST, type PagePath } from '../navigation.js';
 import { Accounts } from './Accounts.js';
 import { Campaigns } from './Campaigns.js';
 import { Content } from './Content.js';
@@ -13,19 +11,21 @@ import { Overview } from './Overview.js';
 import { Pairs } from './Pairs.js';
 import { Targets } from './Targets.js';
 
+const COMPONENTS: Record<PagePath, ComponentType> = {
+  overview: Overview,
+  content: Content,
+  campaigns: Campaigns,
+  leads: Leads,
+  accounts: Accounts,
+  pairs: Pairs,
+  targets: Targets,
+  forecast: Forecast,
+};
+
 export interface Page {
-  readonly path: string;
+  readonly path: PagePath;
   readonly title: string;
   readonly component: ComponentType;
 }
 
-export const PAGES: readonly Page[] = [
-  { path: 'overview', title: 'Overview', component: Overview },
-  { path: 'content', title: 'Content', component: Content },
-  { path: 'campaigns', title: 'Campaigns', component: Campaigns },
-  { path: 'leads', title: 'Leads', component: Leads },
-  { path: 'accounts', title: 'Accounts', component: Accounts },
-  { path: 'pairs', title: 'Pairs', component: Pairs },
-  { path: 'targets', title: 'Targets', component: Targets },
-  { path: 'forecast', title: 'Forecast', component: Forecast },
-];
+export const PAGES: readonly Page[] = PAGE_LIST.map((p) => ({ ...p, component: COMPONENTS[p.path] }));
