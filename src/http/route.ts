@@ -10,8 +10,8 @@
  *   (API keys are sent by programs in a header a page cannot set for another site, so they need none).
  */
 
-import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { RouteConfig, RouteHandler, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { decide, type Access, type Principal } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   readonly secureCookies?: boolean;
   /** Folder of the built dashboard (index.html and assets); absent: the API only. */
   readonly webRoot?: string;
+  /** The largest file POST /imports takes (default upload.ts DEFAULT_MAX_UPLOAD_BYTES). */
+  readonly maxUploadBytes?: number;
 }
 
 export interface AppEnv {
@@ -56,6 +58,19 @@ export interface ApiRoute {
  */
 export function apiRoute<R extends RouteConfig>(access: Access, config: R, handler: RouteHandler<R, AppEnv>): ApiRoute {
   return { access, config, handler: handler as unknown as RouteHandler<RouteConfig, AppEnv> };
+}
+
+/** A response of JSON with its schema, for a route's `responses`. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** A required JSON body with its schema, for a route's `request`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+/** The signed-in person calling; an API key is refused (for routes a key may call, but not this part). */
+export function signedInPerson(c: Context<AppEnv>): Extract<Principal, { kind: 'person' }> {
+  const principal = c.get('principal');
+  if (principal.kind !== 'person') throw new RevlineError('forbidden', 'Only a signed-in person may do this, not an API key.', { hint: 'Sign in with a login and password.' });
+  return principal;
 }
 
 /** Who is calling: an API key in `Authorization: Bearer`, else the session cookie, else nobody. */

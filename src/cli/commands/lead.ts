@@ -33,7 +33,7 @@ export const leadsCommand: Command = {
     if (verb !== 'queue') throw new RevlineError('usage', 'revline leads takes: queue.', { hint: this.usage });
     const engine = await context.openEngine();
     const owner = stringOption(context.values, 'owner');
-    const queue = await leadQueue(engine, { clock: systemClock, ...(owner !== undefined ? { owner } : {}) });
+    const queue = await leadQueue(engine, { clock: systemClock, ...(owner !== undefined ? { owners: [owner] } : {}) });
     printResult(context.io.stdout, context.format, {
       title: `Open MQLs${owner ? ` of ${owner}` : ''}: ${queue.length}`,
       columns: ['contact_id', 'email', 'owner_id', 'mql_at', 'age_hours', 'due_at', 'sla'],
