@@ -116,7 +116,9 @@ const uploadRoute = apiRoute(
       body: {
         required: true,
         description: 'The file itself, streamed (not multipart).',
-        content: Object.fromEntries(Object.keys(FORMAT_BY_CONTENT_TYPE).concat('application/octet-stream').map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
+        // Plain OpenAPI schemas, not zod: a zod schema under a JSON-like type (application/jsonl) would
+        // make the router parse the body as JSON, and the body must stream untouched to disk.
+        content: Object.fromEntries(Object.keys(FORMAT_BY_CONTENT_TYPE).concat('application/octet-stream').map((t) => [t, { schema: { type: 'string' as const, format: 'binary' } }])),
       },
     },
     responses: {
