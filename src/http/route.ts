@@ -17,6 +17,7 @@ import { decide, type Access, type Principal } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
 import { keyPrincipal, sameCsrfToken, sessionPerson } from '../access/store.js';
+import { findUser, type TeamMember } from '../lifecycle/store.js';
 import type { Engine } from '../engine/engine.js';
 import type { ResultCache } from './cache.js';
 
@@ -71,6 +72,17 @@ export function signedInPerson(c: Context<AppEnv>): Extract<Principal, { kind: '
   const principal = c.get('principal');
   if (principal.kind !== 'person') throw new RevlineError('forbidden', 'Only a signed-in person may do this, not an API key.', { hint: 'Sign in with a login and password.' });
   return principal;
+}
+
+/** The member of the revenue team the signed-in account is; refused when the account is linked to none. */
+export async function linkedUser(c: Context<AppEnv>, what: string): Promise<TeamMember> {
+  const me = signedInPerson(c);
+  if (me.userId === null) {
+    throw new RevlineError('forbidden', `Your account (${me.login}) is not linked to a member of the revenue team, so it cannot ${what}.`, {
+      hint: `An admin links it: PATCH /api/v1/accounts/${encodeURIComponent(me.login)} with {"userId": "<user id from the users table>"}.`,
+    });
+  }
+  return findUser(c.get('deps').engine, me.userId);
 }
 
 /** Who is calling: an API key in `Authorization: Bearer`, else the session cookie, else nobody. */

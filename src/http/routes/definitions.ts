@@ -13,15 +13,14 @@
  */
 
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { READERS } from '../../core/access.js';
 import { RevlineError } from '../../core/errors.js';
 import type { QualificationDefinition } from '../../core/lifecycle/language.js';
 import { backtest } from '../../lifecycle/backtest.js';
 import { checkDefinitionText, definitionError } from '../../lifecycle/files.js';
-import { approve, findUser, loadRegistry, propose, type Registry, type StoredVersion, type TeamMember } from '../../lifecycle/store.js';
+import { approve, loadRegistry, propose, type Registry, type StoredVersion } from '../../lifecycle/store.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, signedInPerson, type ApiRoute, type AppEnv } from '../route.js';
+import { apiRoute, jsonBody, jsonResponse, linkedUser, signedInPerson, type ApiRoute } from '../route.js';
 
 const KINDS = ['mql', 'sql', 'score', 'lifecycle'] as const;
 const STATUSES = ['draft', 'live', 'retired'] as const;
@@ -106,17 +105,6 @@ function summaryOf(versions: readonly StoredVersion[]) {
 function progressOf(registry: Registry, v: StoredVersion): Record<string, { have: number; need: number }> {
   const approved = v.events.filter((e) => e.event === 'approved');
   return Object.fromEntries(Object.entries(registry.settings.approvals.teams).map(([team, need]) => [team, { have: new Set(approved.filter((e) => e.team === team).map((e) => e.userId)).size, need }]));
-}
-
-/** The member of the revenue team the signed-in account is; refused when the account is linked to none. */
-export async function linkedUser(c: Context<AppEnv>, what: string): Promise<TeamMember> {
-  const me = signedInPerson(c);
-  if (me.userId === null) {
-    throw new RevlineError('forbidden', `Your account (${me.login}) is not linked to a member of the revenue team, so it cannot ${what}.`, {
-      hint: `An admin links it: PATCH /api/v1/accounts/${encodeURIComponent(me.login)} with {"userId": "<user id from the users table>"}.`,
-    });
-  }
-  return findUser(c.get('deps').engine, me.userId);
 }
 
 const listRoute = apiRoute(

@@ -25,8 +25,10 @@ import { apiRoute, jsonResponse, type ApiRoute } from '../route.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveFile, relabel } from '../upload.js';
 
 const ENTITIES = ENTITY_TABLES.map((t) => t.entity!) as [string, ...string[]];
-/** How many quarantined rows an answer lists (all of them are in GET /imports/{id} and the table). */
+/** How many quarantined rows an answer lists (more in GET /imports/{id}; all in the quarantine table). */
 export const QUARANTINE_SHOWN = 1000;
+/** How many GET /imports/{id} lists (the rest: the quarantine table, `revline sql`). */
+export const QUARANTINE_LISTED = 10_000;
 
 const FORMAT_BY_CONTENT_TYPE: Readonly<Record<string, SourceFormat>> = {
   'text/csv': 'csv',
@@ -202,7 +204,7 @@ const oneRoute = apiRoute(
     method: 'get',
     path: '/imports/{importId}',
     tags: ['imports'],
-    summary: 'One import and the rows it quarantined, with row numbers and reasons',
+    summary: `One import and the rows it quarantined (the first ${QUARANTINE_LISTED}), with row numbers and reasons`,
     request: { params: z.object({ importId: z.string().openapi({ param: { name: 'importId', in: 'path' } }) }) },
     responses: { 200: jsonResponse(RunSchema.extend({ quarantine: z.array(QuarantinedSchema) }), 'The import'), 404: jsonResponse(ErrorSchema, 'No such import'), ...ERROR_RESPONSES },
   }),
@@ -211,7 +213,7 @@ const oneRoute = apiRoute(
     const { importId } = c.req.valid('param');
     const [run] = await importHistory(engine, { limit: 1, importId });
     if (!run) throw new RevlineError('record-not-found', `No import "${importId}".`, { hint: 'List them: GET /api/v1/imports.' });
-    const quarantine = await quarantinedRows(engine, importId, 100_000);
+    const quarantine = await quarantinedRows(engine, importId, QUARANTINE_LISTED);
     return c.json({ ...run, quarantine: quarantine.map((q) => ({ ...q, reasons: [...q.reasons] })) }, 200);
   },
 );

@@ -19,8 +19,7 @@ import { findContact } from '../../lifecycle/contact.js';
 import { decideLead, leadQueue, type LeadAction } from '../../lifecycle/leads.js';
 import { loadRegistry } from '../../lifecycle/store.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
-import { apiRoute, jsonBody, jsonResponse, type ApiRoute, type AppEnv } from '../route.js';
-import { linkedUser } from './definitions.js';
+import { apiRoute, jsonBody, jsonResponse, linkedUser, type ApiRoute, type AppEnv } from '../route.js';
 import { FILTER_QUERY } from './reports.js';
 
 const SALES = ['sales', 'revops'] as const;
