@@ -29,10 +29,22 @@ import { API_ROUTES } from './routes/index.js';
 export const API_VERSION = '1.0.0';
 
 /** A validation failure as a RevlineError naming each field (query parameter, body field, path part). */
+type Issue = { readonly code: string; readonly path: readonly PropertyKey[]; readonly message: string; readonly keys?: readonly string[]; readonly errors?: readonly (readonly Issue[])[] };
+
+/**
+ * A value that matches none of a union's shapes (one event or a batch of them) is explained by the
+ * shape it came closest to (fewest problems), with that shape's own fields, not a bare "Invalid input".
+ */
+function closestIssues(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+  const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+  return closest.flatMap((inner) => closestIssues({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
   const where = result.target === 'json' ? 'body field' : result.target === 'param' ? 'path part' : `${result.target} parameter`;
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap(closestIssues).map((issue) => {
     const field = issue.path.length ? issue.path.join('.') : ('keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : '(the whole request)');
     return `${where} "${field}": ${issue.message}`;
   });

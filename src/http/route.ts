@@ -10,13 +10,14 @@
  *   (API keys are sent by programs in a header a page cannot set for another site, so they need none).
  */
 
-import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { RouteConfig, RouteHandler, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { decide, type Access, type Principal } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
 import { keyPrincipal, sameCsrfToken, sessionPerson } from '../access/store.js';
+import { findUser, type TeamMember } from '../lifecycle/store.js';
 import type { Engine } from '../engine/engine.js';
 import type { ResultCache } from './cache.js';
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly secureCookies?: boolean;
   /** Folder of the built dashboard (index.html and assets); absent: the API only. */
   readonly webRoot?: string;
+  /** The largest file POST /imports takes (default upload.ts DEFAULT_MAX_UPLOAD_BYTES). */
+  readonly maxUploadBytes?: number;
 }
 
 export interface AppEnv {
@@ -56,6 +59,30 @@ export interface ApiRoute {
  */
 export function apiRoute<R extends RouteConfig>(access: Access, config: R, handler: RouteHandler<R, AppEnv>): ApiRoute {
   return { access, config, handler: handler as unknown as RouteHandler<RouteConfig, AppEnv> };
+}
+
+/** A response of JSON with its schema, for a route's `responses`. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** A required JSON body with its schema, for a route's `request`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+/** The signed-in person calling; an API key is refused (for routes a key may call, but not this part). */
+export function signedInPerson(c: Context<AppEnv>): Extract<Principal, { kind: 'person' }> {
+  const principal = c.get('principal');
+  if (principal.kind !== 'person') throw new RevlineError('forbidden', 'Only a signed-in person may do this, not an API key.', { hint: 'Sign in with a login and password.' });
+  return principal;
+}
+
+/** The member of the revenue team the signed-in account is; refused when the account is linked to none. */
+export async function linkedUser(c: Context<AppEnv>, what: string): Promise<TeamMember> {
+  const me = signedInPerson(c);
+  if (me.userId === null) {
+    throw new RevlineError('forbidden', `Your account (${me.login}) is not linked to a member of the revenue team, so it cannot ${what}.`, {
+      hint: `An admin links it: PATCH /api/v1/accounts/${encodeURIComponent(me.login)} with {"userId": "<user id from the users table>"}.`,
+    });
+  }
+  return findUser(c.get('deps').engine, me.userId);
 }
 
 /** Who is calling: an API key in `Authorization: Bearer`, else the session cookie, else nobody. */

@@ -14,7 +14,9 @@ import { RevlineError } from '../core/errors.js';
 import { allStages, checkTransition, EXIT_STAGES } from '../core/lifecycle/settings.js';
 import type { Engine } from '../engine/engine.js';
 import { compileCurrentStages } from '../sql/compile/lifecycle.js';
-import { ident, param, raw, sql } from '../sql/fragment.js';
+import { NO_FILTERS, type SegmentCondition } from '../core/reports/filters.js';
+import { segmentPredicate } from '../sql/compile/reports/base.js';
+import { ident, inStrings, param, raw, sql } from '../sql/fragment.js';
 import { findContact } from './contact.js';
 import { findUser, loadRegistry } from './store.js';
 
@@ -25,11 +27,12 @@ export interface LeadDecision {
   readonly from: string | null;
   readonly to: string;
   readonly reason: string | null;
+  readonly note: string | null;
   readonly by: string;
   readonly at: string;
 }
 
-export async function decideLead(engine: Engine, who: string, action: LeadAction, options: { as: string; reason?: string; clock: Clock }): Promise<LeadDecision> {
+export async function decideLead(engine: Engine, who: string, action: LeadAction, options: { as: string; reason?: string; note?: string; clock: Clock }): Promise<LeadDecision> {
   const registry = await loadRegistry(engine);
   const contact = await findContact(engine, who);
   const user = await findUser(engine, options.as);
@@ -47,19 +50,21 @@ export async function decideLead(engine: Engine, who: string, action: LeadAction
   const reason = options.reason ?? null;
   const check = checkTransition(registry.settings, from, to, reason);
   if (!check.ok) throw new RevlineError('transition-refused', check.problem, { hint: check.fix });
+  const note = options.note?.trim() || null;
   const at = new Date(options.clock.now()).toISOString();
   await engine.append(
     'lifecycle_events',
-    ['contact_id', 'stage', 'entered_at', 'reason', 'actor_type', 'actor', 'definition_version'],
-    [[contact.contactId, to, at, reason, 'user', user.userId, null]],
+    ['contact_id', 'stage', 'entered_at', 'reason', 'actor_type', 'actor', 'definition_version', 'note'],
+    [[contact.contactId, to, at, reason, 'user', user.userId, null, note]],
   );
-  return { contactId: contact.contactId, from, to, reason, by: user.userId, at };
+  return { contactId: contact.contactId, from, to, reason, note, by: user.userId, at };
 }
 
 export interface QueuedLead {
   readonly contact_id: string;
   readonly email: string | null;
   readonly owner_id: string | null;
+  readonly account_id: string | null;
   readonly mql_at: string;
   readonly age_hours: number;
   readonly due_at: string | null;
@@ -67,14 +72,19 @@ export interface QueuedLead {
   readonly sla: string;
 }
 
-/** Open MQLs, oldest first, with age and SLA state at the clock's now. */
-export async function leadQueue(engine: Engine, options: { owner?: string; clock: Clock }): Promise<QueuedLead[]> {
+/**
+ * Open MQLs, oldest first, with age and SLA state at the clock's now; narrowed to owners (any of)
+ * and to a segment of the contact's account (a lead without an account is in no segment, as in reports).
+ */
+export async function leadQueue(engine: Engine, options: { owners?: readonly string[]; segment?: readonly SegmentCondition[]; clock: Clock }): Promise<QueuedLead[]> {
   const registry = await loadRegistry(engine);
   const d = engine.dialect;
   const sla = registry.settings.slas.find((s) => s.stage === 'mql');
-  const rows = await engine.query(sql`SELECT s.contact_id AS contact_id, c.email AS email, c.owner_id AS owner_id, s.entered_us AS entered_us
+  const owners = options.owners ?? [];
+  const segment = segmentPredicate(d, { ...NO_FILTERS, segment: options.segment ?? [] }, raw('c.account_id'));
+  const rows = await engine.query(sql`SELECT s.contact_id AS contact_id, c.email AS email, c.owner_id AS owner_id, c.account_id AS account_id, s.entered_us AS entered_us
     FROM (${compileCurrentStages(d, allStages(registry.settings))}) s LEFT JOIN ${ident('contacts')} c ON c.contact_id = s.contact_id
-    WHERE s.stage = 'mql'${options.owner === undefined ? sql`` : sql` AND c.owner_id = ${param.string(options.owner)}`}
+    WHERE s.stage = 'mql'${owners.length === 0 ? sql`` : sql` AND c.owner_id IN ${inStrings(owners)}`} AND ${segment}
     ORDER BY s.entered_us, s.contact_id${raw('')}`);
   const now = options.clock.now();
   return rows.map((r) => {
@@ -86,6 +96,7 @@ export async function leadQueue(engine: Engine, options: { owner?: string; clock
       contact_id: String(r['contact_id']),
       email: (r['email'] as string | null) ?? null,
       owner_id: (r['owner_id'] as string | null) ?? null,
+      account_id: (r['account_id'] as string | null) ?? null,
       mql_at: new Date(enteredMs).toISOString(),
       age_hours: Math.round(ageHours * 10) / 10,
       due_at: dueMs === null ? null : new Date(dueMs).toISOString(),

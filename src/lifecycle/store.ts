@@ -8,6 +8,8 @@
  *   events. So `revline definitions history` can always say who approved what, and when.
  * - A version goes live only when the live approval policy is met (default: one marketing and one
  *   sales user), counting distinct users of each team; going live retires the version live before it.
+ * - Only users of a team the policy names approve, and a team approves a version only as many times
+ *   as the policy needs (once, by default): an approval that cannot count is refused, not recorded.
  * - A definition that names a score model goes live only while that model has a live version.
  * - At most one version of a name is live at a time.
  */
@@ -181,6 +183,21 @@ export async function approve(engine: Engine, name: string, who: string, clock: 
   const user = await findUser(engine, who);
   if (target.events.some((e) => e.event === 'approved' && e.userId === user.userId)) {
     throw new RevlineError('approval-refused', `${user.userId} has already approved version ${target.version} of "${name}".`, { hint: 'Each user approves a version once.' });
+  }
+  const policy = registry.settings.approvals.teams;
+  const teams = Object.keys(policy);
+  const need = policy[user.team];
+  if (need === undefined) {
+    throw new RevlineError('approval-refused', `${user.userId} is of team ${user.team}; approvals of definitions count for ${teams.join(' and ')} only.`, {
+      hint: `Ask a user of team ${teams.join(' or ')} to approve, or change the approval policy (lifecycle settings).`,
+    });
+  }
+  const ofTeam = [...new Set(target.events.filter((e) => e.event === 'approved' && e.team === user.team).map((e) => e.userId))];
+  if (ofTeam.length >= need) {
+    const waiting = teams.filter((t) => new Set(target.events.filter((e) => e.event === 'approved' && e.team === t).map((e) => e.userId)).size < policy[t]!);
+    throw new RevlineError('approval-refused', `Team ${user.team} has approved version ${target.version} of "${name}" already (${ofTeam.join(', ')}).`, {
+      hint: waiting.length ? `It waits for ${waiting.join(' and ')}.` : 'It needs no further approval.',
+    });
   }
   if (target.kind === 'mql' || target.kind === 'sql') {
     const missing = scoreModelsOf((target.artefact as QualificationDefinition).when).filter((m) => !registry.models.has(m));

@@ -88,7 +88,7 @@ describeEngines('the stage log', (engine) => {
       ['c', 'disqualified', 'sam', 'no_budget', '2024-06-03T00:00:00.000Z'],
       ['e', 'recycled', 'sam', null, '2024-06-03T00:00:00.000Z'],
     ]);
-    const queue = await leadQueue(engine(), { owner: 'sam', clock: now });
+    const queue = await leadQueue(engine(), { owners: ['sam'], clock: now });
     expect(queue.map((q) => [q.contact_id, q.age_hours, q.due_at, q.sla])).toEqual([
       ['d', 792, '2024-05-03T00:00:00.000Z', 'breached'],
       ['b', 12, '2024-06-04T12:00:00.000Z', 'ok'],

@@ -7,8 +7,8 @@ import { printDocument, printResult } from '../output.js';
 export const leadCommand: Command = {
   name: 'lead',
   summary: 'sales acceptance: accept an MQL (→ SAL), reject it with a reason (→ disqualified), or recycle it',
-  usage: 'revline lead accept|reject|recycle <email|contact-id> --as <user> [--reason code]',
-  options: { as: { type: 'string' }, reason: { type: 'string' } },
+  usage: 'revline lead accept|reject|recycle <email|contact-id> --as <user> [--reason code] [--note text]',
+  options: { as: { type: 'string' }, reason: { type: 'string' }, note: { type: 'string' } },
   async run(context) {
     const [action, who] = context.positionals;
     const as = stringOption(context.values, 'as');
@@ -17,7 +17,8 @@ export const leadCommand: Command = {
     }
     const engine = await context.openEngine();
     const reason = stringOption(context.values, 'reason');
-    const d = await decideLead(engine, who, action as LeadAction, { as, clock: systemClock, ...(reason !== undefined ? { reason } : {}) });
+    const note = stringOption(context.values, 'note');
+    const d = await decideLead(engine, who, action as LeadAction, { as, clock: systemClock, ...(reason !== undefined ? { reason } : {}), ...(note !== undefined ? { note } : {}) });
     printDocument(context.io.stdout, context.format, d, () => `${d.contactId}: ${d.from ?? '(none)'} → ${d.to}${d.reason ? ` (${d.reason})` : ''} by ${d.by} at ${d.at}\n`);
     return 0;
   },
@@ -33,7 +34,7 @@ export const leadsCommand: Command = {
     if (verb !== 'queue') throw new RevlineError('usage', 'revline leads takes: queue.', { hint: this.usage });
     const engine = await context.openEngine();
     const owner = stringOption(context.values, 'owner');
-    const queue = await leadQueue(engine, { clock: systemClock, ...(owner !== undefined ? { owner } : {}) });
+    const queue = await leadQueue(engine, { clock: systemClock, ...(owner !== undefined ? { owners: [owner] } : {}) });
     printResult(context.io.stdout, context.format, {
       title: `Open MQLs${owner ? ` of ${owner}` : ''}: ${queue.length}`,
       columns: ['contact_id', 'email', 'owner_id', 'mql_at', 'age_hours', 'due_at', 'sla'],

@@ -32,13 +32,14 @@ export function isLoopback(host: string): boolean {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the HTTP API and the dashboard (prints the address and how to sign in)',
-  usage: 'revline serve [--db path] [--host 127.0.0.1] [--port 4600] [--tls-cert cert.pem --tls-key key.pem] [--insecure-bind]',
+  usage: 'revline serve [--db path] [--host 127.0.0.1] [--port 4600] [--tls-cert cert.pem --tls-key key.pem] [--insecure-bind] [--max-upload-bytes N]',
   options: {
     host: { type: 'string' },
     port: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'insecure-bind': { type: 'boolean' },
+    'max-upload-bytes': { type: 'string' },
   },
   async run(context) {
     const { values, io } = context;
@@ -55,9 +56,14 @@ export const serveCommand: Command = {
         hint: 'Give --tls-cert and --tls-key, or serve 127.0.0.1 behind a TLS proxy; --insecure-bind overrides this when you know the network.',
       });
     }
+    const capText = stringOption(values, 'max-upload-bytes');
+    const maxUploadBytes = capText === undefined ? undefined : Number(capText);
+    if (maxUploadBytes !== undefined && (!Number.isInteger(maxUploadBytes) || maxUploadBytes < 1)) {
+      throw new RevlineError('usage', `--max-upload-bytes takes a whole number of bytes, not "${capText}".`, { hint: 'For example --max-upload-bytes 2147483648 for 2 GiB.' });
+    }
     const engine = await context.openEngine();
     const webRoot = existsSync(`${WEB_ROOT}index.html`) ? WEB_ROOT : undefined;
-    const app = createApp({ engine, clock: systemClock, ...(webRoot ? { webRoot } : {}) });
+    const app = createApp({ engine, clock: systemClock, ...(webRoot ? { webRoot } : {}), ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}) });
     const signIn = await setUpSignIn(engine, systemClock);
 
     const server: ServerType = await new Promise((resolve) => {

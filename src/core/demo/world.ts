@@ -482,7 +482,8 @@ function* lifecycleRows(plan: WorldPlan, w: CsvWriter): Generator<void, void, un
       if (reason >= 0) w.ascii(DISQUALIFY_REASONS[reason]!);
       w.sep().ascii('import').sep();
       if (actor >= 0) w.ascii(users[actor]!.id);
-      w.sep().end();
+      // definition_version and note stay empty: a CRM export records neither.
+      w.sep().sep().end();
       if (w.full) yield;
     }
   }

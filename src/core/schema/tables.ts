@@ -223,7 +223,11 @@ export const CONTENT: TableSpec = {
   ],
 };
 
-export const LIFECYCLE_EVENTS: TableSpec = {
+/**
+ * The stage log as schema version 1 created it (migration 1). Frozen, like {@link OPPORTUNITIES_V1};
+ * the note came later and is last in {@link LIFECYCLE_EVENTS}.
+ */
+export const LIFECYCLE_EVENTS_V1: TableSpec = {
   name: 'lifecycle_events',
   entity: 'lifecycle-events',
   kind: 'entity',
@@ -241,6 +245,12 @@ export const LIFECYCLE_EVENTS: TableSpec = {
     id('definition_version', 'Version of the definition that made it, when a rule did.'),
   ],
 };
+
+/** The note column, added by migration 7 (`add-lifecycle-event-note`): what a person added to a decision in words. */
+export const LIFECYCLE_EVENT_NOTE: ColumnSpec = text('note', 'Free text a person added to a decision (a rejection’s details); the reason stays the code reports count.');
+
+/** The stage log as the current schema stores it (added columns last, as for opportunities). */
+export const LIFECYCLE_EVENTS: TableSpec = { ...LIFECYCLE_EVENTS_V1, columns: [...LIFECYCLE_EVENTS_V1.columns, LIFECYCLE_EVENT_NOTE] };
 
 /**
  * Opportunities as schema version 1 created them (migration 1). Frozen: a released migration never
@@ -445,7 +455,7 @@ export const FOUNDATION_TABLES: readonly TableSpec[] = [
   CAMPAIGN_COSTS,
   CONTENT,
   TOUCHPOINTS,
-  LIFECYCLE_EVENTS,
+  LIFECYCLE_EVENTS_V1,
   OPPORTUNITIES_V1,
   OPPORTUNITY_STAGE_HISTORY,
   TARGETS,

@@ -8,11 +8,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { READERS, ROLES, SCOPES, type Principal } from '../../core/access.js';
+import { READERS, ROLES, SCOPES } from '../../core/access.js';
 import { RevlineError } from '../../core/errors.js';
 import { checkSignIn, createKey, csrfTokenOf, endSession, findAccount, issueLink, listAccounts, listKeys, redeemLink, revokeKey, saveAccount, SESSION_TTL_MS, startSession, type Account } from '../../access/store.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
-import { apiRoute, SESSION_COOKIE, type ApiRoute, type AppEnv } from '../route.js';
+import { apiRoute, jsonBody, jsonResponse, SESSION_COOKIE, signedInPerson, type ApiRoute, type AppEnv } from '../route.js';
 
 const AccountSchema = z
   .object({
@@ -40,8 +40,8 @@ const KeySchema = z
   .object({ keyId: z.string(), name: z.string(), scopes: z.array(z.enum(SCOPES)).readonly(), createdBy: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })
   .openapi('ApiKey');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+const json = jsonResponse;
+const body = jsonBody;
 
 async function signIn(c: Context<AppEnv>, account: Account) {
   const { engine, clock, secureCookies } = c.get('deps');
@@ -50,11 +50,7 @@ async function signIn(c: Context<AppEnv>, account: Account) {
   return { login: account.login, role: account.role, userId: account.userId, hasPassword: account.hasPassword, csrfToken: csrfTokenOf(session.token) };
 }
 
-function person(c: Context<AppEnv>): Extract<Principal, { kind: 'person' }> {
-  const principal = c.get('principal');
-  if (principal.kind !== 'person') throw new RevlineError('forbidden', 'Only a signed-in person may do this, not an API key.', { hint: 'Sign in with a login and password.' });
-  return principal;
-}
+const person = signedInPerson;
 
 const signInRoute = apiRoute(
   'public',
