@@ -17,7 +17,7 @@ import { ERROR_RESPONSES } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 
 /** A query value given once or repeated (`?channel=email&channel=paid_search`), as a list. */
-const list = z
+export const list = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
