@@ -6,6 +6,7 @@
 import type { ApiRoute } from '../route.js';
 import { ACCESS_ROUTES } from './access.js';
 import { ATTRIBUTION_ROUTES } from './attribution.js';
+import { RECORD_ROUTES } from './records.js';
 import { REPORT_ROUTES } from './reports.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES, ...RECORD_ROUTES];
