@@ -14,7 +14,7 @@ import { MAX_MARKOV_ORDER } from '../../core/attribution/markov.js';
 import { ATTRIBUTION_MODELS, ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, DEFAULT_LOOKBACK_DAYS, parseAttributionRequest, type AttributionOptionText, type RequestSurface } from '../../attribution/request.js';
 import { attribute } from '../../attribution/run.js';
 import { CONVERSION_KINDS } from '../../sql/compile/attribution.js';
-import { dataVersion } from '../cache.js';
+import { cachedResult } from '../cache.js';
 import { ERROR_RESPONSES } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 import { FILTER_QUERY, list } from './reports.js';
@@ -101,9 +101,8 @@ const attributionRoute = apiRoute(
   }),
   async (c) => {
     const request = parseAttributionRequest(optionText(c.req.valid('query')), HTTP_SURFACE);
-    const { engine } = c.get('deps');
-    const { value, cached } = await c.get('cache').get(`attribution:${JSON.stringify(request)}`, await dataVersion(engine), async () => attributionDocument(await attribute(engine, request)));
-    c.header('X-Revline-Cache', cached ? 'hit' : 'miss');
+    // Keyed by the parsed request: the same request written another way is the same result.
+    const value = await cachedResult(c, `attribution:${JSON.stringify(request)}`, async () => attributionDocument(await attribute(c.get('deps').engine, request)));
     return c.json(value as z.infer<typeof AttributionSchema>, 200);
   },
 );
@@ -121,9 +120,7 @@ const compareRoute = apiRoute(
   }),
   async (c) => {
     const request = parseAttributionRequest(optionText(c.req.valid('query')), HTTP_SURFACE);
-    const { engine } = c.get('deps');
-    const { value, cached } = await c.get('cache').get(`attribution-compare:${JSON.stringify(request)}`, await dataVersion(engine), async () => (await compareAttribution(engine, request)).document);
-    c.header('X-Revline-Cache', cached ? 'hit' : 'miss');
+    const value = await cachedResult(c, `attribution-compare:${JSON.stringify(request)}`, async () => (await compareAttribution(c.get('deps').engine, request)).document);
     return c.json(value as z.infer<typeof ComparisonSchema>, 200);
   },
 );
