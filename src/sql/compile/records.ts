@@ -37,11 +37,17 @@ export interface OpportunitySearch {
 
 const where = (conditions: readonly SqlFragment[]) => (conditions.length ? sql`WHERE ${joinSql(conditions, ' AND ')}` : sql``);
 
-/** Whether any of the text columns contains `q`, ASCII case-insensitively. */
-function matches(d: Dialect, columns: readonly string[], q: string): SqlFragment {
+/**
+ * Whether any of the text expressions contains `q`, ASCII case-insensitively. Give columns as
+ * `alias.column` ({@link col}): the dialect folds a column reference cheaply when it is ASCII.
+ */
+function matches(d: Dialect, texts: readonly string[], q: string): SqlFragment {
   const needle = param.string(asciiLower(q.trim()));
-  return sql`(${joinSql(columns.map((c) => sql`coalesce(${d.contains(raw(d.asciiLower(c)), sql`${needle}`)}, false)`), ' OR ')})`;
+  return sql`(${joinSql(texts.map((t) => sql`coalesce(${d.contains(raw(d.asciiLower(t)), sql`${needle}`)}, false)`), ' OR ')})`;
 }
+
+/** `alias."column"`, a column reference as the dialect recognises one. */
+const col = (d: Dialect, alias: string, column: string) => `${alias}.${d.quoteIdentifier(column)}`;
 
 function paged(select: SqlFragment, order: SqlFragment, page: Page): SqlFragment {
   const int = (n: number, what: string) => {
@@ -66,8 +72,11 @@ const CONTACT_COLUMNS = sql`c.contact_id AS contact_id, c.email AS email, c.firs
  */
 export function compileContactSearch(d: Dialect, q: string | undefined, page: Page): RecordQuery {
   const has = q !== undefined && q.trim() !== '';
-  const full = d.joinNonNull(['c.first_name', 'c.last_name'], ' ');
-  const filter = where(has ? [matches(d, ['c.contact_id', 'c.email', full, 'a.name'], q)] : []);
+  // A text without a space is in the full name exactly when it is in the first or the last name:
+  // the full name (an expression, folded slowly) is searched only for text with a space.
+  const names = [col(d, 'c', 'first_name'), col(d, 'c', 'last_name')];
+  const full = has && /\s/.test(q.trim()) ? [d.joinNonNull(names, ' ')] : [];
+  const filter = where(has ? [matches(d, [col(d, 'c', 'contact_id'), col(d, 'c', 'email'), ...names, ...full, col(d, 'a', 'name')], q)] : []);
   const from = sql`FROM ${ident('contacts')} c LEFT JOIN ${ident('accounts')} a ON a.account_id = c.account_id ${filter}`;
   return {
     page: paged(sql`SELECT ${CONTACT_COLUMNS} ${from}`, sql`${has ? exactFirst(q, ['c.contact_id', 'c.email']) : sql``}c.contact_id`, page),
@@ -85,7 +94,7 @@ const ACCOUNT_COLUMNS = sql`a.account_id AS account_id, a.name AS name, a.domain
  */
 export function compileAccountSearch(d: Dialect, q: string | undefined, page: Page): RecordQuery {
   const has = q !== undefined && q.trim() !== '';
-  const filter = where(has ? [matches(d, ['a.account_id', 'a.name', 'a.domain'], q)] : []);
+  const filter = where(has ? [matches(d, ['account_id', 'name', 'domain'].map((c) => col(d, 'a', c)), q)] : []);
   const contacts = sql`SELECT account_id, count(*) AS n FROM ${ident('contacts')} WHERE account_id IS NOT NULL GROUP BY account_id`;
   return {
     page: paged(
@@ -111,7 +120,7 @@ export function compileOpportunitySearch(d: Dialect, search: OpportunitySearch, 
   const q = search.q;
   const has = q !== undefined && q.trim() !== '';
   const filter = where([
-    ...(has ? [matches(d, ['o.opportunity_id', 'o.name', 'a.name'], q)] : []),
+    ...(has ? [matches(d, [col(d, 'o', 'opportunity_id'), col(d, 'o', 'name'), col(d, 'a', 'name')], q)] : []),
     ...(search.stages?.length ? [sql`o.stage IN (${joinSql(search.stages.map((s) => sql`${param.string(s)}`), ', ')})`] : []),
     ...(search.owners?.length ? [sql`o.owner_id IN (${joinSql(search.owners.map((s) => sql`${param.string(s)}`), ', ')})`] : []),
   ]);
