@@ -32,10 +32,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   ingest: ['core', 'sql', 'engine', 'ingest'],
   lifecycle: ['core', 'sql', 'engine', 'ingest', 'lifecycle'],
   attribution: ['core', 'sql', 'engine', 'ingest', 'attribution'],
+  records: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'records'],
   reports: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports'],
   access: ['core', 'sql', 'engine', 'access'],
-  http: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'access', 'http'],
-  cli: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'access', 'http', 'cli'],
+  http: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'http'],
+  cli: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'http', 'cli'],
   // The dashboard runs in the browser: it knows the API by its JSON and shares only pure core vocabulary.
   web: ['core', 'web'],
 };

@@ -11,8 +11,10 @@
  * - The cache is bounded: the least recently used results go first.
  */
 
+import type { Context } from 'hono';
 import { ident, joinSql, sql } from '../sql/fragment.js';
 import type { Engine } from '../engine/engine.js';
+import type { AppEnv } from './route.js';
 
 /** Tables every writer appends to: imports, qualification and sales decisions, definitions, identity. */
 const VERSIONED_TABLES = ['imports', 'lifecycle_events', 'definition_events', 'identity_merges', 'journey_sets'] as const;
@@ -45,4 +47,14 @@ export class ResultCache {
   clear(): void {
     this.results.clear();
   }
+}
+
+/**
+ * The result of `compute` under `key`, from the app's cache while the data version is the one it
+ * was computed at; the answer's `X-Revline-Cache` says `hit` or `miss`.
+ */
+export async function cachedResult<T>(c: Context<AppEnv>, key: string, compute: () => Promise<T>): Promise<T> {
+  const { value, cached } = await c.get('cache').get(key, await dataVersion(c.get('deps').engine), compute);
+  c.header('X-Revline-Cache', cached ? 'hit' : 'miss');
+  return value;
 }

@@ -79,7 +79,7 @@ export async function linkedUser(c: Context<AppEnv>, what: string): Promise<Team
   const me = signedInPerson(c);
   if (me.userId === null) {
     throw new RevlineError('forbidden', `Your account (${me.login}) is not linked to a member of the revenue team, so it cannot ${what}.`, {
-      hint: `An admin links it: PATCH /api/v1/accounts/${encodeURIComponent(me.login)} with {"userId": "<user id from the users table>"}.`,
+      hint: `An admin links it: PATCH /api/v1/people/${encodeURIComponent(me.login)} with {"userId": "<user id from the users table>"}.`,
     });
   }
   return findUser(c.get('deps').engine, me.userId);

@@ -77,19 +77,46 @@ export interface Timeline {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** A timeline entry with its instant (epoch microseconds) and its rank among entries of one instant. */
+export interface TimedEntry extends TimelineEntry {
+  readonly us: number;
+  readonly order: number;
+}
+
+/** Orders entries by time; at one instant, touches, then score changes, stage events, SLA breaches (then what callers rank after). */
+export const byTime = (a: TimedEntry, b: TimedEntry) => a.us - b.us || a.order - b.order;
+
+/** A touch (columns occurred_at, touch_type, channel, campaign_id, content_id, url) as an entry. */
+export function touchEntry(t: Row): TimedEntry {
+  const detail = [t['channel'], t['campaign_id'] && `campaign ${String(t['campaign_id'])}`, t['content_id'] && `content ${String(t['content_id'])}`, t['url']].filter(Boolean).join(', ');
+  return { at: String(t['occurred_at']), us: micros(t['occurred_at'])!, order: 0, kind: 'touch', what: String(t['touch_type']), detail };
+}
+
+/** A lifecycle event (columns stage, entered_at, reason, actor_type, actor, definition_version) as an entry. */
+export function stageEntry(e: Row): TimedEntry {
+  const actor = e['actor_type'] === 'rule' ? `rule ${String(e['actor'])} v${String(e['definition_version'])}` : e['actor_type'] === 'user' ? `user ${String(e['actor'])}` : String(e['actor_type'] ?? 'import');
+  return { at: String(e['entered_at']), us: micros(e['entered_at'])!, order: 2, kind: 'stage', what: String(e['stage']), detail: [actor, e['reason'] && `reason ${String(e['reason'])}`].filter(Boolean).join(', ') };
+}
+
+/** An SLA breach (columns stage, entered_at, due_at, owner_id) as an entry, at its due time. */
+export function slaEntry(b: Row): TimedEntry {
+  return { at: String(b['due_at']), us: micros(b['due_at'])!, order: 3, kind: 'sla', what: `${String(b['stage'])} SLA breached`, detail: `entered ${String(b['entered_at'])}${b['owner_id'] ? `, owner ${String(b['owner_id'])}` : ''}` };
+}
+
 export async function contactTimeline(engine: Engine, who: string, now: number): Promise<Timeline> {
-  const found = await findContact(engine, who);
+  const { entries, ...rest } = await timelineOf(engine, await findContact(engine, who), now);
+  return { ...rest, entries: entries.map(({ at, kind, what, detail }) => ({ at, kind, what, detail })) };
+}
+
+/** The timeline of a contact already found, its entries with their instants (for callers that merge more in). */
+export async function timelineOf(engine: Engine, found: FoundContact, now: number): Promise<Omit<Timeline, 'entries'> & { readonly entries: readonly TimedEntry[] }> {
   const registry = await loadRegistry(engine);
   const { facts, touches } = await contactFacts(engine, found);
   const events = await engine.query(
     sql`SELECT stage, entered_at, reason, actor_type, actor, definition_version FROM ${ident('lifecycle_events')} WHERE contact_id = ${param.string(found.contactId)} ORDER BY entered_at, stage`,
   );
   const breaches = await engine.query(sql`SELECT stage, entered_at, due_at, owner_id FROM ${ident('sla_breaches')} WHERE contact_id = ${param.string(found.contactId)} ORDER BY due_at`);
-  const entries: (TimelineEntry & { order: number; us: number })[] = [];
-  for (const t of touches) {
-    const detail = [t['channel'], t['campaign_id'] && `campaign ${String(t['campaign_id'])}`, t['content_id'] && `content ${String(t['content_id'])}`, t['url']].filter(Boolean).join(', ');
-    entries.push({ at: String(t['occurred_at']), us: micros(t['occurred_at'])!, order: 0, kind: 'touch', what: String(t['touch_type']), detail });
-  }
+  const entries: TimedEntry[] = touches.map(touchEntry);
   // A score change at each touch (the moments scores move at), per live model.
   for (const [name, model] of registry.models) {
     let last = scoreAt(model, facts, facts.createdAt ?? -Infinity).total;
@@ -99,21 +126,15 @@ export async function contactTimeline(engine: Engine, who: string, now: number):
       last = s;
     }
   }
-  for (const e of events) {
-    const actor = e['actor_type'] === 'rule' ? `rule ${String(e['actor'])} v${String(e['definition_version'])}` : e['actor_type'] === 'user' ? `user ${String(e['actor'])}` : String(e['actor_type'] ?? 'import');
-    entries.push({ at: String(e['entered_at']), us: micros(e['entered_at'])!, order: 2, kind: 'stage', what: String(e['stage']), detail: [actor, e['reason'] && `reason ${String(e['reason'])}`].filter(Boolean).join(', ') });
-  }
-  for (const b of breaches) {
-    entries.push({ at: String(b['due_at']), us: micros(b['due_at'])!, order: 3, kind: 'sla', what: `${String(b['stage'])} SLA breached`, detail: `entered ${String(b['entered_at'])}${b['owner_id'] ? `, owner ${String(b['owner_id'])}` : ''}` });
-  }
-  entries.sort((a, b) => a.us - b.us || a.order - b.order);
+  entries.push(...events.map(stageEntry), ...breaches.map(slaEntry));
+  entries.sort(byTime);
   const scores = Object.fromEntries([...registry.models].map(([name, model]) => [name, round(scoreAt(model, facts, now * 1000).total)]));
   return {
     contact: found.row,
     account: found.account,
     currentStage: (currentOf(events, registry.settings)?.['stage'] as string | undefined) ?? null,
     scores,
-    entries: entries.map(({ at, kind, what, detail }) => ({ at, kind, what, detail })),
+    entries,
   };
 }
 

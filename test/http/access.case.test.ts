@@ -60,7 +60,7 @@ describeEngines('HTTP access', (engine) => {
   test('the declarations: reads are open to every role and the read scope; people and keys are managed only by admins; no key manages anything', () => {
     const byPath = (method: string, path: string): Access => API_ROUTES.find((r) => r.config.method === method && r.config.path === path)!.access;
     expect(byPath('get', '/reports/funnel')).toEqual({ roles: ROLES, scope: 'read' });
-    for (const [method, path] of [['get', '/accounts'], ['post', '/accounts'], ['patch', '/accounts/{login}'], ['post', '/keys'], ['delete', '/keys/{keyId}']] as const) {
+    for (const [method, path] of [['get', '/people'], ['post', '/people'], ['patch', '/people/{login}'], ['post', '/keys'], ['delete', '/keys/{keyId}']] as const) {
       expect(byPath(method, path)).toEqual({ roles: ['admin'] });
     }
     expect(API_ROUTES.filter((r) => r.access === 'public').map((r) => r.config.path).sort()).toEqual(['/auth/link', '/auth/sign-in']);
@@ -106,19 +106,19 @@ describeEngines('HTTP access', (engine) => {
     const viewer = await personOf(engine(), clock, 'viewer');
     const me = (await call(app, viewer, 'GET', `${API_BASE}/auth/session`)).json.login as string;
     await saveAccount(engine(), clock, { login: me, password: 'a long enough one' }, 'test');
-    expect((await call(app, admin, 'PATCH', `${API_BASE}/accounts/${me}`, { disabled: true })).status).toBe(200);
+    expect((await call(app, admin, 'PATCH', `${API_BASE}/people/${me}`, { disabled: true })).status).toBe(200);
     expect((await call(app, viewer, 'GET', `${API_BASE}/reports`)).status).toBe(401);
     expect((await call(app, ANONYMOUS, 'POST', `${API_BASE}/auth/sign-in`, { login: me, password: 'a long enough one' })).status).toBe(401);
   });
 
   test('the last enabled admin cannot be demoted or disabled', async () => {
     const local = createApp({ engine: engine(), clock });
-    const admins = (await call(local, await personOf(engine(), clock, 'admin'), 'GET', `${API_BASE}/accounts`)).json.accounts.filter((a: { role: string; disabled: boolean }) => a.role === 'admin' && !a.disabled);
+    const admins = (await call(local, await personOf(engine(), clock, 'admin'), 'GET', `${API_BASE}/people`)).json.accounts.filter((a: { role: string; disabled: boolean }) => a.role === 'admin' && !a.disabled);
     const caller = await personOf(engine(), clock, 'admin');
     // Demote every admin but the caller's own account, then try the caller's.
     const me = (await call(local, caller, 'GET', `${API_BASE}/auth/session`)).json.login as string;
-    for (const a of admins) if (a.login !== me) expect((await call(local, caller, 'PATCH', `${API_BASE}/accounts/${a.login}`, { role: 'viewer' })).status).toBe(200);
-    const last = await call(local, caller, 'PATCH', `${API_BASE}/accounts/${me}`, { role: 'viewer' });
+    for (const a of admins) if (a.login !== me) expect((await call(local, caller, 'PATCH', `${API_BASE}/people/${a.login}`, { role: 'viewer' })).status).toBe(200);
+    const last = await call(local, caller, 'PATCH', `${API_BASE}/people/${me}`, { role: 'viewer' });
     expect(last.status).toBe(400);
     expect(last.json.error.message).toContain('last admin');
   });

@@ -95,7 +95,7 @@ describeEngines('HTTP definitions and leads', (engine) => {
     const byUnlinked = await call(app, unlinked, 'POST', `${API_BASE}/definitions/mql/approve`);
     expect([byUnlinked.status, byUnlinked.json.error.code]).toEqual([403, 'forbidden']);
     expect(byUnlinked.json.error.message).toContain('not linked to a member of the revenue team');
-    expect(byUnlinked.json.error.hint).toContain('PATCH /api/v1/accounts/nolink%40us.example');
+    expect(byUnlinked.json.error.hint).toContain('PATCH /api/v1/people/nolink%40us.example');
 
     // A marketing login whose user is of the revops team: a person of no approving team.
     const revopsMarketer = await member(engine(), 'rita@us.example', 'marketing', 'rex');
@@ -174,7 +174,7 @@ describeEngines('HTTP definitions and leads', (engine) => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toContain('body field "reason": "too_small" is not a rejection reason. Allowed: no_budget, ');
     expect((await call(app, sam, 'POST', `${API_BASE}/leads/ann/reject`, {})).json.error.message).toContain('"reason"');
-    expect((await call(app, unlinked, 'POST', `${API_BASE}/leads/ann/accept`)).json.error.hint).toContain('PATCH /api/v1/accounts/');
+    expect((await call(app, unlinked, 'POST', `${API_BASE}/leads/ann/accept`)).json.error.hint).toContain('PATCH /api/v1/people/');
     expect((await call(app, sam, 'POST', `${API_BASE}/leads/nobody/accept`)).status).toBe(404);
 
     const rejected = await call(app, sam, 'POST', `${API_BASE}/leads/ann@big.example/reject`, { reason: 'no_budget', note: 'Budget frozen until Q4.' });

@@ -2,101 +2,40 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
-import { storedColumns, TOUCHPOINTS } from '../../core/schema/tables.js';
-import { attribute, compareModels, conversionLabel, DATA_DRIVEN_MODELS, isDataDriven, journeyCredits, type AttributionRequest, type AttributionResult } from '../../attribution/run.js';
+import { attribute, conversionLabel, journeyCredits, type AttributionRequest } from '../../attribution/run.js';
+import { ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, parseAttributionRequest, type RequestSurface } from '../../attribution/request.js';
 import { MAX_MARKOV_ORDER, markovAttribution } from '../../core/attribution/markov.js';
 import { shapleyAttribution } from '../../core/attribution/shapley.js';
-import { spearman } from '../../core/attribution/truth.js';
 import { readPathsFile } from '../../ingest/paths.js';
 import { refreshJourneys, type JourneyRefresh } from '../../attribution/journeys.js';
 import { systemClock } from '../../core/clock.js';
 import type { Engine } from '../../engine/engine.js';
-import { CONVERSION_KINDS, type Conversion, type ConversionKind } from '../../sql/compile/attribution.js';
 import { MATERIALISED_LOOKBACK_DAYS } from '../../sql/compile/journeys.js';
 import { stringOption, type Command, type CommandContext } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
 
-/** `--by` shorthands for touchpoint columns. */
-const BY_ALIASES: Readonly<Record<string, string>> = { campaign: 'campaign_id', content: 'content_id' };
-
-function parseDay(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new RevlineError('usage', `${flag} takes a date (YYYY-MM-DD) or an ISO time, not "${text}".`);
-  return ms * 1000 + (endOfDay && text.length === 10 ? 86_400_000_000 - 1 : 0);
+/** Flags name themselves as typed; a weights file is read relative to the working directory. */
+function cliSurface(context: CommandContext): RequestSurface {
+  return {
+    code: 'usage',
+    name: (option) => `--${option}`,
+    readWeightsFile(text) {
+      try {
+        return parseYaml(readFileSync(context.resolvePath(text), 'utf8'));
+      } catch (cause) {
+        throw new RevlineError('file-unreadable', `Cannot read the weights in ${text}.`, { hint: 'Give a YAML or JSON map of slot or position to weight.', at: { file: text }, cause });
+      }
+    },
+  };
 }
-
-function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new RevlineError('usage', `${flag} takes a number of days greater than 0, not "${text}".`);
-  return n;
-}
-
-/** `first=0.3,2=0.1,-1=0.3,rest=0.1`, or a YAML/JSON file holding that map. */
-function parseWeights(text: string, context: CommandContext): Record<string, number> {
-  if (/\.(ya?ml|json)$/i.test(text)) {
-    const file = context.resolvePath(text);
-    let data: unknown;
-    try {
-      data = parseYaml(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new RevlineError('file-unreadable', `Cannot read the weights in ${text}.`, { hint: 'Give a YAML or JSON map of slot or position to weight.', at: { file: text }, cause });
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new RevlineError('usage', `${text} must hold a map of slot or position to weight.`, { at: { file: text } });
-    return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([k, w]) => [k, Number(w)]));
-  }
-  return Object.fromEntries(
-    text.split(',').map((pair) => {
-      const [k, w] = pair.split('=').map((x) => x.trim());
-      if (!k || w === undefined) throw new RevlineError('usage', `--weights takes slot=weight pairs separated by commas, not "${pair}".`, { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1".' });
-      return [k, Number(w)];
-    }),
-  );
-}
-
-const list = (text: string | undefined) => (text === undefined ? [] : text.split(',').map((s) => s.trim()).filter(Boolean));
 
 /** The request the flags describe, checked. */
 export function attributionRequest(context: CommandContext): AttributionRequest {
-  const v = context.values;
-  const model = stringOption(v, 'model') ?? 'u_shaped';
-  if (!POSITION_MODELS[model] && model !== 'custom' && !isDataDriven(model)) {
-    throw new RevlineError('usage', `Unknown attribution model "${model}".`, { hint: `Models: ${Object.keys(POSITION_MODELS).join(', ')}, custom (with --weights), markov (--order 1-4), shapley.` });
-  }
-  const orderText = stringOption(v, 'order');
-  const order = orderText === undefined ? undefined : Number(orderText);
-  if (order !== undefined && (!Number.isInteger(order) || order < 1 || order > 4)) throw new RevlineError('usage', `--order takes 1 to 4, not "${orderText}".`);
-  const weightsText = stringOption(v, 'weights');
-  if (model === 'custom' && weightsText === undefined) throw new RevlineError('usage', 'The custom model needs --weights.', { hint: 'For example --weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1", or a YAML file of slot: weight.' });
-  const conversionText = stringOption(v, 'conversion') ?? 'opportunity';
-  let conversion: Conversion;
-  if (conversionText.startsWith('touch:')) conversion = { kind: 'touch', touchType: conversionText.slice('touch:'.length) };
-  else if ((CONVERSION_KINDS as readonly string[]).includes(conversionText)) conversion = { kind: conversionText as ConversionKind };
-  else throw new RevlineError('usage', `Unknown conversion "${conversionText}".`, { hint: `Use one of ${CONVERSION_KINDS.join(', ')}, or touch:<touch type> such as touch:demo_request.` });
-  const scope = stringOption(v, 'scope') ?? 'account';
-  if (scope !== 'contact' && scope !== 'account') throw new RevlineError('usage', `--scope takes contact or account, not "${scope}".`);
-  const byText = stringOption(v, 'by') ?? 'channel';
-  const by = BY_ALIASES[byText] ?? byText;
-  const columns = storedColumns(TOUCHPOINTS).map((c) => c.name);
-  if (!columns.includes(by)) throw new RevlineError('usage', `--by takes a touchpoint column, not "${byText}".`, { hint: `Use campaign, content, or one of: ${columns.join(', ')}.` });
-  const fromUs = parseDay(stringOption(v, 'from'), '--from', false);
-  const toUs = parseDay(stringOption(v, 'to'), '--to', true);
-  const halfLife = stringOption(v, 'half-life');
-  return {
-    model,
-    ...(order !== undefined ? { order } : {}),
-    ...(weightsText !== undefined ? { weights: parseWeights(weightsText, context) } : {}),
-    conversion,
-    scope,
-    by,
-    lookbackDays: positiveNumber(stringOption(v, 'lookback'), '--lookback', 365),
-    ...(halfLife !== undefined ? { halfLifeDays: positiveNumber(halfLife, '--half-life', 7) } : {}),
-    ...(fromUs !== undefined ? { fromUs } : {}),
-    ...(toUs !== undefined ? { toUs } : {}),
-    excludeChannels: list(stringOption(v, 'exclude-channel')),
-    excludeTouchTypes: list(stringOption(v, 'exclude-touch-type')),
-  };
+  const text = Object.fromEntries(ATTRIBUTION_OPTIONS.flatMap((o) => {
+    const v = stringOption(context.values, o);
+    return v === undefined ? [] : [[o, v]];
+  }));
+  return parseAttributionRequest(text, cliSurface(context));
 }
 
 export const attributionCommand: Command = {
@@ -151,17 +90,7 @@ export const attributionCommand: Command = {
       return 0;
     }
     const r = await attribute(engine, request);
-    const doc = {
-      model: r.model,
-      order: r.order ?? null,
-      conversion: r.conversion,
-      scope: r.scope,
-      by: r.by,
-      total: r.total,
-      unattributed: r.unattributed,
-      ...(r.journeys ? { journeys: r.journeys } : {}),
-      credits: r.credits.map((c) => ({ ...c, ...(r.removalEffects ? { removal_effect: r.removalEffects[c.key ?? '(none)'] ?? 0 } : {}) })),
-    };
+    const doc = attributionDocument(r);
     if (context.format === 'csv' || context.format === 'ndjson') {
       printResult(context.io.stdout, context.format, { columns: ['key', 'conversions', 'value'], rows: r.credits.map((c) => [c.key, c.conversions, c.value]) });
       return 0;
@@ -186,26 +115,8 @@ export const attributionCommand: Command = {
 
 /** Every rule-based model side by side for one dimension; with the demo world's truth, each model's rank correlation with it. */
 async function compare(context: CommandContext, engine: Engine, request: AttributionRequest): Promise<number> {
-  const c = await compareModels(engine, request, [...Object.keys(POSITION_MODELS), ...DATA_DRIVEN_MODELS]);
-  const truth = request.by === 'channel' ? await channelTruth(engine) : new Map<string, number>();
-  const keys = [...new Set(c.models.flatMap((m) => m.credits.map((k) => k.key ?? '(none)')))].sort();
-  const shareOf = (m: AttributionResult, key: string) => {
-    const credit = m.credits.find((k) => (k.key ?? '(none)') === key);
-    return credit && m.total.value > 0 ? credit.value / m.total.value : 0;
-  };
-  // Credit per journey touch of each channel against its true effect: volume alone does not rank a channel.
-  const withTruth = keys.filter((k) => truth.has(k) && (c.touches[k] ?? 0) > 0);
-  const correlation = Object.fromEntries(
-    c.models.map((m) => [m.model, withTruth.length >= 3 ? spearman(withTruth.map((k) => shareOf(m, k) / c.touches[k]!), withTruth.map((k) => truth.get(k)!)) : null]),
-  );
-  const doc = {
-    conversion: c.conversion,
-    scope: c.scope,
-    by: c.by,
-    models: c.models.map((m) => ({ model: m.model, total: m.total, unattributed: m.unattributed, credits: m.credits })),
-    truthRankCorrelation: truth.size ? correlation : null,
-    holdout: c.holdout,
-  };
+  const { comparison: c, document: doc, keys, shareOf } = await compareAttribution(engine, request);
+  const correlation = doc.truthRankCorrelation;
   printDocument(context.io.stdout, context.format, doc, () => {
     const first = c.models[0]!;
     const head = `Every model: ${first.total.conversions.toLocaleString('en-US')} ${c.conversion} conversions worth ${first.total.value.toLocaleString('en-US')} (${c.scope} scope); share of value by ${c.by}\n`;
@@ -213,10 +124,10 @@ async function compare(context: CommandContext, engine: Engine, request: Attribu
       columns: [c.by, ...c.models.map((m) => m.model)],
       rows: [
         ...keys.map((k) => [k, ...c.models.map((m) => `${(shareOf(m, k) * 100).toFixed(1)}%`)]),
-        ...(truth.size ? [['ρ with true effect', ...c.models.map((m) => (correlation[m.model] === null ? '' : correlation[m.model]!.toFixed(2)))]] : []),
+        ...(correlation ? [['ρ with true effect', ...c.models.map((m) => (correlation[m.model] == null ? '' : correlation[m.model]!.toFixed(2)))]] : []),
       ],
     });
-    const note = truth.size
+    const note = correlation
       ? 'ρ: Spearman rank correlation, over channels, of credit per journey touch with the demo world\'s true channel effect (world_truth).\n'
       : '';
     const holdout = c.holdout.length
@@ -230,11 +141,6 @@ async function compare(context: CommandContext, engine: Engine, request: Attribu
     return head + table + note + holdout;
   });
   return 0;
-}
-
-async function channelTruth(engine: Engine): Promise<Map<string, number>> {
-  const rows = await engine.query("SELECT subject, value FROM world_truth WHERE kind = 'channel_effect'");
-  return new Map(rows.map((r) => [String(r['subject']), Number(r['value'])]));
 }
 
 /** `--paths`: aggregated paths in the ChannelAttribution layout, Markov (order k) or Shapley over them. */

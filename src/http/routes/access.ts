@@ -136,7 +136,7 @@ const ADMIN = { roles: ['admin'] } as const;
 
 const listAccountsRoute = apiRoute(
   ADMIN,
-  createRoute({ method: 'get', path: '/accounts', tags: ['access'], summary: 'Every account that can sign in', responses: { 200: json(z.object({ accounts: z.array(AccountSchema) }), 'Accounts'), ...ERROR_RESPONSES } }),
+  createRoute({ method: 'get', path: '/people', tags: ['access'], summary: 'Every account that can sign in', responses: { 200: json(z.object({ accounts: z.array(AccountSchema) }), 'Accounts'), ...ERROR_RESPONSES } }),
   async (c) => c.json({ accounts: await listAccounts(c.get('deps').engine) }, 200),
 );
 
@@ -144,7 +144,7 @@ const createAccountRoute = apiRoute(
   ADMIN,
   createRoute({
     method: 'post',
-    path: '/accounts',
+    path: '/people',
     tags: ['access'],
     summary: 'Create an account (with a password, or send a sign-in link afterwards)',
     request: body(z.object({ login: z.string(), role: z.enum(ROLES), userId: z.string().nullable().optional(), password: z.string().optional() })),
@@ -155,7 +155,7 @@ const createAccountRoute = apiRoute(
     const { engine, clock } = c.get('deps');
     const given = c.req.valid('json');
     if (await findAccount(engine, given.login)) {
-      throw new RevlineError('account-invalid', `An account "${given.login.trim().toLowerCase()}" exists already.`, { hint: `Change it with PATCH /api/v1/accounts/${encodeURIComponent(given.login)}.` });
+      throw new RevlineError('account-invalid', `An account "${given.login.trim().toLowerCase()}" exists already.`, { hint: `Change it with PATCH /api/v1/people/${encodeURIComponent(given.login)}.` });
     }
     return c.json(await saveAccount(engine, clock, { login: given.login, role: given.role, ...(given.userId !== undefined ? { userId: given.userId } : {}), ...(given.password !== undefined ? { password: given.password } : {}) }, me.login), 200);
   },
@@ -165,7 +165,7 @@ const LoginParam = z.object({ login: z.string().openapi({ param: { name: 'login'
 
 async function existing(c: Context<AppEnv>, login: string): Promise<Account> {
   const account = await findAccount(c.get('deps').engine, login);
-  if (!account) throw new RevlineError('record-not-found', `No account "${login}".`, { hint: 'List them: GET /api/v1/accounts.' });
+  if (!account) throw new RevlineError('record-not-found', `No account "${login}".`, { hint: 'List them: GET /api/v1/people.' });
   return account;
 }
 
@@ -173,7 +173,7 @@ const changeAccountRoute = apiRoute(
   ADMIN,
   createRoute({
     method: 'patch',
-    path: '/accounts/{login}',
+    path: '/people/{login}',
     tags: ['access'],
     summary: "Change an account's role, team member, password, or disable it",
     request: { params: LoginParam, ...body(z.object({ role: z.enum(ROLES).optional(), userId: z.string().nullable().optional(), password: z.string().optional(), disabled: z.boolean().optional() })) },
@@ -206,7 +206,7 @@ const accountLinkRoute = apiRoute(
   ADMIN,
   createRoute({
     method: 'post',
-    path: '/accounts/{login}/link',
+    path: '/people/{login}/link',
     tags: ['access'],
     summary: 'Issue a one-time sign-in link for an account (works once, for 24 hours)',
     request: { params: LoginParam },

@@ -12,12 +12,12 @@ import { asOfClock, parseFilters } from '../../core/reports/filters.js';
 import type { ReportSpec } from '../../core/reports/spec.js';
 import { REPORTS } from '../../reports/registry.js';
 import { reportDocument, runReport, type Report } from '../../reports/report.js';
-import { dataVersion } from '../cache.js';
+import { cachedResult } from '../cache.js';
 import { ERROR_RESPONSES } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 
 /** A query value given once or repeated (`?channel=email&channel=paid_search`), as a list. */
-const list = z
+export const list = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
@@ -88,8 +88,7 @@ function reportRoute(report: Report): ApiRoute {
     const reportClock = asOfClock(query.as_of, clock);
     // "Now" matters to forward-looking reports: key by the day when no as_of pins it.
     const key = `report:${spec.name}:${new URL(c.req.url).search}:${query.as_of ?? new Date(clock.now()).toISOString().slice(0, 10)}`;
-    const { value, cached } = await c.get('cache').get(key, await dataVersion(engine), async () => reportDocument(await runReport(engine, report, { filters, options, clock: reportClock })));
-    c.header('X-Revline-Cache', cached ? 'hit' : 'miss');
+    const value = await cachedResult(c, key, async () => reportDocument(await runReport(engine, report, { filters, options, clock: reportClock })));
     return c.json(value as never, 200);
   });
 }

@@ -26,6 +26,8 @@ export interface AccountEngagementOptions {
   readonly funnel: readonly string[];
   /** Keep accounts at these funnel positions; `null` in the list keeps those at no stage. Absent: all. */
   readonly stageRanks?: readonly (number | null)[];
+  /** Only this account (a record's engagement, the same figures as its row of the report). */
+  readonly accountId?: string;
 }
 
 /** The filters that choose touches here: channel and campaign (the segment and owner choose the accounts). */
@@ -50,8 +52,10 @@ export function compileAccountEngagement(d: Dialect, filters: ReportFilters, opt
   const at = (stage: string) => raw(String(options.funnel.indexOf(stage)));
   const int = raw(d.columnType('integer', true));
   const float = raw(d.columnType('float', false));
-  const touches = compileTouches(d, touchFilters(filters));
-  const deals = sql`(${compileDeals(d, NO_FILTERS)}) o`;
+  // One account: its rows only, from every source, before anything is aggregated.
+  const only = (relation: SqlFragment) => (options.accountId === undefined ? relation : sql`SELECT * FROM (${relation}) one WHERE account_id = ${param.string(options.accountId)}`);
+  const touches = only(compileTouches(d, touchFilters(filters)));
+  const deals = sql`(${only(compileDeals(d, NO_FILTERS))}) o`;
   const stageFilter =
     options.stageRanks === undefined
       ? sql``
@@ -67,7 +71,7 @@ export function compileAccountEngagement(d: Dialect, filters: ReportFilters, opt
       CAST(coalesce(t.engagement, 0) AS ${float}) AS engagement, coalesce(pe.people_engaged, 0) AS people_engaged, coalesce(t.touches_90d, 0) AS touches_90d,
       coalesce(t.touches_3w, 0) AS touches_3w, coalesce(t.touches_prior_3w, 0) AS touches_prior_3w, CAST(t.last_touch_us AS ${int}) AS last_touch_us,
       CAST(coalesce(p.open_pipeline, 0) AS ${float}) AS open_pipeline
-    FROM (${compileAccounts(d, { ...filters, channels: [], createdBy: [] })}) a
+    FROM (${only(compileAccounts(d, { ...filters, channels: [], createdBy: [] }))}) a
     LEFT JOIN (
       SELECT tt.account_id AS account_id, sum(coalesce(w.w, 0) * ${decay}) AS engagement,
         sum(CASE WHEN ${since(PEOPLE_WINDOW_DAYS)} THEN 1 ELSE 0 END) AS touches_90d,
@@ -91,7 +95,7 @@ export function compileAccountEngagement(d: Dialect, filters: ReportFilters, opt
           WHERE stage IN (${joinSql(options.funnel.map((s) => sql`${param.string(s)}`), ', ')}) AND ${d.epochMicros(raw('entered_at'))} <= ${now}
           GROUP BY contact_id
         ) e JOIN ${ident('contacts')} c ON c.contact_id = e.contact_id
-        WHERE c.account_id IS NOT NULL
+        WHERE c.account_id IS NOT NULL${options.accountId === undefined ? sql`` : sql` AND c.account_id = ${param.string(options.accountId)}`}
         UNION ALL
         SELECT account_id, CASE WHEN status = 'won' AND closed_us <= ${now} THEN ${at('customer')} ELSE ${at('opportunity')} END AS r
         FROM ${deals} WHERE account_id IS NOT NULL AND created_us <= ${now}
