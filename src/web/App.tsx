@@ -63,6 +63,7 @@ export function App() {
   const pageName = place.path[0] ?? 'overview';
   const page = PAGES.find((p) => p.path === pageName);
   const carried = globalFiltersOf(place.params);
+  const recordId = place.path[1];
   return (
     <WorkspaceContext.Provider value={workspace}>
       <div className="shell">
@@ -92,6 +93,15 @@ export function App() {
         <main className="content">
           {pageName === 'password' ? (
             <SetPassword session={workspace.session} changed={(session) => setStart({ ...start, session } as Start)} />
+          ) : page && recordId !== undefined && page.record ? (
+            <>
+              <header className="page-head">
+                <h1>
+                  <a href={hrefOf([page.path], carried)}>{page.title}</a> › {recordId}
+                </h1>
+              </header>
+              <page.record id={recordId} />
+            </>
           ) : page ? (
             <>
               <header className="page-head">

@@ -5,6 +5,7 @@
 
 export const PAGE_LIST = [
   { path: 'overview', title: 'Overview' },
+  { path: 'attribution', title: 'Attribution' },
   { path: 'content', title: 'Content' },
   { path: 'campaigns', title: 'Campaigns' },
   { path: 'leads', title: 'Leads' },
@@ -12,6 +13,8 @@ export const PAGE_LIST = [
   { path: 'pairs', title: 'Pairs' },
   { path: 'targets', title: 'Targets' },
   { path: 'forecast', title: 'Forecast' },
+  { path: 'definitions', title: 'Definitions' },
+  { path: 'contacts', title: 'Contacts' },
 ] as const;
 
 export type PagePath = (typeof PAGE_LIST)[number]['path'];

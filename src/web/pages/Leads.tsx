@@ -3,7 +3,9 @@
 import type { Row } from '../api.js';
 import { barsOption, withoutTotal } from '../charts.js';
 import { Chart, type ChartOption } from '../components/Chart.js';
+import { DECIDERS, LeadQueue } from '../components/LeadQueue.js';
 import { Loaded } from '../components/States.js';
+import { useWorkspace } from '../hooks.js';
 import { IgnoredFilters, ReportTable, useReport } from '../report.js';
 
 function reasonsOption(rows: readonly Row[]): ChartOption {
@@ -23,8 +25,10 @@ function reasonsOption(rows: readonly Row[]): ChartOption {
 
 export function Leads() {
   const report = useReport('acceptance');
+  const { session } = useWorkspace();
   return (
     <>
+      {(DECIDERS as readonly string[]).includes(session.role) ? <LeadQueue /> : <p className="hint">The acceptance queue is for sales, revops and admins; below, how MQLs were decided.</p>}
       <IgnoredFilters report={report} />
       <Loaded load={report.load} what="acceptance">
         {(doc) => (
