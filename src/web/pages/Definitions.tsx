@@ -66,21 +66,24 @@ function progressText(progress: Progress): string {
     .join(', ');
 }
 
-function perMonthOption(sides: readonly Side[]): ChartOption {
-  const months = [...new Set(sides.flatMap((s) => Object.keys(s.perMonth)))].sort();
+function perMonthOption(b: Backtest): ChartOption {
+  const months = [...new Set(b.sides.flatMap((s) => Object.keys(s.perMonth)))].sort();
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 8, right: 16, bottom: 8, top: 32, containLabel: true },
     xAxis: { type: 'category', data: months },
     yAxis: { type: 'value' },
-    series: sides.map((s) => ({ type: 'line', name: `${s.label} (v${s.version ?? '—'})`, data: months.map((m) => s.perMonth[m] ?? 0) })),
+    series: b.sides.map((s) => ({ type: 'line', name: `${s.label} (v${versionOf(b, s) ?? '—'})`, data: months.map((m) => s.perMonth[m] ?? 0) })),
   };
 }
 
-function sideRows(sides: readonly Side[]): Row[] {
-  return sides.map((s) => ({
-    definition: `${s.label}: ${s.name} v${s.version ?? '—'}`,
+/** A side's version: the proposed side is the tested version (the API names it once, in `tested`). */
+const versionOf = (b: Backtest, s: Side) => (s.label === 'proposed' ? b.tested.version : s.version);
+
+function sideRows(b: Backtest): Row[] {
+  return b.sides.map((s) => ({
+    definition: `${s.label}: ${s.name} v${versionOf(b, s) ?? '—'}`,
     qualified: s.qualified,
     sal_rate: s.rates.sal,
     sql_rate: s.rates.sql,
@@ -106,9 +109,9 @@ function BacktestView({ name, version }: { name: string; version: number }) {
             <h3>
               Backtest of {b.tested.name} v{b.tested.version} against the live definition, {b.from} to {b.to} (opportunities within {b.horizonDays} days)
             </h3>
-            <Chart name="Qualified per month" option={perMonthOption(b.sides)} height={280} />
+            <Chart name="Qualified per month" option={perMonthOption(b)} height={280} />
           </section>
-          <DataTable title="Proposed against live" name="backtest-sides" columns={Object.keys(sideRows(b.sides)[0] ?? {}).map((n) => ({ name: n }))} rows={sideRows(b.sides)} />
+          <DataTable title="Proposed against live" name="backtest-sides" columns={Object.keys(sideRows(b)[0] ?? {}).map((n) => ({ name: n }))} rows={sideRows(b)} />
           <div className="grid two">
             <DataTable title={`Qualified only by the proposal (${b.addedCount})`} name="backtest-added" columns={[{ name: 'contact_id', href: (r) => hrefOf(['contacts', String(r['contact_id'])]) }, { name: 'qualified_at' }, { name: 'opportunity' }]} rows={b.added.map(sampleRow)} />
             <DataTable title={`Qualified only by the live definition (${b.droppedCount})`} name="backtest-dropped" columns={[{ name: 'contact_id', href: (r) => hrefOf(['contacts', String(r['contact_id'])]) }, { name: 'qualified_at' }, { name: 'opportunity' }]} rows={b.dropped.map(sampleRow)} />
