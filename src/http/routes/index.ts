@@ -10,5 +10,6 @@ import { DEFINITION_ROUTES } from './definitions.js';
 import { IMPORT_ROUTES } from './imports.js';
 import { LEAD_ROUTES } from './leads.js';
 import { REPORT_ROUTES } from './reports.js';
+import { STATUS_ROUTES } from './status.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES, ...DEFINITION_ROUTES, ...LEAD_ROUTES, ...IMPORT_ROUTES, ...COLLECT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...STATUS_ROUTES, ...REPORT_ROUTES, ...DEFINITION_ROUTES, ...LEAD_ROUTES, ...IMPORT_ROUTES, ...COLLECT_ROUTES];
