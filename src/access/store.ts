@@ -304,12 +304,19 @@ export async function redeemLink(engine: Engine, clock: Clock, linkToken: string
 }
 
 /**
- * The first run: when no account exists, creates the admin `admin` (no password yet) and a
- * one-time link that signs them in to set one. Returns null when accounts exist.
+ * How the first person signs in. The first run (no account yet) creates the admin `admin` (no
+ * password yet) and a one-time link that signs them in to set one. Later, while no enabled admin has
+ * a password (the link was lost or expired unused), each call issues a new link for the first such
+ * admin — otherwise nobody could ever sign in. Null once an admin has a password.
  */
-export async function setUpFirstAdmin(engine: Engine, clock: Clock): Promise<{ readonly login: string; readonly link: string } | null> {
-  const rows = await engine.query(sql`SELECT count(*) AS n FROM ${ident(ACCESS_ACCOUNTS.name)}`);
-  if (Number(rows[0]?.['n'] ?? 0) > 0) return null;
-  const admin = await saveAccount(engine, clock, { login: 'admin', role: 'admin' }, 'setup');
-  return { login: admin.login, link: await issueLink(engine, clock, admin.login) };
+export async function setUpSignIn(engine: Engine, clock: Clock): Promise<{ readonly login: string; readonly link: string; readonly created: boolean } | null> {
+  const accounts = await listAccounts(engine);
+  if (accounts.length === 0) {
+    const admin = await saveAccount(engine, clock, { login: 'admin', role: 'admin' }, 'setup');
+    return { login: admin.login, link: await issueLink(engine, clock, admin.login), created: true };
+  }
+  const admins = accounts.filter((a) => a.role === 'admin' && !a.disabled);
+  if (admins.some((a) => a.hasPassword)) return null;
+  const admin = admins[0];
+  return admin ? { login: admin.login, link: await issueLink(engine, clock, admin.login), created: false } : null;
 }

@@ -221,4 +221,12 @@ describe('revline CLI: commands on a workspace', () => {
     expect(noDir.code).toBe(2);
     expect(noDir.err).toBe('error [usage]: --export-only needs --export <dir>.\n');
   });
+
+  test('demo --if-empty leaves a workspace that already holds data as it is (what a second npm start does)', async () => {
+    expect((await run('import', write('accounts.csv', ACCOUNTS), '--as', 'accounts', '--db', db)).code).toBe(0);
+    const r = await run('demo', '--if-empty', '--db', db);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/already holds data \(1 rows of contacts, accounts and touchpoints\): the demo world is not built into it/);
+    expect((await run('sql', 'SELECT count(*) AS n FROM accounts', '--db', db, '--format', 'json')).out).toBe('[\n  {\n    "n": 1\n  }\n]\n');
+  });
 });

@@ -6,7 +6,7 @@
 import { beforeAll, expect, test } from 'vitest';
 import { decide, ROLES, SCOPES, type Access, type Role, type Scope } from '../../src/core/access.js';
 import { fixedClock } from '../../src/core/clock.js';
-import { findAccount, issueLink, saveAccount, setUpFirstAdmin } from '../../src/access/store.js';
+import { findAccount, issueLink, redeemLink, saveAccount, setUpSignIn } from '../../src/access/store.js';
 import { createApp } from '../../src/http/app.js';
 import { API_BASE } from '../../src/http/route.js';
 import { API_ROUTES } from '../../src/http/routes/index.js';
@@ -138,8 +138,8 @@ describeEngines('HTTP access', (engine) => {
   });
 
   test('the first run: one admin with a one-time link that signs in once; then the admin sets a password', async () => {
-    // This workspace has accounts from the tests above, so the first-run setup does nothing …
-    expect(await setUpFirstAdmin(engine(), clock)).toBeNull();
+    // This workspace has accounts from the tests above, so the first-run setup creates no admin …
+    expect((await setUpSignIn(engine(), clock))?.created ?? false).toBe(false);
     // … and a link issued the same way works exactly once.
     await saveAccount(engine(), clock, { login: 'first', role: 'admin' }, 'setup');
     const link = await issueLink(engine(), clock, 'first');
@@ -158,10 +158,17 @@ describeEngines('HTTP access', (engine) => {
 });
 
 describeEngines('HTTP first run', (engine) => {
-  test('an empty workspace gets the admin "admin" without a password and a link for it', async () => {
-    const first = await setUpFirstAdmin(engine(), clock);
-    expect(first?.login).toBe('admin');
+  test('an empty workspace gets the admin "admin" without a password and a link for it; a new link each start until an admin has a password', async () => {
+    const first = await setUpSignIn(engine(), clock);
+    expect(first).toMatchObject({ login: 'admin', created: true });
     expect(await findAccount(engine(), 'admin')).toMatchObject({ role: 'admin', hasPassword: false, disabled: false });
-    expect(await setUpFirstAdmin(engine(), clock)).toBeNull();
+    const again = await setUpSignIn(engine(), clock);
+    expect(again).toMatchObject({ login: 'admin', created: false });
+    expect(again?.link).not.toBe(first?.link);
+    // Both links work (each once) until the admin sets a password.
+    expect(await redeemLink(engine(), clock, first!.link)).toMatchObject({ login: 'admin' });
+    await saveAccount(engine(), clock, { login: 'admin', password: 'a long admin password' }, 'admin');
+    expect(await setUpSignIn(engine(), clock)).toBeNull();
+    expect(await findAccount(engine(), 'admin')).toMatchObject({ hasPassword: true });
   });
 });

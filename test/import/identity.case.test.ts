@@ -7,7 +7,7 @@
 
 import { beforeEach, expect, test } from 'vitest';
 import { explainIdentity } from '../../src/ingest/identity.js';
-import { workspaceStatus } from '../../src/cli/commands/status.js';
+import { workspaceStatus } from '../../src/ingest/status.js';
 import { describeEngines } from '../engines/engines.js';
 import { CLOCK, csvText, dumpTable, importWith, resetWorkspace, useTempDir, writeFile } from './fixtures.js';
 

@@ -6,19 +6,21 @@ import { runDemoFunnel } from '../../lifecycle/demo.js';
 import { refreshJourneys } from '../../attribution/journeys.js';
 import { stringOption, type Command } from '../command.js';
 import { printDocument, renderTable } from '../output.js';
+import { workspaceRows } from '../../ingest/status.js';
 import { progressBar } from './import.js';
 import { funnelSummary, printFunnelSummary } from './summary.js';
 
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'build the synthetic demo world (through the import path), or export it as CSV files',
-  usage: 'revline demo [--size S|M|L] [--seed N] [--db path] [--export dir] [--export-only] [--summary]',
+  usage: 'revline demo [--size S|M|L] [--seed N] [--db path] [--export dir] [--export-only] [--summary] [--if-empty]',
   options: {
     size: { type: 'string' },
     seed: { type: 'string' },
     export: { type: 'string' },
     'export-only': { type: 'boolean' },
     summary: { type: 'boolean' },
+    'if-empty': { type: 'boolean' },
   },
   async run(context) {
     const size = (stringOption(context.values, 'size') ?? 'S').toUpperCase();
@@ -32,6 +34,16 @@ export const demoCommand: Command = {
     const exportOnly = context.values['export-only'] === true;
     if (exportOnly && !exportDir) throw new RevlineError('usage', '--export-only needs --export <dir>.');
     const engine = exportOnly ? undefined : await context.openEngine();
+    // `npm start` builds the demo only into a workspace without data: a second start (or a workspace
+    // holding the team's own imports) is served as it is.
+    if (engine && context.values['if-empty'] === true) {
+      const held = await workspaceRows(engine);
+      if (held > 0) {
+        context.io.stdout.write(`${engine.location} already holds data (${held.toLocaleString('en-US')} rows of contacts, accounts and touchpoints): the demo world is not built into it.\n`);
+        if (context.values['summary']) printFunnelSummary(context.io, context.format, await funnelSummary(engine));
+        return 0;
+      }
+    }
     const err = context.io.stderr;
     let bar: ReturnType<typeof progressBar> | undefined;
     const result = await buildDemo(engine, {

@@ -5,14 +5,15 @@
  * - It binds a loopback address unless TLS settings (--tls-cert and --tls-key) or the explicit
  *   --insecure-bind are given: a session cookie never crosses a network in clear by accident.
  * - The first run (no account yet) creates the admin and prints a one-time sign-in link; the
- *   link's token is shown once and stored only as a hash.
+ *   link's token is shown once and stored only as a hash. While no admin has a password, each start
+ *   prints a new link (setUpSignIn), so a lost link never locks everyone out.
  */
 
 import { serve, type ServerType } from '@hono/node-server';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { setUpFirstAdmin } from '../../access/store.js';
+import { setUpSignIn } from '../../access/store.js';
 import { systemClock } from '../../core/clock.js';
 import { RevlineError } from '../../core/errors.js';
 import { createApp } from '../../http/app.js';
@@ -57,7 +58,7 @@ export const serveCommand: Command = {
     const engine = await context.openEngine();
     const webRoot = existsSync(`${WEB_ROOT}index.html`) ? WEB_ROOT : undefined;
     const app = createApp({ engine, clock: systemClock, ...(webRoot ? { webRoot } : {}) });
-    const first = await setUpFirstAdmin(engine, systemClock);
+    const signIn = await setUpSignIn(engine, systemClock);
 
     const server: ServerType = await new Promise((resolve) => {
       const started = serve({ fetch: app.fetch, hostname: host, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => resolve(started));
@@ -66,9 +67,10 @@ export const serveCommand: Command = {
     const boundPort = typeof address === 'object' && address ? address.port : port;
     const origin = `${tls ? 'https' : 'http'}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${boundPort}`;
     io.stdout.write(`Revline serves ${engine.location} at ${origin}/ (API: ${origin}/api/v1, OpenAPI: ${origin}/api/v1/openapi.json)\n`);
-    if (!webRoot) io.stdout.write('No dashboard files in dist/web (the dashboard is not part of this build yet); the API answers.\n');
-    if (first) {
-      io.stdout.write(`First run: an admin account "${first.login}" was created. Sign in once with this link (it works once, for 24 hours) and set a password:\n  ${origin}/#/sign-in?link=${first.link}\n`);
+    if (!webRoot) io.stdout.write('No dashboard files in dist/web (build them with npm run build); the API answers.\n');
+    if (signIn) {
+      const why = signIn.created ? `First run: an admin account "${signIn.login}" was created.` : `No admin has a password yet.`;
+      io.stdout.write(`${why} Sign in as "${signIn.login}" once with this link (it works once, for 24 hours) and set a password:\n  ${origin}/#/sign-in?link=${signIn.link}\n`);
     } else {
       io.stdout.write(`Sign in with your account; an admin can issue a one-time link: revline access link <login>${values['db'] ? ` --db ${String(values['db'])}` : ''}\n`);
     }

@@ -1,43 +1,6 @@
-import { ALL_TABLES, REFERENCES } from '../../core/schema/tables.js';
-import type { Engine } from '../../engine/engine.js';
+import { workspaceStatus } from '../../ingest/status.js';
 import type { Command } from '../command.js';
 import { printDocument, printResult, renderTable } from '../output.js';
-import { countOf } from '../../engine/values.js';
-
-export interface WorkspaceStatus {
-  engine: string;
-  location: string;
-  tables: { table: string; rows: number }[];
-  quarantine: { entity: string; file: string; rows: number }[];
-  unmatched: { table: string; column: string; parent: string; rows: number }[];
-  lastImports: Record<string, unknown>[];
-}
-
-export async function workspaceStatus(engine: Engine): Promise<WorkspaceStatus> {
-  const q = (n: string) => engine.dialect.quoteIdentifier(n);
-  const tables = [];
-  for (const t of ALL_TABLES) {
-    const r = await engine.query(`SELECT count(*) AS n FROM ${q(t.name)}`);
-    tables.push({ table: t.name, rows: countOf(r[0]?.['n']) });
-  }
-  const quarantine = (await engine.query(`SELECT entity, file, count(*) AS n FROM ${q('quarantine')} GROUP BY entity, file ORDER BY entity, file`)).map((r) => ({
-    entity: String(r['entity']),
-    file: String(r['file']),
-    rows: countOf(r['n']),
-  }));
-  const unmatched = [];
-  for (const ref of REFERENCES) {
-    const r = await engine.query(
-      `SELECT count(*) AS n FROM ${q(ref.table)} WHERE ${q(ref.column)} IS NOT NULL AND ${q(ref.column)} NOT IN (SELECT ${q(ref.parentColumn)} FROM ${q(ref.parent)} WHERE ${q(ref.parentColumn)} IS NOT NULL)`,
-    );
-    const n = countOf(r[0]?.['n']);
-    if (n > 0) unmatched.push({ table: ref.table, column: ref.column, parent: ref.parent, rows: n });
-  }
-  const lastImports = await engine.query(
-    `SELECT import_id, entity, file, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, finished_at FROM ${q('imports')} ORDER BY started_at DESC, import_id DESC LIMIT 10`,
-  );
-  return { engine: engine.name, location: engine.location, tables, quarantine, unmatched, lastImports };
-}
 
 export const statusCommand: Command = {
   name: 'status',

@@ -8,5 +8,6 @@ import { ACCESS_ROUTES } from './access.js';
 import { ATTRIBUTION_ROUTES } from './attribution.js';
 import { RECORD_ROUTES } from './records.js';
 import { REPORT_ROUTES } from './reports.js';
+import { STATUS_ROUTES } from './status.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES, ...RECORD_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...STATUS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES, ...RECORD_ROUTES];
