@@ -1,5 +1,6 @@
 /**
- * Report and attribution results, kept until the data changes.
+ * Results of the read routes (reports, attribution, records, the workspace status), kept until the
+ * data changes.
  *
  * Invariants:
  * - A result is served from the cache only while the workspace's data version is the one it was
@@ -57,4 +58,14 @@ export async function cachedResult<T>(c: Context<AppEnv>, key: string, compute: 
   const { value, cached } = await c.get('cache').get(key, await dataVersion(c.get('deps').engine), compute);
   c.header('X-Revline-Cache', cached ? 'hit' : 'miss');
   return value;
+}
+
+/**
+ * {@link cachedResult} keyed by the request itself (path and query) and the clock's day: for read
+ * routes whose answer is a function of the stored data, the request and "now" to the day.
+ */
+export async function cachedAnswer<T>(c: Context<AppEnv>, compute: () => Promise<T>): Promise<T> {
+  const url = new URL(c.req.url);
+  const day = new Date(c.get('deps').clock.now()).toISOString().slice(0, 10);
+  return cachedResult(c, `answer:${url.pathname}${url.search}:${day}`, compute);
 }

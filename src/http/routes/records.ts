@@ -14,6 +14,7 @@ import { accountRecord, accountTimeline, ACCOUNTS_SEARCHED_BY, searchAccounts } 
 import { contactRecord, contactTimelineRecord, CONTACTS_SEARCHED_BY, searchContacts } from '../../records/contacts.js';
 import { OPPORTUNITIES_SEARCHED_BY, opportunityRecord, searchOpportunities } from '../../records/opportunities.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../records/page.js';
+import { cachedAnswer } from '../cache.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 import { list } from './reports.js';
@@ -126,7 +127,7 @@ const getContact = apiRoute(
   }),
   async (c) => {
     const { engine, clock } = c.get('deps');
-    return c.json(rows<z.infer<typeof ContactRecordSchema>>(await contactRecord(engine, c.req.valid('param').id, clock)), 200);
+    return c.json(rows<z.infer<typeof ContactRecordSchema>>(await cachedAnswer(c, () => contactRecord(engine, c.req.valid('param').id, clock))), 200);
   },
 );
 
@@ -144,7 +145,7 @@ const getContactTimeline = apiRoute(
   }),
   async (c) => {
     const { engine, clock } = c.get('deps');
-    return c.json(await contactTimelineRecord(engine, c.req.valid('param').id, clock), 200);
+    return c.json(await cachedAnswer(c, () => contactTimelineRecord(engine, c.req.valid('param').id, clock)), 200);
   },
 );
 
@@ -200,7 +201,7 @@ const getAccount = apiRoute(
   }),
   async (c) => {
     const { engine, clock } = c.get('deps');
-    return c.json(rows<z.infer<typeof AccountRecordSchema>>(await accountRecord(engine, c.req.valid('param').id, clock)), 200);
+    return c.json(rows<z.infer<typeof AccountRecordSchema>>(await cachedAnswer(c, () => accountRecord(engine, c.req.valid('param').id, clock))), 200);
   },
 );
 
@@ -216,7 +217,7 @@ const getAccountTimeline = apiRoute(
     request: { params: idParam('a-17', 'The account id.') },
     responses: ok(AccountTimelineSchema, 'The timeline, oldest first'),
   }),
-  async (c) => c.json(await accountTimeline(c.get('deps').engine, c.req.valid('param').id), 200),
+  async (c) => c.json(await cachedAnswer(c, () => accountTimeline(c.get('deps').engine, c.req.valid('param').id)), 200),
 );
 
 const OpportunitiesPage = pageOf('opportunities', OpportunityItem);
@@ -266,7 +267,7 @@ const getOpportunity = apiRoute(
     request: { params: idParam('o-311', 'The opportunity id.') },
     responses: ok(OpportunityRecordSchema, 'The opportunity'),
   }),
-  async (c) => c.json(rows<z.infer<typeof OpportunityRecordSchema>>(await opportunityRecord(c.get('deps').engine, c.req.valid('param').id)), 200),
+  async (c) => c.json(rows<z.infer<typeof OpportunityRecordSchema>>(await cachedAnswer(c, () => opportunityRecord(c.get('deps').engine, c.req.valid('param').id))), 200),
 );
 
 export const RECORD_ROUTES: readonly ApiRoute[] = [listContacts, getContact, getContactTimeline, listAccounts, getAccount, getAccountTimeline, listOpportunities, getOpportunity];

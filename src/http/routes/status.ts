@@ -6,6 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { READERS } from '../../core/access.js';
 import { workspaceStatus } from '../../ingest/status.js';
+import { cachedAnswer } from '../cache.js';
 import { ERROR_RESPONSES } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 
@@ -48,7 +49,7 @@ const statusRoute = apiRoute(
   }),
   async (c) => {
     // The server's file location stays on the server: callers learn the engine, not the path.
-    const { location: _location, ...status } = await workspaceStatus(c.get('deps').engine);
+    const { location: _location, ...status } = await cachedAnswer(c, () => workspaceStatus(c.get('deps').engine));
     return c.json(status, 200);
   },
 );
