@@ -8,6 +8,7 @@
  * API's own cost is the difference. Targets on M (issue 6): p95 under 300 ms cold and under 50 ms warm.
  */
 
+import { POSITION_MODELS } from '../src/core/attribution/positions.js';
 import type { DemoSize } from '../src/core/demo/index.js';
 import { NO_FILTERS } from '../src/core/reports/filters.js';
 import type { Engine } from '../src/engine/engine.js';
@@ -40,7 +41,9 @@ async function dashboardCalls(engine: Engine): Promise<{ page: string; path: str
     report('overview', 'lead-to-revenue'),
     report('overview', 'velocity', { by: 'owner' }),
     { page: 'attribution', path: '/attribution?model=u_shaped&conversion=opportunity&scope=account&by=channel' },
-    { page: 'attribution', path: '/attribution/compare?conversion=opportunity&scope=account&by=channel' },
+    { page: 'attribution', path: `/attribution/compare?conversion=opportunity&scope=account&by=channel&models=${encodeURIComponent(Object.keys(POSITION_MODELS).join(','))}` },
+    // On demand only ("Add Markov and Shapley"): every journey's path, learned from.
+    { page: 'attribution (on demand)', path: '/attribution/compare?conversion=opportunity&scope=account&by=channel' },
     report('content', 'content', { by: 'asset', model: 'w_shaped', scope: 'contact', sort: 'mqls_influenced' }),
     report('campaigns', 'campaign-roi', { model: 'linear', scope: 'contact' }),
     { page: 'leads', path: '/leads/queue' },

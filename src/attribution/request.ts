@@ -191,8 +191,30 @@ export interface ComparisonDocument {
 }
 
 /** Every model side by side over the request's journeys; by channel, with the demo world's truth, each model's rank correlation with it. */
-export async function compareAttribution(engine: Engine, request: AttributionRequest): Promise<{ comparison: Comparison; document: ComparisonDocument; keys: string[]; shareOf(m: AttributionResult, key: string): number }> {
-  const c = await compareModels(engine, request, [...Object.keys(POSITION_MODELS), ...DATA_DRIVEN_MODELS]);
+/** The models `compare` puts side by side unless told which: every rule-based and data-driven model. */
+export const COMPARED_MODELS: readonly string[] = [...Object.keys(POSITION_MODELS), ...DATA_DRIVEN_MODELS];
+
+/**
+ * The models a comparison is asked for (`--models` / `models`), checked: each a rule-based or
+ * data-driven model, at least one. Rule-based models alone read the materialised credits; the
+ * data-driven ones learn from every journey, converting or not, which takes seconds on a large workspace.
+ */
+export function parseComparedModels(text: string | readonly string[] | undefined, surface: Pick<RequestSurface, 'code'> & { readonly optionName: string }): readonly string[] {
+  if (text === undefined) return COMPARED_MODELS;
+  const models = (typeof text === 'string' ? [text] : text).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = models.filter((m) => !COMPARED_MODELS.includes(m));
+  if (unknown.length > 0 || models.length === 0) {
+    throw new RevlineError(surface.code, `${surface.optionName} names ${unknown.length ? `unknown models: ${unknown.join(', ')}` : 'no model'}.`, { hint: `Models to compare: ${COMPARED_MODELS.join(', ')} (comma-separated).` });
+  }
+  return [...new Set(models)];
+}
+
+export async function compareAttribution(
+  engine: Engine,
+  request: AttributionRequest,
+  models: readonly string[] = COMPARED_MODELS,
+): Promise<{ comparison: Comparison; document: ComparisonDocument; keys: string[]; shareOf(m: AttributionResult, key: string): number }> {
+  const c = await compareModels(engine, request, models);
   const truth = request.by === 'channel' ? await channelTruth(engine) : new Map<string, number>();
   const keys = [...new Set(c.models.flatMap((m) => m.credits.map((k) => k.key ?? '(none)')))].sort();
   const shareOf = (m: AttributionResult, key: string) => {

@@ -302,10 +302,12 @@ export async function compareModels(engine: Engine, request: AttributionRequest,
     const results: AttributionResult[] = [];
     for (const model of models) results.push(await summarise(engine, { ...request, model }, journeys, options));
     const counts = await engine.query(sql`SELECT ${ident('key')}, count(*) AS n FROM ${journeys.relation} GROUP BY ${ident('key')}`);
+    // The held-out scores are the data-driven models': without one, every journey's path is not read at all.
+    const dataDriven = models.some((m) => (DATA_DRIVEN_MODELS as readonly string[]).includes(m));
     const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
     // Part by part, then in the order one statement would give: by start, non-converting first, by id.
     const rows: Row[] = [];
-    for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, await journeys.conversions(), request, endUs, part))));
+    if (dataDriven) for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, await journeys.conversions(), request, endUs, part))));
     const ordered = rows.map((r) => ({ at: Number(r['at_us']), converted: countOf(r['converted']), id: String(r['id']), path: String(r['path']) }));
     ordered.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const timed = ordered.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at }));

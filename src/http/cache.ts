@@ -7,8 +7,8 @@
  *   computed at. The version is read on every request (a few row counts of the tables every
  *   writer appends to, metadata reads on both engines), so an import from the CLI, another
  *   process, invalidates it as surely as an upload through this server.
- * - Results that depend on "now" are keyed by the clock's day, so a cached answer is never from
- *   yesterday.
+ * - Results that depend on "now" are keyed by the clock's day (the lead queue by its minute), so a
+ *   cached answer is never from yesterday (a minute ago).
  * - The cache is bounded: the least recently used results go first.
  */
 
@@ -61,11 +61,12 @@ export async function cachedResult<T>(c: Context<AppEnv>, key: string, compute: 
 }
 
 /**
- * {@link cachedResult} keyed by the request itself (path and query) and the clock's day: for read
- * routes whose answer is a function of the stored data, the request and "now" to the day.
+ * {@link cachedResult} keyed by the request itself (path and query) and the clock's day (or minute):
+ * for read routes whose answer is a function of the stored data, the request and "now" to the day —
+ * or to the minute for an answer that ages by the hour, such as the lead queue's ages and SLA states.
  */
-export async function cachedAnswer<T>(c: Context<AppEnv>, compute: () => Promise<T>): Promise<T> {
+export async function cachedAnswer<T>(c: Context<AppEnv>, compute: () => Promise<T>, per: 'day' | 'minute' = 'day'): Promise<T> {
   const url = new URL(c.req.url);
-  const day = new Date(c.get('deps').clock.now()).toISOString().slice(0, 10);
-  return cachedResult(c, `answer:${url.pathname}${url.search}:${day}`, compute);
+  const now = new Date(c.get('deps').clock.now()).toISOString().slice(0, per === 'day' ? 10 : 16);
+  return cachedResult(c, `answer:${url.pathname}${url.search}:${now}`, compute);
 }

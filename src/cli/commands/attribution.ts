@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { RevlineError } from '../../core/errors.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { attribute, conversionLabel, journeyCredits, type AttributionRequest } from '../../attribution/run.js';
-import { ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, parseAttributionRequest, type RequestSurface } from '../../attribution/request.js';
+import { ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, parseAttributionRequest, parseComparedModels, type RequestSurface } from '../../attribution/request.js';
 import { MAX_MARKOV_ORDER, markovAttribution } from '../../core/attribution/markov.js';
 import { shapleyAttribution } from '../../core/attribution/shapley.js';
 import { readPathsFile } from '../../ingest/paths.js';
@@ -43,7 +43,7 @@ export const attributionCommand: Command = {
   summary: 'credit for pipeline, revenue or any conversion, by channel, campaign, content or any touch column, with every attribution model',
   usage: [
     'revline attribution refresh: rebuild the materialised journeys (import, demo and identity undo do it after every write)',
-    'revline attribution compare [same flags but --model]: every model side by side, and for the demo world how each ranks channels against the true effects',
+    'revline attribution compare [same flags but --model] [--models u_shaped,markov]: every model (or those named) side by side, and for the demo world how each ranks channels against the true effects',
     'revline attribution [--model u_shaped] [--conversion opportunity|won|lead|mql|sql|touch:<type>] [--scope account|contact]',
     '                    [--by channel|campaign|content|touch_type|<column>] [--lookback 365] [--half-life 7] [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
     '                    [--exclude-channel a,b] [--exclude-touch-type a,b] [--weights "first=0.3,lead=0.2,2=0.1,-1=0.3,rest=0.1" | weights.yaml] [--per-touch] [--format table|json|csv]',
@@ -66,6 +66,7 @@ export const attributionCommand: Command = {
     'exclude-channel': { type: 'string' },
     'exclude-touch-type': { type: 'string' },
     'per-touch': { type: 'boolean' },
+    models: { type: 'string' },
   },
   async run(context) {
     const pathsFile = stringOption(context.values, 'paths');
@@ -115,7 +116,8 @@ export const attributionCommand: Command = {
 
 /** Every rule-based model side by side for one dimension; with the demo world's truth, each model's rank correlation with it. */
 async function compare(context: CommandContext, engine: Engine, request: AttributionRequest): Promise<number> {
-  const { comparison: c, document: doc, keys, shareOf } = await compareAttribution(engine, request);
+  const models = parseComparedModels(stringOption(context.values, 'models'), { code: 'usage', optionName: '--models' });
+  const { comparison: c, document: doc, keys, shareOf } = await compareAttribution(engine, request, models);
   const correlation = doc.truthRankCorrelation;
   printDocument(context.io.stdout, context.format, doc, () => {
     const first = c.models[0]!;

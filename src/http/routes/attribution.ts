@@ -11,7 +11,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { READERS } from '../../core/access.js';
 import { POSITION_MODELS } from '../../core/attribution/positions.js';
 import { MAX_MARKOV_ORDER } from '../../core/attribution/markov.js';
-import { ATTRIBUTION_MODELS, ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, DEFAULT_LOOKBACK_DAYS, parseAttributionRequest, type AttributionOptionText, type RequestSurface } from '../../attribution/request.js';
+import { ATTRIBUTION_MODELS, ATTRIBUTION_OPTIONS, attributionDocument, compareAttribution, COMPARED_MODELS, DEFAULT_LOOKBACK_DAYS, parseAttributionRequest, parseComparedModels, type AttributionOptionText, type RequestSurface } from '../../attribution/request.js';
 import { attribute } from '../../attribution/run.js';
 import { CONVERSION_KINDS } from '../../sql/compile/attribution.js';
 import { cachedResult } from '../cache.js';
@@ -43,7 +43,12 @@ const OPTIONS_QUERY = {
 
 // Strict: an unknown parameter is refused with its name, never dropped.
 const AttributionQuery = z.object(OPTIONS_QUERY).strict();
-const CompareQuery = z.object((({ model: _model, weights: _weights, ...rest }) => rest)(OPTIONS_QUERY)).strict();
+const CompareQuery = z
+  .object({
+    ...(({ model: _model, weights: _weights, ...rest }) => rest)(OPTIONS_QUERY),
+    models: list.openapi({ description: `The models side by side (comma-separated or repeated; default every one: ${COMPARED_MODELS.join(', ')}). Rule-based ones alone answer from the materialised credits; markov and shapley learn from every journey, with held-out scores.`, type: 'array', items: { type: 'string' } }),
+  })
+  .strict();
 
 /** The validated query as the option text the shared parser reads. */
 function optionText(query: Record<string, unknown>): AttributionOptionText {
@@ -119,8 +124,10 @@ const compareRoute = apiRoute(
     responses: { 200: { description: 'Every model\'s credit, and how the data-driven ones predict held-out journeys', content: { 'application/json': { schema: ComparisonSchema } } }, ...ERROR_RESPONSES },
   }),
   async (c) => {
-    const request = parseAttributionRequest(optionText(c.req.valid('query')), HTTP_SURFACE);
-    const value = await cachedResult(c, `attribution-compare:${JSON.stringify(request)}`, async () => (await compareAttribution(c.get('deps').engine, request)).document);
+    const query = c.req.valid('query');
+    const request = parseAttributionRequest(optionText(query), HTTP_SURFACE);
+    const models = parseComparedModels(query.models.length ? query.models : undefined, { code: 'request-invalid', optionName: 'The query parameter "models"' });
+    const value = await cachedResult(c, `attribution-compare:${JSON.stringify(request)}:${models.join(',')}`, async () => (await compareAttribution(c.get('deps').engine, request, models)).document);
     return c.json(value as z.infer<typeof ComparisonSchema>, 200);
   },
 );

@@ -18,6 +18,7 @@ import { parseFilters } from '../../core/reports/filters.js';
 import { findContact } from '../../lifecycle/contact.js';
 import { decideLead, leadQueue, type LeadAction } from '../../lifecycle/leads.js';
 import { loadRegistry } from '../../lifecycle/store.js';
+import { cachedAnswer } from '../cache.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
 import { apiRoute, jsonBody, jsonResponse, linkedUser, type ApiRoute, type AppEnv } from '../route.js';
 import { FILTER_QUERY } from './reports.js';
@@ -65,9 +66,16 @@ const queueRoute = apiRoute(
     const { engine, clock } = c.get('deps');
     const query = c.req.valid('query');
     const filters = parseFilters({ owner: query.owner, segment: query.segment });
-    const [leads, registry] = [await leadQueue(engine, { clock, owners: filters.owners, segment: filters.segment }), await loadRegistry(engine)];
-    const sla = registry.settings.slas.find((s) => s.stage === 'mql');
-    return c.json({ leads: leads as z.infer<typeof QueuedSchema>[], sla: sla ? { stage: sla.stage, withinHours: sla.withinHours } : null, rejectReasons: [...registry.settings.disqualifyReasons] }, 200);
+    const answer = await cachedAnswer(
+      c,
+      async () => {
+        const [leads, registry] = [await leadQueue(engine, { clock, owners: filters.owners, segment: filters.segment }), await loadRegistry(engine)];
+        const sla = registry.settings.slas.find((s) => s.stage === 'mql');
+        return { leads: leads as z.infer<typeof QueuedSchema>[], sla: sla ? { stage: sla.stage, withinHours: sla.withinHours } : null, rejectReasons: [...registry.settings.disqualifyReasons] };
+      },
+      'minute',
+    );
+    return c.json(answer, 200);
   },
 );
 

@@ -11,8 +11,8 @@ import { Chart } from '../components/Chart.js';
 import { DataTable } from '../components/DataTable.js';
 import { PageOptions, useChoice, type Choice } from '../components/PageOptions.js';
 import { Loaded } from '../components/States.js';
-import { useLoad, usePlace } from '../hooks.js';
-import { reportQuery } from '../location.js';
+import { go, useLoad, usePlace } from '../hooks.js';
+import { reportQuery, withParam } from '../location.js';
 
 interface Pair {
   conversions: number;
@@ -39,6 +39,7 @@ interface Comparison {
   holdout: { model: string; logLoss: number; auc: number | null; trained: number; tested: number }[];
 }
 
+const RULE_BASED = Object.keys(POSITION_MODELS);
 const MODEL: Choice = { name: 'model', label: 'Model', values: [...Object.keys(POSITION_MODELS), 'markov', 'shapley'], default: 'u_shaped' };
 const CONVERSION: Choice = { name: 'conversion', label: 'Conversion', values: ['opportunity', 'won', 'lead', 'mql', 'sql'], default: 'opportunity' };
 const SCOPE: Choice = { name: 'scope', label: 'Scope', values: ['account', 'contact'], default: 'account' };
@@ -72,12 +73,16 @@ function comparisonRows(comparison: Comparison, by: string): Row[] {
 }
 
 export function Attribution() {
-  const { params } = usePlace();
+  const { path, params } = usePlace();
   const [model, conversion, scope, by] = [MODEL, CONVERSION, SCOPE, BY].map(useChoice);
   const { query, ignored } = reportQuery(params, HONOURED, { model, conversion, scope, by });
   const single = useLoad(`attribution?${query.toString()}`, () => apiGet<Attribution>('/attribution', query));
   const compareQuery = new URLSearchParams(query);
   compareQuery.delete('model');
+  // The rule-based models answer from the materialised credits at once; Markov and Shapley learn
+  // from every journey (seconds on a large workspace), so they join when asked.
+  const dataDriven = params.get('data_driven') === '1';
+  if (!dataDriven) compareQuery.set('models', RULE_BASED.join(','));
   const compared = useLoad(`compare?${compareQuery.toString()}`, () => apiGet<Comparison>('/attribution/compare', compareQuery));
   const dimension = by ?? 'channel';
   return (
@@ -123,7 +128,14 @@ export function Attribution() {
           return (
             <>
               <section className="panel">
-                <h3>Models side by side (value credited)</h3>
+                <header className="panel-head">
+                  <h3>Models side by side (value credited)</h3>
+                  {dataDriven ? null : (
+                    <button type="button" className="quiet" onClick={() => go(path, withParam(params, 'data_driven', '1'))}>
+                      Add Markov and Shapley
+                    </button>
+                  )}
+                </header>
                 <Chart
                   name="Models side by side"
                   option={barsOption(
