@@ -10,7 +10,7 @@
 
 import { RevlineError } from '../core/errors.js';
 import type { ScoreModel } from '../core/lifecycle/language.js';
-import { contactFields, scoreAt, type ContactFacts, type Score, type StoredAccount, type StoredContact } from '../core/lifecycle/reference.js';
+import { contactFields, scoreAt, scoreTotalsAt, type ContactFacts, type Score, type StoredAccount, type StoredContact } from '../core/lifecycle/reference.js';
 import { currentStage, type LifecycleSettings } from '../core/lifecycle/settings.js';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../core/vocabulary.js';
 import type { Engine, Row } from '../engine/engine.js';
@@ -119,12 +119,13 @@ export async function timelineOf(engine: Engine, found: FoundContact, now: numbe
   const entries: TimedEntry[] = touches.map(touchEntry);
   // A score change at each touch (the moments scores move at), per live model.
   for (const [name, model] of registry.models) {
-    let last = scoreAt(model, facts, facts.createdAt ?? -Infinity).total;
-    for (const t of facts.touches) {
-      const s = scoreAt(model, facts, t.at).total;
+    const [initial, ...atTouches] = scoreTotalsAt(model, facts, [facts.createdAt ?? -Infinity, ...facts.touches.map((t) => t.at)]);
+    let last = initial!;
+    facts.touches.forEach((t, i) => {
+      const s = atTouches[i]!;
       if (round(s) !== round(last)) entries.push({ at: new Date(t.at / 1000).toISOString(), us: t.at, order: 1, kind: 'score', what: `${name} ${round(s)}`, detail: `${s >= last ? '+' : ''}${round(s - last)} (${t.type ?? 'touch'})` });
       last = s;
-    }
+    });
   }
   entries.push(...events.map(stageEntry), ...breaches.map(slaEntry));
   entries.sort(byTime);

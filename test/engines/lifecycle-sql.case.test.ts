@@ -19,6 +19,7 @@ import {
   DAY_MICROS,
   momentsOf,
   scoreAt,
+  scoreTotalsAt,
   type ContactFacts,
   type StoredAccount,
   type StoredContact,
@@ -241,6 +242,8 @@ describeEngines('definitions and scores compiled to SQL against the reference', 
         });
         models.forEach((m) => {
           const want = scoreAt(m, facts, at).total;
+          // The timeline's fast totals are the reference's, to the last bit.
+          if (scoreTotalsAt(m, facts, [at])[0] !== want) found.push(`${facts.contactId}@${at} score ${m.name}: scoreTotalsAt ${scoreTotalsAt(m, facts, [at])[0]}, scoreAt ${want}`);
           const got = Number(row[plan.scoreColumns.get(m.name)!]);
           if (!close(got, want)) found.push(`${facts.contactId}@${at} score ${m.name} (${JSON.stringify(m)}): engine ${got}, reference ${want}`);
         });

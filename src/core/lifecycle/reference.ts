@@ -198,6 +198,31 @@ export function scoreAt(model: ScoreModel, facts: ContactFacts, at: number): Sco
   return { total, groups, points };
 }
 
+/**
+ * `scoreAt(model, facts, at).total` at each of `moments`, without collecting the points: the same
+ * sums in the same order (so equal to the last bit), with each touch's matching rules found once.
+ * A contact's timeline scores every touch; with the points that is quadratic in allocations.
+ */
+export function scoreTotalsAt(model: ScoreModel, facts: ContactFacts, moments: readonly number[]): number[] {
+  const matches = facts.touches.map((t) => model.behaviour.map((rule) => touchMatches(rule.touch, t)));
+  return moments.map((at) => {
+    const groups: Record<string, number> = {};
+    for (const rule of model.fit) if (conditionHolds(rule.when, facts, at, new Map())) groups[rule.group] = (groups[rule.group] ?? 0) + rule.points;
+    facts.touches.forEach((t, ti) => {
+      if (t.at > at) return;
+      model.behaviour.forEach((rule, i) => {
+        if (!matches[ti]![i]) return;
+        const decay = model.halfLifeDays === undefined ? 1 : Math.pow(2, -(at - t.at) / (model.halfLifeDays * DAY_MICROS));
+        groups[rule.group] = (groups[rule.group] ?? 0) + rule.points * decay;
+      });
+    });
+    for (const [g, cap] of Object.entries(model.caps)) if (groups[g] !== undefined) groups[g] = Math.max(-cap, Math.min(cap, groups[g]!));
+    let total = Object.values(groups).reduce((a, b) => a + b, 0);
+    if (model.maxTotal !== undefined) total = Math.min(model.maxTotal, total);
+    return total;
+  });
+}
+
 /** The moments a contact is judged at, ascending and distinct: its touches and its creation. */
 export function momentsOf(facts: ContactFacts): number[] {
   const all = facts.touches.map((t) => t.at);
