@@ -7,13 +7,10 @@
  * live), and on the demo world. The live path is the oracle; each comparison asserts which path ran.
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { cliWorkspace } from '../cli/workspace.js';
 import { freshTouchReach, refreshJourneys } from '../../src/attribution/journeys.js';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { ContentBreakdown } from '../../src/core/reports/content.js';
 import { dayBoundsUs, NO_FILTERS, parseFilters, type ReportFilters } from '../../src/core/reports/filters.js';
@@ -188,25 +185,13 @@ const FILES: Record<string, string> = {
 
 for (const engineName of ENGINES_UNDER_TEST) {
   describe(`touch reach through the CLI [${engineName}]`, () => {
-    let dir: string;
-    let where: string[];
-    const run = async (...argv: string[]) => {
-      const io = memoryIo({}, dir);
-      const code = await main([...argv, ...where], io);
-      return { code, out: io.out(), err: io.err() };
-    };
+    const { run } = cliWorkspace(engineName, FILES);
     const fresh = async () => (JSON.parse((await run('sql', 'SELECT count(*) AS n FROM touch_reach_state', '--format', 'json')).out) as { n: number }[])[0]!.n;
     const k1 = async () => {
       const doc = JSON.parse((await run('report', 'content', '--from', '2024-01-05', '--format', 'json')).out) as { tables: Record<string, Record<string, unknown>[]> };
       const row = doc.tables['by_asset']!.find((r) => r['content_id'] === 'K1')!;
       return [row['touches'], row['people'], row['accounts']];
     };
-    beforeAll(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revline-reach-'));
-      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
-      where = engineName === 'duckdb' ? ['--db', 'work.duckdb'] : ['--engine', 'chdb', '--db', 'chdb-data'];
-    });
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     test('import rebuilds the touch reach; an import with --no-journeys leaves it stale and the report counts the new touch live; refresh rebuilds it', { timeout: 120_000 }, async () => {
       for (const [file, entity] of [['accounts.csv', 'accounts'], ['contacts.csv', 'contacts'], ['content.csv', 'content'], ['touches.csv', 'touchpoints']]) {
