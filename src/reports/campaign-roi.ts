@@ -1,11 +1,9 @@
 /**
  * The campaign-roi report (core/reports/campaign-roi.ts): spend, sourced leads and attributed
  * pipeline and revenue per campaign merged by campaign id, the ratios computed here; and the
- * engagement of the accounts each campaign reached against those it did not (the accounts reached
- * counted from the touch reach when it is fresh, else live; the same rows either way).
+ * engagement of the accounts each campaign reached against those it did not.
  */
 
-import { freshTouchReach } from '../attribution/journeys.js';
 import { ATTRIBUTION_LOOKBACK_DAYS, type Scope } from '../core/reports/attributed.js';
 import { CAMPAIGN_ROI, ENGAGEMENT_WINDOW_DAYS, NO_CAMPAIGN } from '../core/reports/campaign-roi.js';
 import { dayBoundsUs, type ReportFilters } from '../core/reports/filters.js';
@@ -113,7 +111,7 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
 async function engagement(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined): Promise<ReportTable> {
   const d = engine.dialect;
   const ids = chosen ? [...campaigns].filter(([id, c]) => chosen(id, c)).map(([id]) => id) : undefined;
-  const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS, (await freshTouchReach(engine)) !== undefined));
+  const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS));
   rows.sort((a, b) => count(a['start_day']) - count(b['start_day']) || String(a['campaign_id']).localeCompare(String(b['campaign_id'])));
   return specTable(
     CAMPAIGN_ROI,

@@ -10,9 +10,10 @@
 
 import { ATTRIBUTION_LOOKBACK_DAYS, type Scope } from '../core/reports/attributed.js';
 import { CONTENT, NO_CONTENT, TOTAL, UNATTRIBUTED, type ContentBreakdown } from '../core/reports/content.js';
-import { dayBoundsUs, type ReportFilters } from '../core/reports/filters.js';
+import { dayBoundsUs } from '../core/reports/filters.js';
 import { round2, type Cell, type ReportTable } from '../core/reports/spec.js';
 import { freshTouchReach } from '../attribution/journeys.js';
+import type { ReportFilters } from '../core/reports/filters.js';
 import type { Engine, Row } from '../engine/engine.js';
 import type { ReachExactness } from '../sql/compile/touch-reach.js';
 import { compileContentCatalog, compileContentTouches, contentBucketing } from '../sql/compile/reports/content.js';

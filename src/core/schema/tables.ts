@@ -602,21 +602,19 @@ export const JOURNEY_DAILY_CREDITS: TableSpec = {
 export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
 // ---- touch reach: each touch's previous touch of the same asset and person, asset and account ---
-// What the content report counts people and accounts per asset from, and campaign-roi the accounts
-// a campaign reached (sql/compile/touch-reach.ts): within a date range, a pair is reached once, by
-// its touch whose previous touch of the pair lies before the range — a count, where distinct pairs
-// needed a hash of every pair.
+// What the content report counts people and accounts per asset from (sql/compile/touch-reach.ts):
+// within a date range, a pair is reached once, by its touch whose previous touch of the pair lies
+// before the range — a count, where distinct pairs needed a hash of every pair.
 
 export const TOUCH_REACH: TableSpec = {
   name: 'touch_reach',
   kind: 'system',
   key: ['touchpoint_id'],
   orderBy: ['account_id', 'at_us'],
-  doc: "Every touchpoint with the time of the previous touch (by time, then touchpoint id) of the same person, the same account, of each with the same asset, and of the same account with the same campaign; rebuilt with the materialised journeys.",
+  doc: "Every touchpoint with the time of the previous touch (by time, then touchpoint id) of the same person, the same account, and of each with the same asset; rebuilt with the materialised journeys.",
   columns: [
     sys('touchpoint_id', 'string', 'Touchpoint.', true),
     sys('content_id', 'string', 'Content of the touch (NULL: none; the touches without content are one group of their own).'),
-    sys('campaign_id', 'string', 'Campaign of the touch.'),
     sys('contact_id', 'string', 'Contact of the touch.'),
     sys('anonymous_id', 'string', 'Anonymous id of the touch.'),
     sys('account_id', 'string', 'Account of the touch.'),
@@ -625,7 +623,6 @@ export const TOUCH_REACH: TableSpec = {
     sys('prev_asset_account_us', 'integer', 'Previous touch of the same content by the same account; NULL: none, or no account.'),
     sys('prev_person_us', 'integer', 'Previous touch of the same person, of any content; NULL: none, or no person.'),
     sys('prev_account_us', 'integer', 'Previous touch of the same account, of any content; NULL: none, or no account.'),
-    sys('prev_campaign_account_us', 'integer', 'Previous touch of the same campaign by the same account; NULL: none, or no campaign or no account.'),
     sys('asset_person_moved', 'integer', "1 when the touch's account (NULL included) differs from that of the previous touch of the same content by the same person.", true),
     sys('person_moved', 'integer', "1 when the touch's account (NULL included) differs from that of the same person's previous touch.", true),
   ],

@@ -1,8 +1,7 @@
 /**
  * Touch reach: every touchpoint with the time of the previous touch of the same pair — (content,
- * person), (content, account), person, account, (campaign, account) — kept in `touch_reach`, so
- * that the people and accounts a content reached within a date range, and the accounts a campaign
- * reached in a window, are a count instead of a distinct count.
+ * person), (content, account), person, account — kept in `touch_reach`, so that the people and
+ * accounts a content reached within a date range are a count instead of a distinct count.
  *
  * Within a range, the distinct pairs among the touches of the range are exactly the touches of the
  * range whose previous touch of the pair lies before the range's start (or is missing): the pair's
@@ -55,20 +54,18 @@ export function compileInsertTouchReach(d: Dialect): SqlFragment {
   const previous = (value: string, window: WindowSpec) => d.leadOr(raw(value), 1, raw('NULL'), window);
   const moved = (prevAt: string, prevAccount: string) =>
     raw(`CASE WHEN ${prevAt} IS NOT NULL AND ((account_id IS NULL) <> (${prevAccount} IS NULL) OR account_id <> ${prevAccount}) THEN 1 ELSE 0 END`);
-  const windowed = sql`SELECT touchpoint_id, content_id, campaign_id, contact_id, anonymous_id, account_id, at_us,
+  const windowed = sql`SELECT touchpoint_id, content_id, contact_id, anonymous_id, account_id, at_us,
       ${previous('at_us', assetPerson)} AS ap_us, ${previous('account_id', assetPerson)} AS ap_account,
       ${previous('at_us', reverse([raw('content_id'), raw('account_id')]))} AS aa_us,
       ${previous('at_us', person)} AS p_us, ${previous('account_id', person)} AS p_account,
-      ${previous('at_us', reverse([raw('account_id')]))} AS a_us,
-      ${previous('at_us', reverse([raw('campaign_id'), raw('account_id')]))} AS ca_us
-    FROM (SELECT touchpoint_id, content_id, campaign_id, contact_id, anonymous_id, account_id, ${d.epochMicros(raw('occurred_at'))} AS at_us FROM ${ident(TOUCHPOINTS.name)}) t`;
+      ${previous('at_us', reverse([raw('account_id')]))} AS a_us
+    FROM (SELECT touchpoint_id, content_id, contact_id, anonymous_id, account_id, ${d.epochMicros(raw('occurred_at'))} AS at_us FROM ${ident(TOUCHPOINTS.name)}) t`;
   const sorted = d.sortsOnInsert ? sql`` : sql` ORDER BY account_id NULLS LAST, at_us`;
-  return sql`INSERT INTO ${R} (touchpoint_id, content_id, campaign_id, contact_id, anonymous_id, account_id, at_us,
-      prev_asset_person_us, prev_asset_account_us, prev_person_us, prev_account_us, prev_campaign_account_us, asset_person_moved, person_moved)
-    SELECT touchpoint_id, content_id, campaign_id, contact_id, anonymous_id, account_id, at_us,
+  return sql`INSERT INTO ${R} (touchpoint_id, content_id, contact_id, anonymous_id, account_id, at_us,
+      prev_asset_person_us, prev_asset_account_us, prev_person_us, prev_account_us, asset_person_moved, person_moved)
+    SELECT touchpoint_id, content_id, contact_id, anonymous_id, account_id, at_us,
       CASE WHEN ${HAS_PERSON} THEN ap_us END, CASE WHEN ${HAS_ACCOUNT} THEN aa_us END,
       CASE WHEN ${HAS_PERSON} THEN p_us END, CASE WHEN ${HAS_ACCOUNT} THEN a_us END,
-      CASE WHEN ${HAS_ACCOUNT} AND campaign_id IS NOT NULL THEN ca_us END,
       CASE WHEN ${HAS_PERSON} THEN ${moved('ap_us', 'ap_account')} ELSE 0 END, CASE WHEN ${HAS_PERSON} THEN ${moved('p_us', 'p_account')} ELSE 0 END
     FROM (${windowed}) w${sorted}`;
 }
@@ -103,9 +100,4 @@ export function firstInRange(prevColumn: string, has: 'person' | 'account', from
   const present = has === 'person' ? raw('(t.contact_id IS NOT NULL OR t.anonymous_id IS NOT NULL)') : raw('t.account_id IS NOT NULL');
   const before = fromUs === undefined ? sql`` : sql` OR t.${raw(prevColumn)} < ${param.integer(fromUs)}`;
   return sql`CASE WHEN ${present} AND (t.${raw(prevColumn)} IS NULL${before}) THEN 1 ELSE 0 END`;
-}
-
-/** The touch reach aliased `t`, as a FROM item. */
-export function touchReachTable(): SqlFragment {
-  return sql`${R} t`;
 }

@@ -17,7 +17,6 @@ import type { ReportFilters } from '../../../core/reports/filters.js';
 import { DAY_US } from '../../../core/attribution/positions.js';
 import type { Dialect } from '../../dialect/dialect.js';
 import { ident, joinSql, param, raw, sql, type SqlFragment } from '../../fragment.js';
-import { touchReachTable } from '../touch-reach.js';
 import { compileAccounts, leadsKept, withinRange } from './base.js';
 
 type Range = { fromUs?: number; toUs?: number };
@@ -80,7 +79,7 @@ export function compileSourcedLeads(d: Dialect, filters: ReportFilters, bounds: 
  *
  * @param campaigns a SELECT of `campaign_id`, `start_us` (non-NULL): the campaigns to compare
  */
-export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number, fromReach = false): SqlFragment {
+export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns: SqlFragment, windowDays: number): SqlFragment {
   const w = raw(String(windowDays));
   const at = d.epochMicros(raw('t.occurred_at'));
   const window = { partitionBy: [raw('account_id')], orderBy: [raw('day')] };
@@ -100,9 +99,9 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
       SELECT account_id, day, CASE WHEN rn = 1 THEN 1 ELSE 0 END AS starts, CASE WHEN next_day IS NULL OR next_day - day > ${w} THEN 1 ELSE 0 END AS ends
       FROM ordered WHERE rn = 1 OR next_day IS NULL OR next_day - day > ${w}
       UNION ALL SELECT account_id, next_day AS day, 1 AS starts, 0 AS ends FROM ordered WHERE next_day - day > ${w}),
-    reached AS (${fromReach ? reachedFromReach(windowDays) : sql`SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
+    reached AS (SELECT DISTINCT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
       FROM ${ident('touchpoints')} t JOIN started c ON c.campaign_id = t.campaign_id
-      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IS NOT NULL`}),
+      WHERE ${at} >= c.start_us AND ${at} < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IS NOT NULL),
     treated AS (SELECT r.campaign_id AS campaign_id, sum(m.here) AS reached, ${engaged(sql`r.s - ${w}`)} AS engaged_before, ${engaged(raw('r.s'))} AS engaged_after
       FROM reached r JOIN (
         SELECT account_id, day, starts, ends, 0 AS here FROM marks
@@ -117,20 +116,6 @@ export function compileEngagement(d: Dialect, filters: ReportFilters, campaigns:
     FROM started c
     LEFT JOIN treated tr ON tr.campaign_id = c.campaign_id
     LEFT JOIN everyone ev ON ev.campaign_id = c.campaign_id`;
-}
-
-/**
- * The accounts each campaign reached in its window, from the touch reach (sql/compile/touch-reach.ts):
- * an account's touch of the campaign in the window whose previous touch of the campaign by that
- * account lies before the window's start is its first there — one row per account, as DISTINCT
- * gives live. Exact under every filter: the reached accounts are of all the campaign's touches (the
- * segment applies through the population they are joined with).
- */
-function reachedFromReach(windowDays: number): SqlFragment {
-  return sql`SELECT c.campaign_id AS campaign_id, c.s AS s, t.account_id AS account_id
-      FROM ${touchReachTable()} JOIN started c ON c.campaign_id = t.campaign_id
-      WHERE t.at_us >= c.start_us AND t.at_us < c.start_us + ${raw(String(windowDays * DAY_US))} AND t.account_id IS NOT NULL
-        AND (t.prev_campaign_account_us IS NULL OR t.prev_campaign_account_us < c.start_us)`;
 }
 
 /** The campaigns whose engagement is compared: those with a start date in the range, among `ids` (all when undefined). */

@@ -10,7 +10,7 @@
  *   distinct counts and do not add up (from the touch reach, counts of each person's and account's
  *   first touch in the range, which do).
  * - The live path and the touch reach give the same rows: the touch reach is used only where its
- *   counts are exact (sql/compile/touch-reach.ts, `ReachExactness`); test/reports/touch-reach
+ *   counts are exact (sql/compile/touch-reach.ts, `ReachExactness`); test/reports/content-reach
  *   compares both.
  */
 
