@@ -18,7 +18,7 @@ import { NO_FILTERS, parseFilters, type FilterName, type ReportFilters } from '.
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
 import { runDemoFunnel } from '../src/lifecycle/demo.js';
-import { refreshJourneys } from '../src/attribution/journeys.js';
+import { freshTouchReach, refreshJourneys } from '../src/attribution/journeys.js';
 import { REPORTS } from '../src/reports/registry.js';
 import { MATERIALISED_SETS } from '../src/sql/compile/journeys.js';
 import { runReport } from '../src/reports/report.js';
@@ -49,11 +49,11 @@ export async function withDemoWorkspace(
     try {
       if (reuse) {
         console.log(`reusing the workspace at ${dbPath}`);
-        // A workspace built by an older Revline may lack a journey set reports read now.
+        // A workspace built by an older Revline may lack a journey set or the touch reach reports read now.
         const [sets] = await engine.query('SELECT count(*) AS n FROM journey_sets');
-        if (Number(sets?.['n'] ?? 0) < MATERIALISED_SETS.length) {
+        if (Number(sets?.['n'] ?? 0) < MATERIALISED_SETS.length || !(await freshTouchReach(engine))) {
           const refreshed = await measured(() => refreshJourneys(engine, systemClock));
-          console.log(`materialised journeys rebuilt (a set was missing or stale) in ${fmt(refreshed.seconds, 1)} s`);
+          console.log(`materialised journeys and touch reach rebuilt (one was missing or stale) in ${fmt(refreshed.seconds, 1)} s`);
         }
         console.log('');
       } else {

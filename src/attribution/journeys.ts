@@ -1,9 +1,10 @@
 /**
- * Keeping the materialised journeys (sql/compile/journeys.ts) fresh, and choosing them for a request.
+ * Keeping the materialised journeys (sql/compile/journeys.ts) and the touch reach beside them
+ * (sql/compile/touch-reach.ts) fresh, and choosing them for a request.
  *
  * Invariants:
- * - A refresh rebuilds every set whole and lists the sets as fresh only after all are built; a
- *   refresh cut off half-way leaves them stale, and stale sets are never read.
+ * - A refresh rebuilds every set and the touch reach whole, and lists them as fresh only after all
+ *   are built; a refresh cut off half-way leaves them stale, and stale tables are never read.
  * - A request is answered from a set only when the set computes exactly what the live path would:
  *   same conversion, scope and lookback, no exclusions, a stored key column, a rule-based model.
  */
@@ -25,6 +26,7 @@ import {
   MATERIALISED_SETS,
   type JourneySet,
 } from '../sql/compile/journeys.js';
+import { compileClearTouchReach, compileInsertTouchReach, compileInsertTouchReachState, compileTouchReachState } from '../sql/compile/touch-reach.js';
 import { ident, sql } from '../sql/fragment.js';
 import { JOURNEY_CONVERSIONS } from '../core/schema/tables.js';
 
@@ -33,9 +35,11 @@ const CONVERSIONS = '_jr_conversions';
 export interface JourneyRefresh {
   readonly sets: readonly { readonly conversion: string; readonly scope: string; readonly conversions: number; readonly touches: number }[];
   readonly seconds: number;
+  /** Of `seconds`, the touch reach's rebuild. */
+  readonly touchReachSeconds: number;
 }
 
-/** Rebuilds every materialised journey set from the data as it is now. */
+/** Rebuilds every materialised journey set, and the touch reach, from the data as it is now. */
 export async function refreshJourneys(engine: Engine, clock: Clock): Promise<JourneyRefresh> {
   const started = performance.now();
   const d = engine.dialect;
@@ -51,13 +55,18 @@ export async function refreshJourneys(engine: Engine, clock: Clock): Promise<Jou
   } finally {
     await engine.exec(d.dropScratchTable(CONVERSIONS));
   }
+  const reachStarted = performance.now();
+  await engine.exec([compileClearTouchReach(), compileInsertTouchReach(d)]);
+  const touchReachSeconds = (performance.now() - reachStarted) / 1000;
   const refreshedAt = new Date(clock.now()).toISOString();
   for (const set of MATERIALISED_SETS) await engine.exec(compileInsertJourneySet(set, refreshedAt));
+  await engine.exec(compileInsertTouchReachState(refreshedAt));
   const counted = await engine.query(sql`SELECT c.conversion AS conversion, c.scope AS scope, count(*) AS conversions, sum(c.touches) AS touches
     FROM ${ident(JOURNEY_CONVERSIONS.name)} c GROUP BY c.conversion, c.scope ORDER BY c.conversion, c.scope`);
   return {
     sets: counted.map((r) => ({ conversion: String(r['conversion']), scope: String(r['scope']), conversions: countOf(r['conversions']), touches: countOf(r['touches'] ?? 0) })),
     seconds: (performance.now() - started) / 1000,
+    touchReachSeconds,
   };
 }
 
@@ -69,4 +78,18 @@ export async function freshJourneySet(engine: Engine, request: JourneyOptions): 
   if (!candidate) return undefined;
   const fresh = await engine.query(compileJourneySets());
   return fresh.some((r) => r['conversion'] === candidate.conversion && r['scope'] === candidate.scope && Number(r['lookback_days']) === candidate.lookbackDays) ? candidate : undefined;
+}
+
+/** What a fresh touch reach lets a segment filter rely on (touch_reach_state). */
+export interface TouchReachState {
+  /** Every (content, person) pair's touches carry one account. */
+  readonly assetPersonOneAccount: boolean;
+  /** Every person's touches carry one account. */
+  readonly personOneAccount: boolean;
+}
+
+/** The touch reach's state when it is fresh; undefined when stale (the content report then counts live). */
+export async function freshTouchReach(engine: Engine): Promise<TouchReachState | undefined> {
+  const [state] = await engine.query(compileTouchReachState());
+  return state && { assetPersonOneAccount: Number(state['asset_person_one_account']) === 1, personOneAccount: Number(state['person_one_account']) === 1 };
 }

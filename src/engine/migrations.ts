@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, TOUCH_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -56,7 +56,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // The app's sign-in accounts, sessions, API keys and one-time links (src/access/).
     statements: (dialect) => ACCESS_TABLES.flatMap((table) => dialect.createTable(table)),
   },
-  // Version 6 is taken by the content report work (branch content-speed).
+  {
+    version: 6,
+    name: 'create-touch-reach-tables',
+    // The content report counts people and accounts per asset from each touch's previous touch of
+    // the pair (sql/compile/touch-reach.ts). Empty and stale until the next journey refresh.
+    statements: (dialect) => TOUCH_REACH_TABLES.flatMap((table) => dialect.createTable(table)),
+  },
   {
     version: 7,
     name: 'add-lifecycle-event-note',

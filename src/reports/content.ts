@@ -2,13 +2,20 @@
  * The content report (core/reports/content.ts): touch figures from one grouped query, MQLs
  * influenced and attributed MQLs, pipeline and revenue from attribution's credits over the
  * conversions the filters keep, merged by bucket.
+ *
+ * Touch figures by asset come from the touch reach (sql/compile/touch-reach.ts) when it is fresh
+ * and no channel or campaign filter splits the pairs it counts; otherwise, and by type or stage,
+ * they are counted live. Both give the same rows.
  */
 
 import { ATTRIBUTION_LOOKBACK_DAYS, type Scope } from '../core/reports/attributed.js';
 import { CONTENT, NO_CONTENT, TOTAL, UNATTRIBUTED, type ContentBreakdown } from '../core/reports/content.js';
 import { dayBoundsUs } from '../core/reports/filters.js';
 import { round2, type Cell, type ReportTable } from '../core/reports/spec.js';
+import { freshTouchReach } from '../attribution/journeys.js';
+import type { ReportFilters } from '../core/reports/filters.js';
 import type { Engine, Row } from '../engine/engine.js';
+import type { ReachExactness } from '../sql/compile/touch-reach.js';
 import { compileContentCatalog, compileContentTouches, contentBucketing } from '../sql/compile/reports/content.js';
 import { compileDealConversions, compileMqlConversions } from '../sql/compile/reports/attributed.js';
 import { creditedBy } from './attributed.js';
@@ -46,7 +53,7 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   const bucketing = contentBucketing(by);
 
   const catalog = await engine.query(compileContentCatalog());
-  const touches = await engine.query(compileContentTouches(d, request.filters, bounds, by));
+  const touches = await touchFigures(engine, request.filters, bounds, by);
   const attribution = { model, by: 'content_id', lookbackDays: ATTRIBUTION_LOOKBACK_DAYS, ...bounds };
   // An MQL is one person's milestone: its journey is the lead's own touches, whatever --scope says.
   const mqls = await creditedBy(engine, { ...attribution, conversion: { kind: 'mql' }, scope: 'contact' }, compileMqlConversions(d, request.filters, bounds), bucketing, true);
@@ -57,12 +64,7 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   const rows = new Map<string | null, Figures>();
   const row = (bucket: string | null) => rows.get(bucket) ?? rows.set(bucket, zero()).get(bucket)!;
   for (const c of catalog) row(bucketOfCatalog(by, c));
-  for (const r of touches.filter((t) => t['kind'] !== 'total')) {
-    const f = row(text(r['bucket']));
-    f.touches += count(r['touches']);
-    f.people += count(r['people']);
-    f.accounts += count(r['accounts']);
-  }
+  for (const [bucket, t] of touches.byBucket) Object.assign(row(bucket), t);
   for (const c of mqls.credited) Object.assign(row(c.bucket), { mqlsInfluenced: c.reached, attributedMqls: c.conversions });
   for (const c of pipeline.credited) row(c.bucket).pipeline = c.value;
   for (const c of revenue.credited) row(c.bucket).revenue = c.value;
@@ -71,11 +73,8 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   const named = [...rows].filter((e): e is [string, Figures] => e[0] !== null);
   named.sort(([a, x], [b, y]) => y[sortBy] - x[sortBy] || y.touches - x.touches || (a < b ? -1 : a > b ? 1 : 0));
 
-  const totals = touches.find((t) => t['kind'] === 'total');
   const total: Figures = {
-    touches: count(totals?.['touches']),
-    people: count(totals?.['people']),
-    accounts: count(totals?.['accounts']),
+    ...touches.total,
     // Every MQL with a touch in its window touched something (an asset or not).
     mqlsInfluenced: mqls.all.conversions - mqls.unattributed.conversions,
     attributedMqls: mqls.all.conversions,
@@ -111,6 +110,52 @@ async function run(engine: Engine, request: ReportRequest): Promise<ReportTable>
   ]);
   checkTotalRow(table, TOTAL, ['touches', 'attributed_mqls', 'pipeline', 'revenue']);
   return table;
+}
+
+type TouchFigures = Pick<Figures, 'touches' | 'people' | 'accounts'>;
+
+/** Touches, people and accounts per bucket and in total, and whether the touch reach counted them. */
+export async function touchFigures(
+  engine: Engine,
+  filters: ReportFilters,
+  bounds: { fromUs?: number; toUs?: number },
+  by: ContentBreakdown,
+  options: { live?: boolean } = {},
+): Promise<{ byBucket: Map<string | null, TouchFigures>; total: TouchFigures; fromReach: boolean }> {
+  const reach = options.live ? undefined : await reachExactness(engine, filters, by);
+  const rows = await engine.query(compileContentTouches(engine.dialect, filters, bounds, by, reach));
+  const byBucket = new Map<string | null, TouchFigures>();
+  const total: TouchFigures = { touches: 0, people: 0, accounts: 0 };
+  for (const r of rows) {
+    total.people += count(r['all_people']);
+    total.accounts += count(r['all_accounts']);
+    if (r['kind'] === 'total') {
+      total.people += count(r['people']);
+      total.accounts += count(r['accounts']);
+      continue;
+    }
+    const bucket = text(r['bucket']);
+    const f = byBucket.get(bucket) ?? byBucket.set(bucket, { touches: 0, people: 0, accounts: 0 }).get(bucket)!;
+    f.touches += count(r['touches']);
+    f.people += count(r['people']);
+    f.accounts += count(r['accounts']);
+    total.touches += count(r['touches']);
+  }
+  return { byBucket, total, fromReach: reach !== undefined };
+}
+
+/** Which counts the touch reach answers exactly under `filters` (see ReachExactness); undefined: none, count live. */
+async function reachExactness(engine: Engine, filters: ReportFilters, by: ContentBreakdown): Promise<ReachExactness | undefined> {
+  if (by !== 'asset' || filters.channels.length > 0 || filters.campaigns.length > 0) return undefined;
+  const state = await freshTouchReach(engine);
+  if (!state) return undefined;
+  const segment = filters.segment.length > 0;
+  const byContact = filters.owners.length > 0 || filters.createdBy.length > 0;
+  return {
+    assetPeople: !segment || state.assetPersonOneAccount,
+    allPeople: !segment || state.personOneAccount,
+    accounts: !byContact,
+  };
 }
 
 function bucketOfCatalog(by: ContentBreakdown, c: Row): string {

@@ -4,11 +4,9 @@
  */
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, test } from 'vitest';
+import { cliWorkspace } from './workspace.js';
 import { ENGINES_UNDER_TEST } from '../engines/engines.js';
 
 const FILES: Record<string, string> = {
@@ -27,19 +25,7 @@ const FILES: Record<string, string> = {
 
 for (const engine of ENGINES_UNDER_TEST) {
   describe(`attribution from the CLI [${engine}]`, () => {
-    let dir: string;
-    let where: string[];
-    const run = async (...argv: string[]) => {
-      const io = memoryIo({}, dir);
-      const code = await main([...argv, ...where], io);
-      return { code, out: io.out(), err: io.err() };
-    };
-    beforeAll(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revline-cli-'));
-      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
-      where = engine === 'duckdb' ? ['--db', 'work.duckdb'] : ['--engine', 'chdb', '--db', 'chdb-data'];
-    });
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { run, dir } = cliWorkspace(engine, FILES);
 
     test('U-shaped pipeline by channel at account scope: the issue’s JSON, credits plus unattributed equal the total; contact scope and a window change it as they should', { timeout: 120_000 }, async () => {
       for (const [file, entity] of [['accounts.csv', 'accounts'], ['contacts.csv', 'contacts'], ['touches.csv', 'touchpoints'], ['opportunities.csv', 'opportunities']]) {
@@ -103,7 +89,7 @@ for (const engine of ENGINES_UNDER_TEST) {
     });
 
     test('an import with --no-journeys leaves the materialised journeys stale: attribution computes live and sees the new touch; refresh rebuilds them and the answer stays', { timeout: 120_000 }, async () => {
-      fs.writeFileSync(path.join(dir, 'late.csv'), 'touchpoint_id,occurred_at,touch_type,channel,contact_id,account_id\nT5,2024-02-25T00:00:00Z,event,events,C2,A1\n');
+      fs.writeFileSync(path.join(dir(), 'late.csv'), 'touchpoint_id,occurred_at,touch_type,channel,contact_id,account_id\nT5,2024-02-25T00:00:00Z,event,events,C2,A1\n');
       const imported = await run('import', 'late.csv', '--as', 'touchpoints', '--no-qualify', '--no-journeys', '--format', 'json');
       expect(imported.code, imported.err).toBe(0);
       // Without qualify and journeys the JSON is the bare list of import summaries.

@@ -5,12 +5,8 @@
  * decision, the timeline, a score explanation, a backtest, and a qualify pass after a later import.
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, test } from 'vitest';
+import { cliWorkspace } from './workspace.js';
 import { ENGINES_UNDER_TEST } from '../engines/engines.js';
 
 const FILES: Record<string, string> = {
@@ -30,20 +26,8 @@ const FILES: Record<string, string> = {
 
 for (const engine of ENGINES_UNDER_TEST) {
   describe(`lifecycle from the CLI on imported data [${engine}]`, () => {
-    let dir: string;
-    let where: string[];
-    const run = async (...argv: string[]) => {
-      const io = memoryIo({}, dir);
-      const code = await main([...argv, ...where], io);
-      return { code, out: io.out(), err: io.err() };
-    };
+    const { run } = cliWorkspace(engine, FILES);
 
-    beforeAll(() => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revline-cli-'));
-      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
-      where = engine === 'duckdb' ? ['--db', 'work.duckdb'] : ['--engine', 'chdb', '--db', 'chdb-data'];
-    });
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     test('import, propose, approve by both teams, qualify, accept, explain, backtest', { timeout: 120_000 }, async () => {
       for (const [file, entity] of [['users.csv', 'users'], ['accounts.csv', 'accounts'], ['contacts.csv', 'contacts'], ['touches.csv', 'touchpoints']]) {

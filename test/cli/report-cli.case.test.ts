@@ -4,12 +4,8 @@
  * does not honour, several tables for CSV).
  */
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { cliWorkspace } from './workspace.js';
 import { ENGINES_UNDER_TEST } from '../engines/engines.js';
 
 const FILES: Record<string, string> = {
@@ -25,23 +21,13 @@ const FILES: Record<string, string> = {
 
 for (const engine of ENGINES_UNDER_TEST) {
   describe(`revline report [${engine}]`, () => {
-    let dir: string;
-    let where: string[];
-    const run = async (...argv: string[]) => {
-      const io = memoryIo({}, dir);
-      const code = await main([...argv, ...where], io);
-      return { code, out: io.out(), err: io.err() };
-    };
+    const { run } = cliWorkspace(engine, FILES);
     beforeAll(async () => {
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'revline-report-'));
-      for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
-      where = engine === 'duckdb' ? ['--db', 'work.duckdb'] : ['--engine', 'chdb', '--db', 'chdb-data'];
       for (const [file, entity] of [['accounts.csv', 'accounts'], ['contacts.csv', 'contacts'], ['opportunities.csv', 'opportunities']]) {
         const r = await run('import', file!, '--as', entity!, '--no-qualify', '--no-journeys');
         expect(r.code, r.err).toBe(0);
       }
     }, 120_000);
-    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     test('lists the reports and explains every figure of one', async () => {
       const list = await run('report', '--list');

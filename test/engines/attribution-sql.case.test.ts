@@ -253,7 +253,7 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     expect(await freshJourneySet(engine(), opportunity)).toBeUndefined();
   });
 
-  test('every (conversion, touchpoint) credit of random models, conversions, scopes, windows and exclusions equals the reference, and every run reconciles', async () => {
+  test('every (conversion, touchpoint) credit of random models, conversions, scopes, windows and exclusions equals the reference, and every run reconciles', { timeout: 180_000 }, async () => {
     const cases = fc.sample(fc.tuple(world, fc.array(request, { minLength: 3, maxLength: 3 })), { numRuns: 20, seed: SEED });
     for (const [w, requests] of cases) {
       await load(engine(), w);

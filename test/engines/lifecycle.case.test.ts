@@ -7,7 +7,10 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { OPPORTUNITIES, OPPORTUNITIES_V1, storedColumns } from '../../src/core/schema/tables.js';
+import { freshTouchReach } from '../../src/attribution/journeys.js';
+import { NO_FILTERS } from '../../src/core/reports/filters.js';
+import { OPPORTUNITIES, OPPORTUNITIES_V1, storedColumns, TOUCH_REACH, TOUCH_REACH_TABLES } from '../../src/core/schema/tables.js';
+import { touchFigures } from '../../src/reports/content.js';
 import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS, type Migration } from '../../src/engine/migrations.js';
 import { ident, param, sql } from '../../src/sql/fragment.js';
 import { ENGINES_UNDER_TEST, expectEngineRan, openTestEngine, persistentLocation } from './engines.js';
@@ -83,6 +86,18 @@ for (const name of ENGINES_UNDER_TEST) {
       const addProduct = MIGRATIONS.find((m) => m.name === 'add-opportunity-product')!;
       await engine.exec(addProduct.statements(engine.dialect));
       expect(await engine.query(sql`SELECT opportunity_id, amount, product FROM ${ident('opportunities')}`)).toEqual([{ opportunity_id: 'o1', amount: 12.5, product: null }]);
+    });
+
+    test('a workspace of schema version 5 with touches gets migration 6: an empty touch reach without its state row (stale, so the content report counts live), and the statements can run again', async () => {
+      const engine = track(await openTestEngine(name, place.location, false));
+      await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
+      await engine.append('touchpoints', ['touchpoint_id', 'occurred_at', 'touch_type', 'contact_id', 'content_id'], [['t1', '2024-01-02T03:04:05Z', 'page_view', 'c1', 'k1']]);
+      expect(await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 6) })).toEqual({ applied: [6] });
+      for (const table of TOUCH_REACH_TABLES) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
+      await engine.exec(MIGRATIONS.find((m) => m.version === 6)!.statements(engine.dialect));
+      expect([await countRows(engine, TOUCH_REACH.name), await freshTouchReach(engine)]).toEqual([0, undefined]);
+      const figures = await touchFigures(engine, NO_FILTERS, {}, 'asset');
+      expect([figures.fromReach, figures.byBucket.get('k1')]).toEqual([false, { touches: 1, people: 1, accounts: 0 }]);
     });
 
     test('a failing migration is reported as migration-failed and not recorded', async () => {

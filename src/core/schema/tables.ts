@@ -611,6 +611,48 @@ export const JOURNEY_DAILY_CREDITS: TableSpec = {
 
 export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
+// ---- touch reach: each touch's previous touch of the same asset and person, asset and account ---
+// What the content report counts people and accounts per asset from (sql/compile/touch-reach.ts):
+// within a date range, a pair is reached once, by its touch whose previous touch of the pair lies
+// before the range — a count, where distinct pairs needed a hash of every pair.
+
+export const TOUCH_REACH: TableSpec = {
+  name: 'touch_reach',
+  kind: 'system',
+  key: ['touchpoint_id'],
+  orderBy: ['account_id', 'at_us'],
+  doc: "Every touchpoint with the time of the previous touch (by time, then touchpoint id) of the same person, the same account, and of each with the same asset; rebuilt with the materialised journeys.",
+  columns: [
+    sys('touchpoint_id', 'string', 'Touchpoint.', true),
+    sys('content_id', 'string', 'Content of the touch (NULL: none; the touches without content are one group of their own).'),
+    sys('contact_id', 'string', 'Contact of the touch.'),
+    sys('anonymous_id', 'string', 'Anonymous id of the touch.'),
+    sys('account_id', 'string', 'Account of the touch.'),
+    sys('at_us', 'integer', 'When the touch happened (epoch microseconds).', true),
+    sys('prev_asset_person_us', 'integer', 'Previous touch of the same content by the same person (its contact, else its anonymous id); NULL: none, or no person.'),
+    sys('prev_asset_account_us', 'integer', 'Previous touch of the same content by the same account; NULL: none, or no account.'),
+    sys('prev_person_us', 'integer', 'Previous touch of the same person, of any content; NULL: none, or no person.'),
+    sys('prev_account_us', 'integer', 'Previous touch of the same account, of any content; NULL: none, or no account.'),
+    sys('asset_person_moved', 'integer', "1 when the touch's account (NULL included) differs from that of the previous touch of the same content by the same person.", true),
+    sys('person_moved', 'integer', "1 when the touch's account (NULL included) differs from that of the same person's previous touch.", true),
+  ],
+};
+
+export const TOUCH_REACH_STATE: TableSpec = {
+  name: 'touch_reach_state',
+  kind: 'system',
+  key: ['refreshed_at'],
+  orderBy: ['refreshed_at'],
+  doc: 'One row when touch_reach is fresh (written after it is rebuilt whole; every write to the touchpoints removes it), with what a segment filter may rely on.',
+  columns: [
+    sys('refreshed_at', 'timestamp', 'When touch_reach was rebuilt.', true),
+    sys('asset_person_one_account', 'integer', "1 when every (content, person) pair's touches carry one account (NULL included).", true),
+    sys('person_one_account', 'integer', "1 when every person's touches carry one account (NULL included).", true),
+  ],
+};
+
+export const TOUCH_REACH_TABLES: readonly TableSpec[] = [TOUCH_REACH, TOUCH_REACH_STATE];
+
 // ---- access: who signs in, their sessions, API keys, one-time sign-in links -------------------
 // Append-only like the definitions: a change is a new row and the latest row of a key is its
 // state, so ClickHouse (no cheap updates) and DuckDB keep the same history of who could do what.
@@ -687,7 +729,7 @@ export const ACCESS_LINKS: TableSpec = {
 export const ACCESS_TABLES: readonly TableSpec[] = [ACCESS_ACCOUNTS, ACCESS_SESSIONS, ACCESS_KEYS, ACCESS_LINKS];
 
 /** Every table as the current schema has it (after every migration). */
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES];
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

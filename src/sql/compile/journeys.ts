@@ -23,6 +23,7 @@ import { DAY_US, POSITION_MODELS, type PositionModel } from '../../core/attribut
 import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
+import { compileMarkTouchReachStale } from './touch-reach.js';
 import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, type ConversionKind } from './attribution.js';
 
 export const MATERIALISED_CONVERSIONS = ['opportunity', 'won', 'mql'] as const satisfies readonly ConversionKind[];
@@ -52,9 +53,12 @@ const C = ident(JOURNEY_CONVERSIONS.name);
 const S = ident(JOURNEY_SETS.name);
 const DC = ident(JOURNEY_DAILY_CREDITS.name);
 
-/** Every set becomes stale: run before any write to the data journeys come from. */
-export function compileMarkJourneysStale(): SqlFragment {
-  return sql`TRUNCATE TABLE ${S}`;
+/**
+ * Every set becomes stale, and the touch reach built with them (sql/compile/touch-reach.ts): run
+ * before any write to the data journeys come from.
+ */
+export function compileMarkJourneysStale(): SqlFragment[] {
+  return [sql`TRUNCATE TABLE ${S}`, compileMarkTouchReachStale()];
 }
 
 export function compileClearJourneys(): SqlFragment[] {

@@ -165,12 +165,13 @@ export function compileDeals(d: Dialect, filters: ReportFilters): SqlFragment {
 }
 
 /**
- * Touches: one row per touchpoint — `touchpoint_id`, `contact_id`, `anonymous_id`, `account_id`,
- * `at_us`, `channel`, `campaign_id`, `content_id`, `touch_type`.
- * Filters: segment (its account), channel (its channel), campaign (its campaign), owner (its
- * contact's owner), created-by (its contact's creator).
+ * What the report filters keep of a touches table aliased `t` (with `touchpoint_id`, `contact_id`,
+ * `account_id`, and `channel` and `campaign_id` when those filters are set): `join` brings the
+ * touch's contact as `c` when a filter needs it; `where` holds the conditions. Filters: segment
+ * (its account), channel (its channel), campaign (its campaign), owner (its contact's owner),
+ * created-by (its contact's creator).
  */
-export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment {
+export function touchesKept(d: Dialect, filters: ReportFilters): { readonly join: SqlFragment; readonly where: SqlFragment } {
   const byContact = filters.owners.length > 0 || filters.createdBy.length > 0;
   const where = [
     segmentPredicate(d, filters, raw('t.account_id')),
@@ -179,10 +180,19 @@ export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment 
     ...(filters.owners.length ? [sql`c.owner_id IN ${inStrings(filters.owners)}`] : []),
     ...(filters.createdBy.length ? [sql`coalesce(c.created_by, 'other') IN ${inStrings(filters.createdBy)}`] : []),
   ];
+  return { join: byContact ? sql` LEFT JOIN ${ident('contacts')} c ON c.contact_id = t.contact_id` : sql``, where: all(where) };
+}
+
+/**
+ * Touches: one row per touchpoint — `touchpoint_id`, `contact_id`, `anonymous_id`, `account_id`,
+ * `at_us`, `channel`, `campaign_id`, `content_id`, `touch_type` — that the filters keep ({@link touchesKept}).
+ */
+export function compileTouches(d: Dialect, filters: ReportFilters): SqlFragment {
+  const kept = touchesKept(d, filters);
   return sql`SELECT t.touchpoint_id AS touchpoint_id, t.contact_id AS contact_id, t.anonymous_id AS anonymous_id, t.account_id AS account_id,
       ${us(d, 't.occurred_at')} AS at_us, coalesce(t.channel, 'unknown') AS channel, t.campaign_id AS campaign_id, t.content_id AS content_id, t.touch_type AS touch_type
-    FROM ${ident('touchpoints')} t${byContact ? sql` LEFT JOIN ${ident('contacts')} c ON c.contact_id = t.contact_id` : sql``}
-    WHERE ${all(where)}`;
+    FROM ${ident('touchpoints')} t${kept.join}
+    WHERE ${kept.where}`;
 }
 
 /**
