@@ -7,6 +7,7 @@
 import { ALL_TABLES, REFERENCES } from '../core/schema/tables.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
+import { importHistory, type ImportRun } from './history.js';
 
 export interface WorkspaceStatus {
   engine: string;
@@ -14,21 +15,9 @@ export interface WorkspaceStatus {
   tables: { table: string; rows: number }[];
   quarantine: { entity: string; file: string; rows: number }[];
   unmatched: { table: string; column: string; parent: string; rows: number }[];
-  lastImports: ImportRecord[];
+  lastImports: ImportRun[];
 }
 
-/** One import as the imports table keeps it (finished_at null while it runs or if it failed). */
-export interface ImportRecord {
-  import_id: string;
-  entity: string;
-  file: string;
-  rows_read: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_unchanged: number;
-  rows_quarantined: number;
-  finished_at: string | null;
-}
 
 export async function workspaceStatus(engine: Engine): Promise<WorkspaceStatus> {
   const q = (n: string) => engine.dialect.quoteIdentifier(n);
@@ -50,21 +39,7 @@ export async function workspaceStatus(engine: Engine): Promise<WorkspaceStatus> 
     const n = countOf(r[0]?.['n']);
     if (n > 0) unmatched.push({ table: ref.table, column: ref.column, parent: ref.parent, rows: n });
   }
-  const lastImports = (
-    await engine.query(
-      `SELECT import_id, entity, file, rows_read, rows_inserted, rows_updated, rows_unchanged, rows_quarantined, finished_at FROM ${q('imports')} ORDER BY started_at DESC, import_id DESC LIMIT 10`,
-    )
-  ).map((r) => ({
-    import_id: String(r['import_id']),
-    entity: String(r['entity']),
-    file: String(r['file']),
-    rows_read: countOf(r['rows_read']),
-    rows_inserted: countOf(r['rows_inserted']),
-    rows_updated: countOf(r['rows_updated']),
-    rows_unchanged: countOf(r['rows_unchanged']),
-    rows_quarantined: countOf(r['rows_quarantined']),
-    finished_at: r['finished_at'] == null ? null : String(r['finished_at']),
-  }));
+  const lastImports = await importHistory(engine, { limit: 10 });
   return { engine: engine.name, location: engine.location, tables, quarantine, unmatched, lastImports };
 }
 

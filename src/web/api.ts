@@ -84,5 +84,5 @@ export interface WorkspaceStatus {
   engine: string;
   tables: { table: string; rows: number }[];
   quarantine: { entity: string; file: string; rows: number }[];
-  lastImports: { import_id: string; entity: string; file: string; rows_read: number; rows_quarantined: number; finished_at: string | null }[];
+  lastImports: { importId: string; entity: string; file: string; read: number | null; quarantined: number | null; finishedAt: string | null }[];
 }

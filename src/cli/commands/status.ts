@@ -29,7 +29,7 @@ export const statusCommand: Command = {
         renderTable({
           title: 'Recent imports',
           columns: ['import', 'entity', 'file', 'read', 'inserted', 'updated', 'unchanged', 'quarantined'],
-          rows: status.lastImports.map((r) => [r['import_id'], r['entity'], r['file'], r['rows_read'], r['rows_inserted'], r['rows_updated'], r['rows_unchanged'], r['rows_quarantined']]),
+          rows: status.lastImports.map((r) => [r.importId, r.entity, r.file, r.read, r.inserted, r.updated, r.unchanged, r.quarantined]),
         }),
       ].join('\n'),
     );

@@ -170,7 +170,7 @@ const uploadRoute = apiRoute(
   },
 );
 
-const RunSchema = z
+export const ImportRunSchema = z
   .object({
     importId: z.string(),
     file: z.string(),
@@ -193,7 +193,7 @@ const historyRoute = apiRoute(
     tags: ['imports'],
     summary: 'The latest imports (CLI, uploads and collected events alike), newest first',
     request: { query: z.object({ limit: z.string().regex(/^[1-9]\d{0,3}$/, 'a number from 1 to 9999').default('50').openapi({ description: 'How many runs (default 50).' }) }).strict() },
-    responses: { 200: jsonResponse(z.object({ imports: z.array(RunSchema) }), 'Imports'), ...ERROR_RESPONSES },
+    responses: { 200: jsonResponse(z.object({ imports: z.array(ImportRunSchema) }), 'Imports'), ...ERROR_RESPONSES },
   }),
   async (c) => c.json({ imports: await importHistory(c.get('deps').engine, { limit: Number(c.req.valid('query').limit) }) }, 200),
 );
@@ -206,7 +206,7 @@ const oneRoute = apiRoute(
     tags: ['imports'],
     summary: `One import and the rows it quarantined (the first ${QUARANTINE_LISTED}), with row numbers and reasons`,
     request: { params: z.object({ importId: z.string().openapi({ param: { name: 'importId', in: 'path' } }) }) },
-    responses: { 200: jsonResponse(RunSchema.extend({ quarantine: z.array(QuarantinedSchema) }), 'The import'), 404: jsonResponse(ErrorSchema, 'No such import'), ...ERROR_RESPONSES },
+    responses: { 200: jsonResponse(ImportRunSchema.extend({ quarantine: z.array(QuarantinedSchema) }), 'The import'), 404: jsonResponse(ErrorSchema, 'No such import'), ...ERROR_RESPONSES },
   }),
   async (c) => {
     const { engine } = c.get('deps');

@@ -8,6 +8,7 @@ import { READERS } from '../../core/access.js';
 import { workspaceStatus } from '../../ingest/status.js';
 import { cachedAnswer } from '../cache.js';
 import { ERROR_RESPONSES } from '../errors.js';
+import { ImportRunSchema } from './imports.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 
 const count = z.number().int().nonnegative();
@@ -20,21 +21,7 @@ const StatusSchema = z
     unmatched: z
       .array(z.object({ table: z.string(), column: z.string(), parent: z.string(), rows: count }))
       .openapi({ description: 'Rows whose parent is not imported yet (they join when it is).' }),
-    lastImports: z
-      .array(
-        z.object({
-          import_id: z.string(),
-          entity: z.string(),
-          file: z.string(),
-          rows_read: count,
-          rows_inserted: count,
-          rows_updated: count,
-          rows_unchanged: count,
-          rows_quarantined: count,
-          finished_at: z.string().nullable(),
-        }),
-      )
-      .openapi({ description: 'The ten latest imports, newest first.' }),
+    lastImports: z.array(ImportRunSchema).openapi({ description: 'The ten latest imports, newest first.' }),
   })
   .openapi('WorkspaceStatus');
 
