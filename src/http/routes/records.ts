@@ -101,7 +101,7 @@ const listContacts = apiRoute(
   }),
   async (c) => {
     const { q, limit, offset } = c.req.valid('query');
-    const page = await searchContacts(c.get('deps').engine, q, { limit, offset });
+    const page = await cachedAnswer(c, () => searchContacts(c.get('deps').engine, q, { limit, offset }));
     return c.json(rows<z.infer<typeof ContactsPage>>({ total: page.total, limit, offset, contacts: page.items }), 200);
   },
 );
@@ -162,7 +162,7 @@ const listAccounts = apiRoute(
   }),
   async (c) => {
     const { q, limit, offset } = c.req.valid('query');
-    const page = await searchAccounts(c.get('deps').engine, q, { limit, offset });
+    const page = await cachedAnswer(c, () => searchAccounts(c.get('deps').engine, q, { limit, offset }));
     return c.json(rows<z.infer<typeof AccountsPage>>({ total: page.total, limit, offset, accounts: page.items }), 200);
   },
 );
@@ -243,7 +243,7 @@ const listOpportunities = apiRoute(
   async (c) => {
     const { q, stage, owner, limit, offset } = c.req.valid('query');
     const split = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-    const page = await searchOpportunities(c.get('deps').engine, { ...(q !== undefined ? { q } : {}), stages: split(stage).map((s) => s.toLowerCase()), owners: split(owner) }, { limit, offset });
+    const page = await cachedAnswer(c, () => searchOpportunities(c.get('deps').engine, { ...(q !== undefined ? { q } : {}), stages: split(stage).map((s) => s.toLowerCase()), owners: split(owner) }, { limit, offset }));
     return c.json(rows<z.infer<typeof OpportunitiesPage>>({ total: page.total, limit, offset, opportunities: page.items }), 200);
   },
 );
