@@ -84,5 +84,6 @@ export interface WorkspaceStatus {
   engine: string;
   tables: { table: string; rows: number }[];
   quarantine: { entity: string; file: string; rows: number }[];
+  unmatched: { table: string; column: string; parent: string; rows: number }[];
   lastImports: { importId: string; entity: string; file: string; read: number | null; quarantined: number | null; finishedAt: string | null }[];
 }

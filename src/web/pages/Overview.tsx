@@ -7,6 +7,7 @@
 import { apiGet, type Row, type WorkspaceStatus } from '../api.js';
 import { barsOption, totalOf, withoutTotal } from '../charts.js';
 import { Chart, type ChartOption } from '../components/Chart.js';
+import { DataTable } from '../components/DataTable.js';
 import { Kpi } from '../components/Kpi.js';
 import { Empty, Loaded } from '../components/States.js';
 import { formatCompact, formatNumber } from '../format.js';
@@ -66,11 +67,46 @@ function EmptyWorkspace() {
   );
 }
 
+/**
+ * What RevOps checks before trusting the figures: rows the imports quarantined (with their file) and
+ * rows whose parent is not imported yet (they join the funnel when it is), and the latest imports.
+ */
+function DataHealth({ status }: { status: WorkspaceStatus }) {
+  const quarantined = status.quarantine.reduce((n, q) => n + q.rows, 0);
+  return (
+    <>
+      <div className="kpis">
+        <Kpi name="quarantined" label="Rows in quarantine" value={quarantined} description="Imported rows that failed validation, kept with their reasons (revline status, GET /api/v1/imports/{id})." />
+        <Kpi name="unmatched" label="Rows waiting for a parent" value={status.unmatched.reduce((n, u) => n + u.rows, 0)} description="Rows whose parent (contact, account, campaign, content) is not imported yet; they join when it is." />
+      </div>
+      <div className="grid two">
+        <DataTable title="Quarantined rows by file" name="status-quarantine" columns={[{ name: 'entity' }, { name: 'file' }, { name: 'rows' }]} rows={status.quarantine} empty="No row is in quarantine." />
+        <DataTable title="Rows whose parent is not imported yet" name="status-unmatched" columns={[{ name: 'table' }, { name: 'column' }, { name: 'parent' }, { name: 'rows' }]} rows={status.unmatched} empty="Every reference is matched." />
+      </div>
+      <DataTable
+        title="Latest imports"
+        name="status-imports"
+        columns={[{ name: 'entity' }, { name: 'file' }, { name: 'read' }, { name: 'quarantined' }, { name: 'finishedAt', title: 'finished' }]}
+        rows={status.lastImports.map((i) => ({ entity: i.entity, file: i.file, read: i.read, quarantined: i.quarantined, finishedAt: i.finishedAt }))}
+      />
+    </>
+  );
+}
+
 export function Overview() {
   const status = useLoad('status', () => apiGet<WorkspaceStatus>('/status'));
   return (
     <Loaded load={status} what="the workspace">
-      {(s) => (s.tables.filter((t) => ['contacts', 'touchpoints', 'opportunities'].includes(t.table)).every((t) => t.rows === 0) ? <EmptyWorkspace /> : <OverviewReports />)}
+      {(s) =>
+        s.tables.filter((t) => ['contacts', 'touchpoints', 'opportunities'].includes(t.table)).every((t) => t.rows === 0) ? (
+          <EmptyWorkspace />
+        ) : (
+          <>
+            <OverviewReports />
+            <DataHealth status={s} />
+          </>
+        )
+      }
     </Loaded>
   );
 }
