@@ -22,7 +22,7 @@ export function barsOption(rows: readonly Row[], category: string, series: reado
   const categoryAxis = { type: 'category', data: categories, axisLabel: horizontal ? { width: 160, overflow: 'truncate' } : { rotate: categories.length > 6 ? 30 : 0 }, ...(horizontal ? { inverse: true } : {}) };
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, show: series.length > 1 },
+    legend: { top: 0, type: 'scroll', show: series.length > 1 },
     grid: { left: 8, right: 16, bottom: 8, top: series.length > 1 ? 32 : 12, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
