@@ -35,8 +35,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   records: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'records'],
   reports: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports'],
   access: ['core', 'sql', 'engine', 'access'],
-  http: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'http'],
-  cli: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'http', 'cli'],
+  scoring: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'scoring'],
+  http: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'scoring', 'http'],
+  cli: ['core', 'sql', 'engine', 'ingest', 'lifecycle', 'attribution', 'reports', 'records', 'access', 'scoring', 'http', 'cli'],
   // The dashboard runs in the browser: it knows the API by its JSON and shares only pure core vocabulary.
   web: ['core', 'web'],
 };
