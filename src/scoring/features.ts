@@ -1,0 +1,162 @@
+/**
+ * Feature rows of a workspace: the snapshots of a plan with every feature of the catalogue, read
+ * from the engine into columns (typed arrays for numbers, codes for categories).
+ *
+ * Invariants:
+ * - The columns are the catalogue's, in its order; a numeric NULL is NaN (missing), a categorical
+ *   NULL is code -1.
+ * - Category codes come from a vocabulary: training builds it from the rows (first seen, then
+ *   sorted, so the codes do not depend on row order); scoring reuses the model's, and a category
+ *   the model never saw is missing (-1).
+ * - Rows are read in batches; no row object outlives its batch.
+ */
+
+import { featureCatalogue, TECHNOLOGY_FLAGS, type FeatureSpec, type ScoringLevel } from '../core/scoring/features.js';
+import type { Engine } from '../engine/engine.js';
+import { compileAccountFeatureTable, compileActivitySpan, compileFeatures, compileSnapshots, compileTechnologies, type SnapshotPlan } from '../sql/compile/scoring.js';
+
+/** Category names of each categorical feature, by feature name. */
+export type Vocabularies = Readonly<Record<string, readonly string[]>>;
+
+export interface FeatureRows {
+  readonly level: ScoringLevel;
+  readonly features: readonly FeatureSpec[];
+  readonly subjects: readonly string[];
+  /** The moment of each row, epoch µs. */
+  readonly times: Float64Array;
+  readonly openDeals: Float64Array;
+  readonly labelOpportunity: Uint8Array;
+  readonly labelWon: Uint8Array;
+  readonly weights: Float64Array;
+  /** One column per feature: Float64Array (numeric, NaN missing) or Int32Array (category codes, -1 missing). */
+  readonly columns: readonly (Float64Array | Int32Array)[];
+  readonly vocabularies: Vocabularies;
+}
+
+/** The workspace's most common technologies (ties alphabetical), the catalogue's technology flags. */
+export async function commonTechnologies(engine: Engine, limit = TECHNOLOGY_FLAGS): Promise<string[]> {
+  const counts = new Map<string, number>();
+  for await (const batch of engine.stream<{ technologies: string }>(compileTechnologies())) {
+    for (const row of batch) {
+      for (const name of new Set(row.technologies.split(';').map((t) => t.trim()).filter(Boolean))) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  // Lower-cased names collide in the SQL match; keep the first spelling of each.
+  const seen = new Set<string>();
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name]) => name)
+    .filter((name) => (seen.has(name.toLowerCase()) ? false : (seen.add(name.toLowerCase()), true)))
+    .slice(0, limit);
+}
+
+/** First and last recorded touch, epoch µs; undefined without touches. */
+export async function activitySpan(engine: Engine): Promise<{ firstUs: number; lastUs: number } | undefined> {
+  const [row] = await engine.query<{ first_us: number | null; last_us: number | null }>(compileActivitySpan(engine.dialect));
+  if (!row || row.first_us === null || row.last_us === null) return undefined;
+  return { firstUs: Number(row.first_us), lastUs: Number(row.last_us) };
+}
+
+const SNAPSHOTS = 'scoring_snapshots';
+const ACCOUNT_FEATURES = 'scoring_account_features';
+
+/**
+ * The feature rows of `plan`. `vocabularies` fixes the category codes (scoring with a trained
+ * model); without it they are learned from these rows.
+ */
+export async function featureRows(engine: Engine, plan: SnapshotPlan, technologies: readonly string[], vocabularies?: Vocabularies): Promise<FeatureRows> {
+  const d = engine.dialect;
+  const features = featureCatalogue(plan.level, technologies);
+  await engine.exec(d.createScratchTable(SNAPSHOTS, compileSnapshots(d, plan)));
+  try {
+    if (plan.level === 'contact') await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies)));
+    return await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies, ACCOUNT_FEATURES), vocabularies);
+  } finally {
+    await engine.exec([d.dropScratchTable(SNAPSHOTS), d.dropScratchTable(ACCOUNT_FEATURES)]);
+  }
+}
+
+/** Grows a typed array by doubling. */
+class Column<T extends Float64Array | Int32Array | Uint8Array> {
+  length = 0;
+  constructor(private data: T) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  done(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
+async function readRows(engine: Engine, level: ScoringLevel, features: readonly FeatureSpec[], query: Parameters<Engine['stream']>[0], fixed?: Vocabularies): Promise<FeatureRows> {
+  const start = 1024;
+  const subjects: string[] = [];
+  const times = new Column(new Float64Array(start));
+  const openDeals = new Column(new Float64Array(start));
+  const labelOpportunity = new Column(new Uint8Array(start));
+  const labelWon = new Column(new Uint8Array(start));
+  const weights = new Column(new Float64Array(start));
+  const columns = features.map((f) => (f.kind === 'numeric' ? new Column(new Float64Array(start)) : new Column(new Int32Array(start))));
+  // Categories: a fixed vocabulary maps to its codes; a learned one collects raw strings first.
+  const codes = features.map((f) => (f.kind === 'categorical' && fixed ? new Map((fixed[f.name] ?? []).map((c, i) => [c, i])) : new Map<string, number>()));
+  for await (const batch of engine.stream<Record<string, unknown>>(query, 20_000)) {
+    for (const row of batch) {
+      subjects.push(String(row.subject_id));
+      times.push(Number(row.t_us));
+      openDeals.push(Number(row.open_deals));
+      labelOpportunity.push(Number(row.label_opportunity));
+      labelWon.push(Number(row.label_won));
+      weights.push(Number(row.weight));
+      for (let j = 0; j < features.length; j++) {
+        const f = features[j]!;
+        const value = row[f.name];
+        if (f.kind === 'numeric') {
+          columns[j]!.push(value === null || value === undefined ? Number.NaN : Number(value));
+        } else if (value === null || value === undefined || value === '') {
+          columns[j]!.push(-1);
+        } else {
+          const map = codes[j]!;
+          let code = map.get(String(value));
+          if (code === undefined) {
+            if (fixed) code = -1;
+            else map.set(String(value), (code = map.size));
+          }
+          columns[j]!.push(code);
+        }
+      }
+    }
+  }
+  const done = columns.map((c) => c.done());
+  const vocabularies: Record<string, readonly string[]> = {};
+  features.forEach((f, j) => {
+    if (f.kind !== 'categorical') return;
+    if (fixed) {
+      vocabularies[f.name] = fixed[f.name] ?? [];
+      return;
+    }
+    // Re-code in sorted order so that codes do not depend on the order rows arrived in.
+    const names = [...codes[j]!.keys()].sort();
+    const recode = new Int32Array(names.length);
+    names.forEach((name, i) => (recode[codes[j]!.get(name)!] = i));
+    const column = done[j] as Int32Array;
+    for (let i = 0; i < column.length; i++) if (column[i]! >= 0) column[i] = recode[column[i]!]!;
+    vocabularies[f.name] = names;
+  });
+  return {
+    level,
+    features,
+    subjects,
+    times: times.done(),
+    openDeals: openDeals.done(),
+    labelOpportunity: labelOpportunity.done(),
+    labelWon: labelWon.done(),
+    weights: weights.done(),
+    columns: done,
+    vocabularies,
+  };
+}
