@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, TOUCH_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, SCORING_TABLES, TOUCH_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -68,6 +68,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'add-lifecycle-event-note',
     // A rejection through the API carries the rep's words beside the reason code.
     statements: (dialect) => dialect.addColumn(LIFECYCLE_EVENTS.name, LIFECYCLE_EVENT_NOTE),
+  },
+  {
+    version: 8,
+    name: 'create-scoring-tables',
+    // Predictive scoring (src/scoring/): trained model versions and the scores they gave.
+    statements: (dialect) => SCORING_TABLES.flatMap((table) => dialect.createTable(table)),
   },
 ];
 

@@ -728,8 +728,55 @@ export const ACCESS_LINKS: TableSpec = {
 
 export const ACCESS_TABLES: readonly TableSpec[] = [ACCESS_ACCOUNTS, ACCESS_SESSIONS, ACCESS_KEYS, ACCESS_LINKS];
 
+// ---- predictive scoring: trained models and the scores they gave --------------------------------
+// Append-only: a training writes a new model version, a scoring run new score rows, so a score can
+// always be traced to the model (and its features) that gave it.
+
+export const SCORING_MODELS: TableSpec = {
+  name: 'scoring_models',
+  kind: 'system',
+  key: ['level', 'version'],
+  orderBy: ['level', 'version'],
+  appendOnly: true,
+  doc: 'A trained predictive model: what it predicts, the features and technologies it reads, the learners as JSON, its validation.',
+  columns: [
+    sys('level', 'string', 'account | contact', true),
+    sys('version', 'integer', 'Model version, 1, 2, … per level.', true),
+    sys('label', 'string', 'opportunity | won: what the probability is of, within the horizon.', true),
+    sys('horizon_days', 'integer', 'Days after the moment the label looks.', true),
+    sys('trained_at', 'timestamp', 'When it was trained.', true),
+    sys('trained_until', 'timestamp', 'The last moment whose history it learned from.', true),
+    sys('model', 'string', 'The learners, calibration, feature list, vocabularies and band thresholds as JSON.', true),
+    sys('validation', 'string', 'Metrics on its time-ordered validation split, as JSON.', true),
+  ],
+};
+
+export const SCORES: TableSpec = {
+  name: 'scores',
+  kind: 'system',
+  key: ['level', 'subject_id', 'version', 'scored_at'],
+  orderBy: ['level', 'subject_id', 'scored_at'],
+  appendOnly: true,
+  doc: 'A predictive score of an account or contact as of a moment, with the model version that gave it.',
+  columns: [
+    sys('level', 'string', 'account | contact', true),
+    sys('subject_id', 'string', 'The account or contact.', true),
+    sys('version', 'integer', 'The model version.', true),
+    sys('scored_at', 'timestamp', 'The moment the features were taken at.', true),
+    { name: 'probability', type: 'float', normalize: 'text', required: true, doc: 'Calibrated probability of the label within the horizon.' },
+    { name: 'fit', type: 'float', normalize: 'text', required: true, doc: 'Probability from the fit features alone.' },
+    sys('fit_band', 'string', 'strong | moderate | weak', true),
+    sys('in_market_band', 'string', 'high | medium | low', true),
+    sys('buying_stage', 'string', 'target | awareness | consideration | decision | purchase', true),
+    sys('qualified', 'integer', '1 when fit and in-market are both at or above the qualifying bands.', true),
+    sys('reasons', 'string', 'The top reasons in words, as a JSON list of {feature, words, contribution}.', true),
+  ],
+};
+
+export const SCORING_TABLES: readonly TableSpec[] = [SCORING_MODELS, SCORES];
+
 /** Every table as the current schema has it (after every migration). */
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES];
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES, ...SCORING_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {
