@@ -19,6 +19,7 @@ import { qualifyCommand } from './commands/qualify.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { scoreCommand } from './commands/score.js';
+import { modelCommand } from './commands/model.js';
 import { identityCommand } from './commands/identity.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   qualifyCommand,
   contactCommand,
   scoreCommand,
+  modelCommand,
   leadCommand,
   leadsCommand,
   attributionCommand,
