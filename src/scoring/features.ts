@@ -27,6 +27,8 @@ export interface FeatureRows {
   readonly openDeals: Float64Array;
   readonly labelOpportunity: Uint8Array;
   readonly labelWon: Uint8Array;
+  /** When the opportunity of a positive `labelOpportunity` came (epoch µs); NaN otherwise. */
+  readonly opportunityAt: Float64Array;
   readonly weights: Float64Array;
   /** One column per feature: Float64Array (numeric, NaN missing) or Int32Array (category codes, -1 missing). */
   readonly columns: readonly (Float64Array | Int32Array)[];
@@ -64,13 +66,21 @@ const ACCOUNT_FEATURES = 'scoring_account_features';
  * The feature rows of `plan`. `vocabularies` fixes the category codes (scoring with a trained
  * model); without it they are learned from these rows.
  */
-export async function featureRows(engine: Engine, plan: SnapshotPlan, technologies: readonly string[], vocabularies?: Vocabularies): Promise<FeatureRows> {
+export async function featureRows(
+  engine: Engine,
+  plan: SnapshotPlan,
+  technologies: readonly string[],
+  options: { vocabularies?: Vocabularies; withSnapshots?: (table: string) => Promise<void> } = {},
+): Promise<FeatureRows> {
   const d = engine.dialect;
   const features = featureCatalogue(plan.level, technologies);
   await engine.exec(d.createScratchTable(SNAPSHOTS, compileSnapshots(d, plan)));
   try {
     if (plan.level === 'contact') await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies)));
-    return await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies, ACCOUNT_FEATURES), vocabularies);
+    const rows = await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies, ACCOUNT_FEATURES), options.vocabularies);
+    // What else the caller reads about the same snapshots (rule scores, truth), before they go.
+    await options.withSnapshots?.(SNAPSHOTS);
+    return rows;
   } finally {
     await engine.exec([d.dropScratchTable(SNAPSHOTS), d.dropScratchTable(ACCOUNT_FEATURES)]);
   }
@@ -100,6 +110,7 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
   const openDeals = new Column(new Float64Array(start));
   const labelOpportunity = new Column(new Uint8Array(start));
   const labelWon = new Column(new Uint8Array(start));
+  const opportunityAt = new Column(new Float64Array(start));
   const weights = new Column(new Float64Array(start));
   const columns = features.map((f) => (f.kind === 'numeric' ? new Column(new Float64Array(start)) : new Column(new Int32Array(start))));
   // Categories: a fixed vocabulary maps to its codes; a learned one collects raw strings first.
@@ -111,6 +122,7 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
       openDeals.push(Number(row.open_deals));
       labelOpportunity.push(Number(row.label_opportunity));
       labelWon.push(Number(row.label_won));
+      opportunityAt.push(row.opportunity_at_us === null || row.opportunity_at_us === undefined ? Number.NaN : Number(row.opportunity_at_us));
       weights.push(Number(row.weight));
       for (let j = 0; j < features.length; j++) {
         const f = features[j]!;
@@ -155,6 +167,7 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
     openDeals: openDeals.done(),
     labelOpportunity: labelOpportunity.done(),
     labelWon: labelWon.done(),
+    opportunityAt: opportunityAt.done(),
     weights: weights.done(),
     columns: done,
     vocabularies,

@@ -68,7 +68,7 @@ describe('revline CLI: usage and exit codes', () => {
     const r = await run('frobnicate');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe('error [usage]: Unknown command "frobnicate".\nhint: Known commands: init, demo, import, status, summary, identity, definitions, qualify, contact, score, lead, leads, attribution, report, serve, access, sql. Run revline --help.\n');
+    expect(r.err).toBe('error [usage]: Unknown command "frobnicate".\nhint: Known commands: init, demo, import, status, summary, identity, definitions, qualify, contact, score, model, lead, leads, attribution, report, serve, access, sql. Run revline --help.\n');
   });
 
   test('import without --as exits 2 (a usage mistake), naming the entities', async () => {

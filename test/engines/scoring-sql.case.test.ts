@@ -143,7 +143,14 @@ describeEngines('scoring features in SQL', (engine) => {
             const index = new Map(got.subjects.map((s, i) => [key(s, got.times[i]!), i]));
             for (const row of want) {
               const i = index.get(key(row.subject_id, row.t_us))!;
-              expect([got.openDeals[i], got.labelOpportunity[i], got.labelWon[i], got.weights[i]], `${row.subject_id} at ${iso(row.t_us)}`).toEqual([row.open_deals, row.label_opportunity, row.label_won, 1]);
+              const at = got.opportunityAt[i]!;
+              expect([got.openDeals[i], got.labelOpportunity[i], got.labelWon[i], Number.isNaN(at) ? null : at, got.weights[i]], `${row.subject_id} at ${iso(row.t_us)}`).toEqual([
+                row.open_deals,
+                row.label_opportunity,
+                row.label_won,
+                row.opportunity_at_us,
+                1,
+              ]);
               got.features.forEach((f, j) => {
                 const raw = got.columns[j]![i]!;
                 const value = f.kind === 'numeric' ? (Number.isNaN(raw) ? null : raw) : raw < 0 ? null : got.vocabularies[f.name]![raw];

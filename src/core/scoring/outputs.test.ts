@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandThresholds, buyingStage, defaultQualifying, fitBand, inMarketBand, isQualified, qualifyingThreshold, quantile } from './outputs.js';
+import { bandThresholds, buyingStage, defaultQualifying, fitBand, inMarketBand, isQualified, qualifyingThreshold, quantile, unsampled } from './outputs.js';
 
 describe('bands', () => {
   it('quantile is the nearest rank of the sorted values', () => {
@@ -8,6 +8,25 @@ describe('bands', () => {
     expect(quantile([5, 1, 4, 2, 3], 0.2)).toBe(1);
     expect(quantile([7], 0.9)).toBe(7);
     expect(quantile([], 0.5)).toBe(0);
+  });
+
+  it('a weighted quantile counts a row of weight w as w rows', () => {
+    const values = [1, 2, 3, 4];
+    const weights = [1, 5, 1, 1];
+    const repeated = [1, 2, 2, 2, 2, 2, 3, 4];
+    for (const q of [0.1, 0.3, 0.5, 0.8, 0.9, 1]) expect(quantile(values, q, weights)).toBe(quantile(repeated, q));
+  });
+
+  it('undoing negative sampling scales the odds by the rate, and leaves unsampled rows alone', () => {
+    expect(unsampled(0.5, 0.25)).toBeCloseTo(0.2, 12);
+    expect(unsampled(0.3, 1)).toBe(0.3);
+    expect(unsampled(1, 0.5)).toBe(1);
+    // Sampling negatives at rate r and correcting gives the full population's rate back.
+    const positives = 30;
+    const negatives = 970;
+    const r = 0.1;
+    const sampledRate = positives / (positives + negatives * r);
+    expect(unsampled(sampledRate, r)).toBeCloseTo(positives / (positives + negatives), 12);
   });
 
   it('the top fifth of training fit is strong, the next two fifths moderate; the top tenth in market is high, the next fifth medium', () => {

@@ -30,18 +30,40 @@ export interface BandThresholds {
 
 export const BAND_QUANTILES = { fit: { strong: 0.8, moderate: 0.4 }, inMarket: { high: 0.9, medium: 0.7 } } as const;
 
-/** The q-quantile of `values` (nearest rank on the sorted values; 0 for none). */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+/**
+ * The q-quantile of `values`: the least value whose cumulative weight (in sorted order) reaches
+ * q of the total — with unit weights, the nearest rank. Weights undo the sampling of negatives.
+ * 0 for no values.
+ */
+export function quantile(values: ArrayLike<number>, q: number, weights?: ArrayLike<number>): number {
+  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  if (order.length === 0) return 0;
+  const weight = (i: number) => (weights ? weights[i]! : 1);
+  const total = order.reduce((a, i) => a + weight(i), 0);
+  const target = q * total;
+  let cumulative = 0;
+  for (const i of order) {
+    cumulative += weight(i);
+    if (cumulative >= target - 1e-9 * total) return values[i]!;
+  }
+  return values[order[order.length - 1]!]!;
 }
 
-export function bandThresholds(fit: ArrayLike<number>, inMarket: ArrayLike<number>): BandThresholds {
+export function bandThresholds(fit: ArrayLike<number>, inMarket: ArrayLike<number>, weights?: ArrayLike<number>): BandThresholds {
   return {
-    fit: { strong: quantile(fit, BAND_QUANTILES.fit.strong), moderate: quantile(fit, BAND_QUANTILES.fit.moderate) },
-    inMarket: { high: quantile(inMarket, BAND_QUANTILES.inMarket.high), medium: quantile(inMarket, BAND_QUANTILES.inMarket.medium) },
+    fit: { strong: quantile(fit, BAND_QUANTILES.fit.strong, weights), moderate: quantile(fit, BAND_QUANTILES.fit.moderate, weights) },
+    inMarket: { high: quantile(inMarket, BAND_QUANTILES.inMarket.high, weights), medium: quantile(inMarket, BAND_QUANTILES.inMarket.medium, weights) },
   };
+}
+
+/**
+ * A probability learned on rows whose negatives were kept at `negativeRate`, as it is on all rows:
+ * the odds scale by the rate (Elkan's correction; exact when negatives are sampled at random).
+ */
+export function unsampled(probability: number, negativeRate: number): number {
+  if (negativeRate >= 1) return probability;
+  const odds = (probability / (1 - probability)) * negativeRate;
+  return Number.isFinite(odds) ? odds / (1 + odds) : 1;
 }
 
 export function fitBand(fit: number, t: BandThresholds): FitBand {

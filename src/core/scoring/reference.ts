@@ -85,6 +85,7 @@ export interface RefRow {
   readonly open_deals: number;
   readonly label_opportunity: number;
   readonly label_won: number;
+  readonly opportunity_at_us: number | null;
   readonly features: Readonly<Record<string, number | string | null>>;
 }
 
@@ -167,6 +168,7 @@ export function referenceFeatureRows(world: RefWorld, plan: RefPlan, technologie
           open_deals: open,
           label_opportunity: created.length > 0 ? 1 : 0,
           label_won: created.some((o) => o.is_won === true && o.closed_us !== null && o.closed_us <= plan.knownUntilUs) ? 1 : 0,
+          opportunity_at_us: created.length === 0 ? null : Math.min(...created.map((o) => o.created_us)),
           features: accountFeaturesAt(world, account, account.account_id, t, technologies),
         });
       }
@@ -191,7 +193,16 @@ export function referenceFeatureRows(world: RefWorld, plan: RefPlan, technologie
       Object.assign(features, own);
       const account = contact.account_id === null ? undefined : accountFeaturesAt(world, accounts.get(contact.account_id), contact.account_id, t, technologies);
       for (const name of accountNames) features[name] = account ? (account[name.slice('account_'.length)] ?? null) : null;
-      rows.push({ subject_id: contact.contact_id, t_us: t, open_deals: open, label_opportunity: entered('opportunity'), label_won: entered('customer'), features });
+      const opportunities = entries.filter((e) => e.stage === 'opportunity' && e.at_us > t && e.at_us <= t + horizon).map((e) => e.at_us);
+      rows.push({
+        subject_id: contact.contact_id,
+        t_us: t,
+        open_deals: open,
+        label_opportunity: entered('opportunity'),
+        label_won: entered('customer'),
+        opportunity_at_us: opportunities.length === 0 ? null : Math.min(...opportunities),
+        features,
+      });
     }
   }
   return rows;

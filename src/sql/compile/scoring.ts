@@ -68,7 +68,7 @@ const OPEN_AT_T = raw('o.created_us <= s.t_us AND (o.closed_us IS NULL AND o.is_
 
 /**
  * The snapshots of a plan: `subject_id`, `account_id`, `t_us`, `open_deals`, `label_opportunity`,
- * `label_won`, `weight` (1 / the rate a negative was kept with). An account is a subject from its
+ * `label_won`, `opportunity_at_us` (when the first labelled opportunity came), `weight` (1 / the rate a negative was kept with). An account is a subject from its
  * creation (or always, without a creation time); a contact likewise. An account's label: a deal
  * of the account created in (t, t + horizon] (won: and won, closed by `knownUntilUs`). A contact's:
  * it entered the lifecycle stage `opportunity` (won: `customer`) in (t, t + horizon].
@@ -86,7 +86,8 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
   const accountDeals = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us,
       sum(CASE WHEN ${OPEN_AT_T} THEN 1 ELSE 0 END) AS open_deals,
       max(CASE WHEN o.created_us > s.t_us AND o.created_us <= s.t_us + ${horizon} THEN 1 ELSE 0 END) AS label_opportunity,
-      max(CASE WHEN o.created_us > s.t_us AND o.created_us <= s.t_us + ${horizon} AND o.is_won AND o.closed_us <= ${param.integer(plan.knownUntilUs)} THEN 1 ELSE 0 END) AS label_won
+      max(CASE WHEN o.created_us > s.t_us AND o.created_us <= s.t_us + ${horizon} AND o.is_won AND o.closed_us <= ${param.integer(plan.knownUntilUs)} THEN 1 ELSE 0 END) AS label_won,
+      min(CASE WHEN o.created_us > s.t_us AND o.created_us <= s.t_us + ${horizon} THEN o.created_us END) AS opportunity_at_us
     FROM base s JOIN (${deals(d)}) o ON o.account_id = s.account_id
     GROUP BY s.subject_id, s.t_us`;
   const accountOpenDeals = sql`SELECT s.account_id AS account_id, s.t_us AS t_us, sum(CASE WHEN ${OPEN_AT_T} THEN 1 ELSE 0 END) AS open_deals
@@ -94,7 +95,8 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
     GROUP BY s.account_id, s.t_us`;
   const contactStages = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us,
       max(CASE WHEN e.stage = 'opportunity' THEN 1 ELSE 0 END) AS label_opportunity,
-      max(CASE WHEN e.stage = 'customer' THEN 1 ELSE 0 END) AS label_won
+      max(CASE WHEN e.stage = 'customer' THEN 1 ELSE 0 END) AS label_won,
+      min(CASE WHEN e.stage = 'opportunity' THEN e.at_us END) AS opportunity_at_us
     FROM base s JOIN (SELECT contact_id, stage, ${us('entered_at')(d)} AS at_us FROM ${ident(LIFECYCLE_EVENTS.name)} WHERE stage IN ('opportunity', 'customer')) e
       ON e.contact_id = s.subject_id
     WHERE e.at_us > s.t_us AND e.at_us <= s.t_us + ${horizon}
@@ -102,10 +104,10 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
   const labelled =
     plan.level === 'account'
       ? sql`SELECT s.subject_id AS subject_id, s.account_id AS account_id, s.t_us AS t_us, coalesce(o.open_deals, 0) AS open_deals,
-            coalesce(o.label_opportunity, 0) AS label_opportunity, coalesce(o.label_won, 0) AS label_won
+            coalesce(o.label_opportunity, 0) AS label_opportunity, coalesce(o.label_won, 0) AS label_won, o.opportunity_at_us AS opportunity_at_us
           FROM base s LEFT JOIN (${accountDeals}) o ON o.subject_id = s.subject_id AND o.t_us = s.t_us`
       : sql`SELECT s.subject_id AS subject_id, s.account_id AS account_id, s.t_us AS t_us, coalesce(o.open_deals, 0) AS open_deals,
-            coalesce(l.label_opportunity, 0) AS label_opportunity, coalesce(l.label_won, 0) AS label_won
+            coalesce(l.label_opportunity, 0) AS label_opportunity, coalesce(l.label_won, 0) AS label_won, l.opportunity_at_us AS opportunity_at_us
           FROM base s
           LEFT JOIN (${accountOpenDeals}) o ON o.account_id = s.account_id AND o.t_us = s.t_us
           LEFT JOIN (${contactStages}) l ON l.subject_id = s.subject_id AND l.t_us = s.t_us`;
@@ -119,7 +121,7 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
   }
   const weight = rate < 1 ? sql`CASE WHEN label_opportunity = 1 OR label_won = 1 THEN 1.0 ELSE ${raw(String(1 / rate))} END` : raw('1.0');
   return sql`WITH base AS (${base})
-    SELECT subject_id, account_id, t_us, open_deals, label_opportunity, label_won, ${weight} AS weight
+    SELECT subject_id, account_id, t_us, open_deals, label_opportunity, label_won, opportunity_at_us, ${weight} AS weight
     FROM (${labelled}) l${keep.length ? sql` WHERE ${joinSql(keep, ' AND ')}` : sql``}`;
 }
 
@@ -241,13 +243,12 @@ function accountFeatures(d: Dialect, keys: SqlFragment, technologies: readonly s
 }
 
 /** The columns of a feature row before the features. */
-export const FEATURE_ROW_HEAD = ['subject_id', 't_us', 'open_deals', 'label_opportunity', 'label_won', 'weight'] as const;
+export const FEATURE_ROW_HEAD = ['subject_id', 't_us', 'open_deals', 'label_opportunity', 'label_won', 'opportunity_at_us', 'weight'] as const;
 const HEAD = FEATURE_ROW_HEAD.map((c) => `s.${c} AS ${c}`).join(', ');
 
 /**
  * The features of every snapshot in `snapshots` (a scratch table from {@link compileSnapshots}),
- * in catalogue order after `subject_id`, `t_us`, `open_deals`, `label_opportunity`, `label_won`,
- * `weight`. For contacts, `accountTable` is a scratch table of {@link compileAccountFeatureTable}
+ * in catalogue order after {@link FEATURE_ROW_HEAD}. For contacts, `accountTable` is a scratch table of {@link compileAccountFeatureTable}
  * over the same snapshots' accounts.
  */
 export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: string, technologies: readonly string[], accountTable?: string): SqlFragment {
@@ -306,3 +307,37 @@ export function compileActivitySpan(d: Dialect): SqlFragment {
   return sql`SELECT min(${d.epochMicros(raw('occurred_at'))}) AS first_us, max(${d.epochMicros(raw('occurred_at'))}) AS last_us FROM ${ident(TOUCHPOINTS.name)}`;
 }
 
+
+/**
+ * The rule-based signals of every snapshot in `snapshots`, beside which a model is evaluated:
+ * `rule_score`, a contact's score at its latest judged moment at or before t (`judged` from
+ * compileJudgement, column `scoreColumn`), and `mql`, whether the MQL definition (`mqlColumn`)
+ * held at that moment; for an account, the greatest over its contacts. A subject without a judged
+ * moment by t has neither (NULL).
+ */
+export function compileRuleSignals(d: Dialect, level: ScoringLevel, snapshots: string, judged: string, scoreColumn: string | undefined, mqlColumn: string | undefined): SqlFragment {
+  const latest = (column: string | undefined) => (column === undefined ? raw('NULL') : d.argMin(raw(`j.${column}`), [raw('-j.at_us')]));
+  const snap = raw(d.scratchTable(snapshots));
+  const people =
+    level === 'contact'
+      ? sql`SELECT subject_id, subject_id AS contact_id, t_us FROM ${snap}`
+      : sql`SELECT s.subject_id AS subject_id, c.contact_id AS contact_id, s.t_us AS t_us FROM ${snap} s JOIN ${ident(CONTACTS.name)} c ON c.account_id = s.subject_id`;
+  const perContact = sql`SELECT p.subject_id AS subject_id, p.contact_id AS contact_id, p.t_us AS t_us,
+      ${latest(scoreColumn)} AS rule_score, ${latest(mqlColumn)} AS mql
+    FROM (${people}) p JOIN ${raw(d.scratchTable(judged))} j ON j.contact_id = p.contact_id
+    WHERE j.at_us <= p.t_us
+    GROUP BY p.subject_id, p.contact_id, p.t_us`;
+  return sql`SELECT subject_id, t_us, max(rule_score) AS rule_score, max(${raw(d.castTo('mql', 'integer'))}) AS mql FROM (${perContact}) x GROUP BY subject_id, t_us`;
+}
+
+/** Whether each snapshot's account was truly in market at t (the demo world's truth): `subject_id`, `t_us`, `in_market`. */
+export function compileTrueInMarket(d: Dialect, snapshots: string): SqlFragment {
+  const snap = raw(d.scratchTable(snapshots));
+  const periods = sql`SELECT subject, ${us('starts_at')(d)} AS from_us, ${us('ends_at')(d)} AS to_us FROM ${ident('world_truth')} WHERE kind = 'in_market'`;
+  const inside = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, count(*) AS periods
+    FROM ${snap} s JOIN (${periods}) w ON w.subject = s.account_id
+    WHERE w.from_us <= s.t_us AND w.to_us > s.t_us
+    GROUP BY s.subject_id, s.t_us`;
+  return sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, CASE WHEN m.periods IS NULL THEN 0 ELSE 1 END AS in_market
+    FROM ${snap} s LEFT JOIN (${inside}) m ON m.subject_id = s.subject_id AND m.t_us = s.t_us`;
+}
