@@ -124,14 +124,16 @@ export function buildHistogram(binned: Binned, rows: Uint32Array, start: number,
     og[i] = g[r]!;
     oh[i] = h[r]!;
   }
-  const columns = binned.columns;
-  for (let f = 0; f < columns.length; f++) {
-    const col = columns[f]!;
-    const base = f * BINS * STRIDE;
-    for (let i = 0; i < n; i++) {
-      const k = base + col[rows[start + i]!]! * STRIDE;
-      out[k] = out[k]! + og[i]!;
-      out[k + 1] = out[k + 1]! + oh[i]!;
+  const F = binned.columns.length;
+  const bins = binned.rowMajor;
+  for (let i = 0; i < n; i++) {
+    const gi = og[i]!;
+    const hi = oh[i]!;
+    const offset = rows[start + i]! * F;
+    for (let f = 0; f < F; f++) {
+      const k = (f * BINS + bins[offset + f]!) * STRIDE;
+      out[k] = out[k]! + gi;
+      out[k + 1] = out[k + 1]! + hi;
       out[k + 2] = out[k + 2]! + 1;
     }
   }
