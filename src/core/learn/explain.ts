@@ -48,9 +48,114 @@ export function explainGbdt(model: GbdtModel, data: Features): Explanations {
   let expected = model.baseline;
   model.trees.forEach((tree, t) => {
     expected += treeExpectation(tree);
-    for (let r = 0; r < data.rows; r++) treeShap(tree, compiled[t]!, columns, r, contributions[r]!);
+    explainTree(tree, compiled[t]!, columns, data.rows, contributions);
   });
   return { features: model.features.map((f) => f.name), expected, raw: predictRawGbdt(model, data), contributions };
+}
+
+/**
+ * A root-to-leaf path of a tree with each feature on it once (GPUTreeShap's decomposition, Mitchell
+ * et al. 2022): TreeSHAP is the sum over leaves of the leaf's value shared among the path's
+ * features by the permutation weights of EXTEND/UNWIND, where a feature appearing at several
+ * splits of the path counts once, with the product of its cover fractions (`zero`) and whether the
+ * row takes every one of its edges (`one`). The weights depend on the row only through those
+ * `one` bits: a leaf's credit is a function of a small bit pattern, computed once per pattern.
+ */
+interface LeafPath {
+  readonly value: number;
+  /** The path's features, each once, and the product of their cover fractions. */
+  readonly features: Int32Array;
+  readonly zero: Float64Array;
+  /** Per feature: the splits (bit k = the tree's k-th split) on the path, and which of them go left. */
+  readonly splitMask: Int32Array;
+  readonly leftMask: Int32Array;
+  /** Credit to each path feature, by the pattern of `one` bits. */
+  readonly credit: Map<number, Float64Array>;
+}
+
+/** Trees with more splits than this are explained by the recursion (a decision pattern is a 31-bit integer). */
+const MAX_PATTERN_SPLITS = 31;
+
+function leafPaths(tree: Tree, splitIndex: Int32Array): LeafPath[] {
+  const out: LeafPath[] = [];
+  const walk = (node: number, edges: { feature: number; split: number; left: boolean; fraction: number }[]): void => {
+    if (tree.feature[node]! < 0) {
+      const byFeature = new Map<number, { zero: number; splitMask: number; leftMask: number }>();
+      for (const e of edges) {
+        const f = byFeature.get(e.feature) ?? { zero: 1, splitMask: 0, leftMask: 0 };
+        f.zero *= e.fraction;
+        f.splitMask |= 1 << e.split;
+        if (e.left) f.leftMask |= 1 << e.split;
+        byFeature.set(e.feature, f);
+      }
+      const features = [...byFeature.keys()];
+      out.push({
+        value: tree.value[node]!,
+        features: Int32Array.from(features),
+        zero: Float64Array.from(features.map((f) => byFeature.get(f)!.zero)),
+        splitMask: Int32Array.from(features.map((f) => byFeature.get(f)!.splitMask)),
+        leftMask: Int32Array.from(features.map((f) => byFeature.get(f)!.leftMask)),
+        credit: new Map(),
+      });
+      return;
+    }
+    const cover = tree.cover[node]!;
+    const split = splitIndex[node]!;
+    walk(tree.left[node]!, [...edges, { feature: tree.feature[node]!, split, left: true, fraction: tree.cover[tree.left[node]!]! / cover }]);
+    walk(tree.right[node]!, [...edges, { feature: tree.feature[node]!, split, left: false, fraction: tree.cover[tree.right[node]!]! / cover }]);
+  };
+  walk(0, []);
+  return out;
+}
+
+/** The credit a leaf gives each of its path's features when the row's `one` bits are `pattern`. */
+function leafCredit(leaf: LeafPath, pattern: number, path: ShapPath): Float64Array {
+  const u = leaf.features.length;
+  extend(path, 0, 0, 1, 1, -1);
+  for (let i = 0; i < u; i++) extend(path, 0, i + 1, leaf.zero[i]!, (pattern >>> i) & 1, leaf.features[i]!);
+  const credit = new Float64Array(u);
+  for (let i = 0; i < u; i++) {
+    const w = unwoundSum(path, 0, u, i + 1);
+    credit[i] = w * (((pattern >>> i) & 1) - leaf.zero[i]!) * leaf.value;
+  }
+  return credit;
+}
+
+/**
+ * Adds one tree's TreeSHAP values of every row into `contributions`: per row, the direction at
+ * each split once (a bit pattern), then for each leaf the pattern of its path features' `one`
+ * bits and that pattern's credit, computed the first time it is seen. Most rows share their
+ * patterns per leaf with many others, so explaining a hundred thousand rows takes seconds, not
+ * the minutes of the recursion per row (which remains for trees too large for a 31-bit pattern).
+ * Exact: the same sums as {@link treeShap}, grouped by leaf.
+ */
+function explainTree(tree: Tree, compiled: CompiledTree, columns: readonly (Float64Array | Int32Array)[], rows: number, contributions: readonly Float64Array[]): void {
+  const splits: number[] = [];
+  const splitIndex = new Int32Array(tree.feature.length).fill(-1);
+  for (let n = 0; n < tree.feature.length; n++) if (tree.feature[n]! >= 0) splitIndex[n] = splits.push(n) - 1;
+  if (splits.length === 0) return;
+  const depth = depthOf(tree);
+  if (splits.length > MAX_PATTERN_SPLITS) {
+    for (let r = 0; r < rows; r++) treeShap(tree, compiled, columns, r, contributions[r]!, depth);
+    return;
+  }
+  const leaves = leafPaths(tree, splitIndex);
+  const path = new ShapPath(depth + 2);
+  for (let r = 0; r < rows; r++) {
+    let left = 0;
+    for (let k = 0; k < splits.length; k++) if (goesLeft(compiled, splits[k]!, columns, r)) left |= 1 << k;
+    const c = contributions[r]!;
+    for (const leaf of leaves) {
+      let pattern = 0;
+      for (let i = 0; i < leaf.features.length; i++) {
+        // The row takes every edge of this feature on the path: its directions at those splits match.
+        if (((left ^ leaf.leftMask[i]!) & leaf.splitMask[i]!) === 0) pattern |= 1 << i;
+      }
+      let credit = leaf.credit.get(pattern);
+      if (!credit) leaf.credit.set(pattern, (credit = leafCredit(leaf, pattern, path)));
+      for (let i = 0; i < leaf.features.length; i++) c[leaf.features[i]!]! += credit[i]!;
+    }
+  }
 }
 
 /** The cover-weighted mean of a tree's leaves: its expected output over the training rows. */
@@ -60,26 +165,56 @@ export function treeExpectation(tree: Tree): number {
   return sum / tree.cover[0]!;
 }
 
-interface PathElement {
-  feature: number;
-  zero: number;
-  one: number;
-  weight: number;
+/**
+ * The path of TreeSHAP's recursion in flat typed arrays (Lundberg et al. 2020, Algorithm 2, as
+ * the shap package's C++ keeps it): each level of the recursion owns the slice after its
+ * parent's, so one buffer of (D + 2)(D + 3) / 2 elements serves a tree of depth D and nothing is
+ * allocated per node. Element e of a path: the split feature, the fraction of the training rows
+ * that follow it (zero), whether the row follows it (one), and the permutation weight.
+ */
+class ShapPath {
+  feature: Int32Array;
+  zero: Float64Array;
+  one: Float64Array;
+  weight: Float64Array;
+  constructor(size: number) {
+    this.feature = new Int32Array(size);
+    this.zero = new Float64Array(size);
+    this.one = new Float64Array(size);
+    this.weight = new Float64Array(size);
+  }
+}
+
+const pathsBySize = new Map<number, ShapPath>();
+
+function depthOf(tree: Tree, node = 0): number {
+  return tree.feature[node]! < 0 ? 0 : 1 + Math.max(depthOf(tree, tree.left[node]!), depthOf(tree, tree.right[node]!));
 }
 
 /** Adds one tree's TreeSHAP values for row `row` into `phi`. */
-export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (Float64Array | Int32Array)[], row: number, phi: Float64Array): void {
+export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (Float64Array | Int32Array)[], row: number, phi: Float64Array, depth = depthOf(tree)): void {
   if (tree.feature[0]! < 0) return;
-  recurse(0, 0, [], 1, 1, -1);
+  const size = ((depth + 2) * (depth + 3)) / 2;
+  let path = pathsBySize.get(size);
+  if (!path) pathsBySize.set(size, (path = new ShapPath(size)));
+  const { feature: pf, zero: pz, one: po, weight: pw } = path;
 
-  function recurse(node: number, depth: number, parent: readonly PathElement[], zero: number, one: number, feature: number): void {
-    const path = parent.slice(0, depth).map((e) => ({ ...e }));
-    extend(path, depth, zero, one, feature);
+  const recurse = (node: number, uniqueDepth: number, parent: number, zeroFraction: number, oneFraction: number, featureIndex: number): void => {
+    // This level's path: a copy of the parent's, extended by the edge just taken.
+    const at = parent + uniqueDepth + 1;
+    if (parent >= 0) {
+      pf.copyWithin(at, parent, at);
+      pz.copyWithin(at, parent, at);
+      po.copyWithin(at, parent, at);
+      pw.copyWithin(at, parent, at);
+    }
+    extend(path!, at, uniqueDepth, zeroFraction, oneFraction, featureIndex);
     const split = tree.feature[node]!;
     if (split < 0) {
-      for (let i = 1; i <= depth; i++) {
-        const w = unwoundSum(path, depth, i);
-        phi[path[i]!.feature]! += w * (path[i]!.one - path[i]!.zero) * tree.value[node]!;
+      const value = tree.value[node]!;
+      for (let i = 1; i <= uniqueDepth; i++) {
+        const w = unwoundSum(path!, at, uniqueDepth, i);
+        phi[pf[at + i]!]! += w * (po[at + i]! - pz[at + i]!) * value;
       }
       return;
     }
@@ -89,59 +224,69 @@ export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (
     const cover = tree.cover[node]!;
     let incomingZero = 1;
     let incomingOne = 1;
-    let d = depth;
+    let d = uniqueDepth;
     // A feature already on the path is unwound first: its fractions multiply, it counts once.
-    const k = path.findIndex((e, i) => i > 0 && e.feature === split);
-    if (k > 0) {
-      incomingZero = path[k]!.zero;
-      incomingOne = path[k]!.one;
-      unwind(path, d, k);
+    let k = 1;
+    while (k <= d && pf[at + k] !== split) k++;
+    if (k <= d) {
+      incomingZero = pz[at + k]!;
+      incomingOne = po[at + k]!;
+      unwind(path!, at, d, k);
       d--;
     }
-    recurse(hot, d + 1, path, (tree.cover[hot]! / cover) * incomingZero, incomingOne, split);
-    recurse(cold, d + 1, path, (tree.cover[cold]! / cover) * incomingZero, 0, split);
-  }
+    recurse(hot, d + 1, at, (tree.cover[hot]! / cover) * incomingZero, incomingOne, split);
+    recurse(cold, d + 1, at, (tree.cover[cold]! / cover) * incomingZero, 0, split);
+  };
+  // The root's level starts at 0, with no parent to copy.
+  recurse(0, 0, -1, 1, 1, -1);
 }
 
-function extend(path: PathElement[], depth: number, zero: number, one: number, feature: number): void {
-  path[depth] = { feature, zero, one, weight: depth === 0 ? 1 : 0 };
+function extend(p: ShapPath, at: number, depth: number, zero: number, one: number, feature: number): void {
+  p.feature[at + depth] = feature;
+  p.zero[at + depth] = zero;
+  p.one[at + depth] = one;
+  p.weight[at + depth] = depth === 0 ? 1 : 0;
+  const w = p.weight;
   for (let i = depth - 1; i >= 0; i--) {
-    path[i + 1]!.weight += (one * path[i]!.weight * (i + 1)) / (depth + 1);
-    path[i]!.weight = (zero * path[i]!.weight * (depth - i)) / (depth + 1);
+    w[at + i + 1]! += (one * w[at + i]! * (i + 1)) / (depth + 1);
+    w[at + i] = (zero * w[at + i]! * (depth - i)) / (depth + 1);
   }
 }
 
-function unwind(path: PathElement[], depth: number, index: number): void {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.weight;
+function unwind(p: ShapPath, at: number, depth: number, index: number): void {
+  const one = p.one[at + index]!;
+  const zero = p.zero[at + index]!;
+  const w = p.weight;
+  let next = w[at + depth]!;
   for (let i = depth - 1; i >= 0; i--) {
     if (one !== 0) {
-      const tmp = path[i]!.weight;
-      path[i]!.weight = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (path[i]!.weight * zero * (depth - i)) / (depth + 1);
+      const tmp = w[at + i]!;
+      w[at + i] = (next * (depth + 1)) / ((i + 1) * one);
+      next = tmp - (w[at + i]! * zero * (depth - i)) / (depth + 1);
     } else {
-      path[i]!.weight = (path[i]!.weight * (depth + 1)) / (zero * (depth - i));
+      w[at + i] = (w[at + i]! * (depth + 1)) / (zero * (depth - i));
     }
   }
   for (let i = index; i < depth; i++) {
-    path[i]!.feature = path[i + 1]!.feature;
-    path[i]!.zero = path[i + 1]!.zero;
-    path[i]!.one = path[i + 1]!.one;
+    p.feature[at + i] = p.feature[at + i + 1]!;
+    p.zero[at + i] = p.zero[at + i + 1]!;
+    p.one[at + i] = p.one[at + i + 1]!;
   }
-  path.length = depth;
 }
 
-function unwoundSum(path: readonly PathElement[], depth: number, index: number): number {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.weight;
+function unwoundSum(p: ShapPath, at: number, depth: number, index: number): number {
+  const one = p.one[at + index]!;
+  const zero = p.zero[at + index]!;
+  const w = p.weight;
+  let next = w[at + depth]!;
   let total = 0;
   for (let i = depth - 1; i >= 0; i--) {
     if (one !== 0) {
       const tmp = (next * (depth + 1)) / ((i + 1) * one);
       total += tmp;
-      next = path[i]!.weight - (tmp * zero * (depth - i)) / (depth + 1);
+      next = w[at + i]! - (tmp * zero * (depth - i)) / (depth + 1);
     } else {
-      total += path[i]!.weight / zero / ((depth - i) / (depth + 1));
+      total += w[at + i]! / zero / ((depth - i) / (depth + 1));
     }
   }
   return total;
