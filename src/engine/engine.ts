@@ -29,6 +29,15 @@ export interface CsvChunk {
   readonly rows: number;
 }
 
+/** A batch of a result by column (see {@link Engine.streamColumns}). */
+export interface ColumnBatch {
+  readonly rows: number;
+  /** The columns asked for as numbers: NaN for NULL. */
+  readonly numbers: Readonly<Record<string, Float64Array>>;
+  /** Every other column, in the port's JS shape. */
+  readonly values: Readonly<Record<string, readonly unknown[]>>;
+}
+
 export interface Engine {
   readonly name: DialectName;
   readonly dialect: Dialect;
@@ -47,6 +56,13 @@ export interface Engine {
   query<T extends Row = Row>(statement: SqlInput): Promise<T[]>;
   /** Run a query and yield its rows in batches, never holding the whole result. */
   stream<T extends Row = Row>(statement: SqlInput, batchRows?: number): AsyncIterable<T[]>;
+  /**
+   * Run a query and yield its rows in batches by column: the columns named in `numbers` (numeric
+   * columns of the result) as Float64Array with NaN for NULL, every other column as values in the
+   * port's JS shape. The way to read a wide numeric result (a feature matrix): no object per row,
+   * and on DuckDB no conversion per double. A name in `numbers` that the result lacks is an error.
+   */
+  streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch>;
   /** Append JS rows to a table (columns in the given order). */
   append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
   /** Append CSV records that the engine parses itself; every column is loaded as text. */

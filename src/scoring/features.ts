@@ -13,6 +13,7 @@
 
 import { featureCatalogue, TECHNOLOGY_FLAGS, type FeatureSpec, type ScoringLevel } from '../core/scoring/features.js';
 import type { Engine } from '../engine/engine.js';
+import type { SqlFragment } from '../sql/fragment.js';
 import { compileAccountFeatureTable, compileActivitySpan, compileFeatures, compileSnapshots, compileTechnologies, type SnapshotPlan } from '../sql/compile/scoring.js';
 
 /** Category names of each categorical feature, by feature name. */
@@ -103,9 +104,10 @@ class Column<T extends Float64Array | Int32Array | Uint8Array> {
   }
 }
 
-async function readRows(engine: Engine, level: ScoringLevel, features: readonly FeatureSpec[], query: Parameters<Engine['stream']>[0], fixed?: Vocabularies): Promise<FeatureRows> {
+async function readRows(engine: Engine, level: ScoringLevel, features: readonly FeatureSpec[], query: SqlFragment, fixed?: Vocabularies): Promise<FeatureRows> {
   const start = 1024;
   const subjects: string[] = [];
+  const head = { times: 't_us', openDeals: 'open_deals', labelOpportunity: 'label_opportunity', labelWon: 'label_won', opportunityAt: 'opportunity_at_us', weights: 'weight' } as const;
   const times = new Column(new Float64Array(start));
   const openDeals = new Column(new Float64Array(start));
   const labelOpportunity = new Column(new Uint8Array(start));
@@ -115,33 +117,41 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
   const columns = features.map((f) => (f.kind === 'numeric' ? new Column(new Float64Array(start)) : new Column(new Int32Array(start))));
   // Categories: a fixed vocabulary maps to its codes; a learned one collects raw strings first.
   const codes = features.map((f) => (f.kind === 'categorical' && fixed ? new Map((fixed[f.name] ?? []).map((c, i) => [c, i])) : new Map<string, number>()));
-  for await (const batch of engine.stream<Record<string, unknown>>(query, 20_000)) {
-    for (const row of batch) {
-      subjects.push(String(row.subject_id));
-      times.push(Number(row.t_us));
-      openDeals.push(Number(row.open_deals));
-      labelOpportunity.push(Number(row.label_opportunity));
-      labelWon.push(Number(row.label_won));
-      opportunityAt.push(row.opportunity_at_us === null || row.opportunity_at_us === undefined ? Number.NaN : Number(row.opportunity_at_us));
-      weights.push(Number(row.weight));
-      for (let j = 0; j < features.length; j++) {
-        const f = features[j]!;
-        const value = row[f.name];
-        if (f.kind === 'numeric') {
-          columns[j]!.push(value === null || value === undefined ? Number.NaN : Number(value));
-        } else if (value === null || value === undefined || value === '') {
-          columns[j]!.push(-1);
-        } else {
-          const map = codes[j]!;
-          let code = map.get(String(value));
-          if (code === undefined) {
-            if (fixed) code = -1;
-            else map.set(String(value), (code = map.size));
-          }
-          columns[j]!.push(code);
-        }
+  const numbers = [...Object.values(head), ...features.filter((f) => f.kind === 'numeric').map((f) => f.name)];
+  for await (const batch of engine.streamColumns(query, numbers)) {
+    const n = batch.rows;
+    const ids = batch.values['subject_id']!;
+    for (let i = 0; i < n; i++) subjects.push(String(ids[i]));
+    const pushAll = <T extends Float64Array | Uint8Array | Int32Array>(into: Column<T>, from: Float64Array) => {
+      for (let i = 0; i < n; i++) into.push(from[i]!);
+    };
+    pushAll(times, batch.numbers[head.times]!);
+    pushAll(openDeals, batch.numbers[head.openDeals]!);
+    pushAll(labelOpportunity, batch.numbers[head.labelOpportunity]!);
+    pushAll(labelWon, batch.numbers[head.labelWon]!);
+    pushAll(opportunityAt, batch.numbers[head.opportunityAt]!);
+    pushAll(weights, batch.numbers[head.weights]!);
+    features.forEach((f, j) => {
+      if (f.kind === 'numeric') {
+        pushAll(columns[j] as Column<Float64Array>, batch.numbers[f.name]!);
+        return;
       }
-    }
+      const values = batch.values[f.name]!;
+      const map = codes[j]!;
+      for (let i = 0; i < n; i++) {
+        const value = values[i];
+        if (value === null || value === undefined || value === '') {
+          columns[j]!.push(-1);
+          continue;
+        }
+        let code = map.get(String(value));
+        if (code === undefined) {
+          if (fixed) code = -1;
+          else map.set(String(value), (code = map.size));
+        }
+        columns[j]!.push(code);
+      }
+    });
   }
   const done = columns.map((c) => c.done());
   const vocabularies: Record<string, readonly string[]> = {};

@@ -320,6 +320,45 @@ describeEngines('stream', (engine) => {
   });
 });
 
+describeEngines('streamColumns', (engine) => {
+  const numbers = (n: number) => raw(engine().name === 'clickhouse' ? `numbers(${n})` : `range(${n}) t(number)`);
+
+  test('gives the rows of query() by column: the numeric columns asked for as Float64Array with NaN for NULL, the others as values', async () => {
+    const query = sql`SELECT CAST(number AS BIGINT) AS id,
+        CASE WHEN number % 7 = 0 THEN NULL ELSE CAST(number AS DOUBLE) / 4 END AS x,
+        CAST(number % 3 AS BIGINT) AS k,
+        CASE WHEN number % 5 = 0 THEN NULL ELSE concat('s', CAST(number AS VARCHAR)) END AS label
+      FROM ${numbers(5_000)} ORDER BY id`;
+    const rows = await engine().query<{ id: number; x: number | null; k: number; label: string | null }>(query);
+    const ids: number[] = [];
+    const xs: number[] = [];
+    const ks: number[] = [];
+    const labels: unknown[] = [];
+    for await (const batch of engine().streamColumns(query, ['x', 'k'])) {
+      expect(Object.keys(batch.numbers).sort()).toEqual(['k', 'x']);
+      expect(Object.keys(batch.values).sort()).toEqual(['id', 'label']);
+      expect(batch.numbers['x']).toBeInstanceOf(Float64Array);
+      expect(batch.numbers['x']!.length).toBe(batch.rows);
+      ids.push(...(batch.values['id'] as number[]));
+      xs.push(...batch.numbers['x']!);
+      ks.push(...batch.numbers['k']!);
+      labels.push(...batch.values['label']!);
+    }
+    expect(ids).toEqual(rows.map((r) => r.id));
+    expect(xs).toEqual(rows.map((r) => (r.x === null ? Number.NaN : r.x)));
+    expect(ks).toEqual(rows.map((r) => r.k));
+    expect(labels).toEqual(rows.map((r) => r.label));
+    expect(xs.filter((x) => Number.isNaN(x))).toHaveLength(Math.ceil(5_000 / 7));
+  });
+
+  test('a numeric column the result lacks is an error, not a column of NaN', async () => {
+    const read = async () => {
+      for await (const batch of engine().streamColumns(sql`SELECT CAST(number AS DOUBLE) AS x FROM ${numbers(3)}`, ['x', 'y'])) void batch;
+    };
+    await expect(read()).rejects.toThrow(/no column y/);
+  });
+});
+
 describeEngines('errors', (engine) => {
   test('a failing statement throws engine-failed carrying its SQL and params', async () => {
     const failing = engine().query(sql`SELECT no_such_column FROM users WHERE user_id = ${param.string('u1')}`);

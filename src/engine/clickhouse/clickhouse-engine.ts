@@ -21,7 +21,8 @@
 import { internalError, RevlineError } from '../../core/errors.js';
 import { clickhouseDialect } from '../../sql/dialect/clickhouse.js';
 import { param, sql, type PrintedSql, type TypedParam } from '../../sql/fragment.js';
-import type { CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import type { ColumnBatch, CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import { checkedNumberColumns, rowsToColumns } from '../columns.js';
 import { engineClosed, engineFailed } from '../failure.js';
 import { checkCsvDelimiter, findUnclosedQuote, lineOf } from '../csv-chunk.js';
 import { formatMicrosAsUtcText, parseTimestampMicros } from '../values.js';
@@ -114,6 +115,16 @@ export class ClickHouseEngine implements Engine {
     }
     while (batch.length > batchRows) yield batch.splice(0, batchRows);
     if (batch.length > 0) yield batch;
+  }
+
+  /** ClickHouse sends rows (JSON); they are turned into columns here, batch by batch. */
+  async *streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch> {
+    let checked: Set<string> | undefined;
+    for await (const batch of this.stream(statement)) {
+      const names = Object.keys(batch[0]!);
+      checked ??= checkedNumberColumns(names, numbers);
+      yield rowsToColumns(batch, names, checked);
+    }
   }
 
   async append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {

@@ -24,7 +24,8 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api
 import { internalError } from '../../core/errors.js';
 import { SCRATCH_CATALOG, duckdbDialect } from '../../sql/dialect/duckdb.js';
 import type { PrintedSql } from '../../sql/fragment.js';
-import type { CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import type { ColumnBatch, CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import { checkedNumberColumns } from '../columns.js';
 import { engineClosed, engineFailed } from '../failure.js';
 import { SerialQueue } from '../serial.js';
 import { checkCsvDelimiter } from '../csv-chunk.js';
@@ -123,6 +124,51 @@ export class DuckDbEngine implements Engine {
         }
       }
       if (batch.length > 0) yield batch;
+    } catch (error) {
+      throw this.failed(error, printed);
+    } finally {
+      connection?.closeSync();
+    }
+  }
+
+  async *streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch> {
+    this.assertOpen();
+    const printed = this.dialect.printFragment(statement);
+    const { values, types } = bindParams(printed.params);
+    let connection: DuckDBConnection | undefined;
+    try {
+      connection = await this.instance.connect();
+      await connection.run("SET TimeZone = 'UTC'");
+      await connection.run('SET preserve_insertion_order = false');
+      const result = await connection.stream(printed.sql, values, types);
+      const names = result.columnNames();
+      const asNumbers = checkedNumberColumns(names, numbers);
+      const columnTypes = result.columnTypes();
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        const rows = chunk.rowCount;
+        const numberColumns: Record<string, Float64Array> = {};
+        const valueColumns: Record<string, unknown[]> = {};
+        names.forEach((name, i) => {
+          const vector = chunk.getColumnVector(i);
+          const type = columnTypes[i]!;
+          if (asNumbers.has(name)) {
+            const out = new Float64Array(rows);
+            // A double is read as it is; any other numeric type through the port's converter.
+            const direct = type.typeId === DuckDBTypeId.DOUBLE;
+            for (let r = 0; r < rows; r++) {
+              const item = vector.getItem(r);
+              const value = direct ? item : revlineValueConverter(item, type, revlineValueConverter);
+              out[r] = value === null || value === undefined ? Number.NaN : Number(value);
+            }
+            numberColumns[name] = out;
+          } else {
+            valueColumns[name] = Array.from({ length: rows }, (_, r) => revlineValueConverter(vector.getItem(r), type, revlineValueConverter));
+          }
+        });
+        yield { rows, numbers: numberColumns, values: valueColumns };
+      }
     } catch (error) {
       throw this.failed(error, printed);
     } finally {

@@ -10,6 +10,9 @@
  *   something that never happened is NULL (missing), never 0.
  * - The feature columns come out in catalogue order, named as the catalogue names them.
  * - Times are epoch microseconds (`t_us`), so windows are integer arithmetic on every engine.
+ * - Every numeric feature leaves the engine as a double: counts summed as 128-bit (DuckDB) or
+ *   64-bit unsigned (ClickHouse) integers would cross to JS as big integers, one at a time, and
+ *   reading the rows would cost more than computing them.
  */
 
 import {
@@ -176,7 +179,7 @@ function engagementColumns(d: Dialect, alias: string, columns: readonly Aggregat
   const out: SqlFragment[] = [];
   for (const c of columns) {
     if (!wanted(c.name)) continue;
-    out.push(c.counts ? raw(`coalesce(${alias}.${c.name}, 0) AS ${prefix}${c.name}`) : raw(`${alias}.${c.name} AS ${prefix}${c.name}`));
+    out.push(c.counts ? raw(`${d.castTo(`coalesce(${alias}.${c.name}, 0)`, 'float')} AS ${prefix}${c.name}`) : raw(`${alias}.${c.name} AS ${prefix}${c.name}`));
   }
   if (wanted('trend_3w')) out.push(raw(`${d.castTo(`coalesce(${alias}.touches_3w, 0) + 1`, 'float')} / ${d.castTo(`coalesce(${alias}.touches_prior_3w, 0) + 1`, 'float')} AS ${prefix}trend_3w`));
   return out;
@@ -220,16 +223,16 @@ function accountFeatures(d: Dialect, keys: SqlFragment, technologies: readonly s
     raw(`${d.castTo('a.employees', 'float')} AS employees`),
     raw(`${d.castTo('a.annual_revenue', 'float')} AS annual_revenue`),
     raw('CASE WHEN a.is_icp IS NULL THEN NULL WHEN a.is_icp THEN 1.0 ELSE 0.0 END AS is_icp'),
-    raw(`CASE WHEN a.technologies IS NULL OR a.technologies = '' THEN 0 ELSE length(${techs}) - length(replace(${techs}, ';', '')) - 1 END AS technology_count`),
-    ...technologies.map((t) => sql`CASE WHEN ${d.contains(raw(techs), sql`${param.string(`;${t.toLowerCase()};`)}`)} THEN 1 ELSE 0 END AS ${raw(technologyFeature(t))}`),
+    raw(`CASE WHEN a.technologies IS NULL OR a.technologies = '' THEN 0.0 ELSE ${d.castTo(`length(${techs}) - length(replace(${techs}, ';', '')) - 1`, 'float')} END AS technology_count`),
+    ...technologies.map((t) => sql`CASE WHEN ${d.contains(raw(techs), sql`${param.string(`;${t.toLowerCase()};`)}`)} THEN 1.0 ELSE 0.0 END AS ${raw(technologyFeature(t))}`),
     raw(`CASE WHEN a.created_at IS NULL THEN NULL ELSE ${d.castTo(`k.t_us - ${usText(d, 'a.created_at')}`, 'float')} / ${DAY_US} END AS account_age_days`),
-    raw('coalesce(p.contacts_known, 0) AS contacts_known'),
-    ...JOB_LEVELS_COUNTED.map((level) => raw(`coalesce(p.${level}_contacts, 0) AS ${level}_contacts`)),
-    raw('coalesce(p.new_contacts_90d, 0) AS new_contacts_90d'),
-    raw('coalesce(m.mql_contacts_90d, 0) AS mql_contacts_90d'),
-    raw('coalesce(h.opportunities_before, 0) AS opportunities_before'),
-    raw('coalesce(h.won_before, 0) AS won_before'),
-    raw('coalesce(h.lost_before, 0) AS lost_before'),
+    raw(`${d.castTo('coalesce(p.contacts_known, 0)', 'float')} AS contacts_known`),
+    ...JOB_LEVELS_COUNTED.map((level) => raw(`${d.castTo(`coalesce(p.${level}_contacts, 0)`, 'float')} AS ${level}_contacts`)),
+    raw(`${d.castTo('coalesce(p.new_contacts_90d, 0)', 'float')} AS new_contacts_90d`),
+    raw(`${d.castTo('coalesce(m.mql_contacts_90d, 0)', 'float')} AS mql_contacts_90d`),
+    raw(`${d.castTo('coalesce(h.opportunities_before, 0)', 'float')} AS opportunities_before`),
+    raw(`${d.castTo('coalesce(h.won_before, 0)', 'float')} AS won_before`),
+    raw(`${d.castTo('coalesce(h.lost_before, 0)', 'float')} AS lost_before`),
     raw('h.days_since_last_opportunity AS days_since_last_opportunity'),
     raw('p.first_source AS first_source'),
   ];
