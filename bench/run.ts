@@ -7,6 +7,7 @@
  * - attribution: see bench/attribution.ts.
  * - reports: see bench/reports.ts.
  * - api: see bench/api.ts.
+ * - scoring: see bench/scoring.ts.
  * - import: the demo world exported as canonical CSV, then imported table by table into a fresh
  *   DuckDB workspace through Revline's import path; beside each table, DuckDB's own `read_csv` of
  *   the same file into a plain table in a fresh database: rows/s of both, their ratio, peak RSS.
@@ -26,6 +27,7 @@ import { importFile, type ImportPhase } from '../src/ingest/import.js';
 import { benchApi } from './api.js';
 import { benchAttribution } from './attribution.js';
 import { benchLifecycle } from './lifecycle.js';
+import { benchScoring } from './scoring.js';
 import { benchReports } from './reports.js';
 import { fmt, measured, printTable } from './measure.js';
 
@@ -97,7 +99,7 @@ async function benchImport(size: DemoSize, seed: number, memoryLimit: string): P
   }
 }
 
-const AREAS = ['import', 'lifecycle', 'attribution', 'reports', 'api'] as const;
+const AREAS = ['import', 'lifecycle', 'attribution', 'reports', 'api', 'scoring'] as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
   });
   const area = positionals[0];
   if (!area || !(AREAS as readonly string[]).includes(area)) {
-    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB] [--db path (reports, api: keep and reuse the workspace)]`);
+    console.error(`usage: npm run bench -- <${AREAS.join('|')}> [--size S|M|L] [--seed N] [--memory-limit 2GB] [--db path (reports, api, scoring: keep and reuse the workspace)]`);
     return 2;
   }
   const size = (values.size ?? 'S').toUpperCase();
@@ -119,6 +121,10 @@ async function main(): Promise<number> {
   const memoryLimit = values['memory-limit'] ?? '2GB';
   if (area === 'api') {
     await benchApi(size as DemoSize, seed, memoryLimit, values.db === undefined ? undefined : path.resolve(values.db));
+    return 0;
+  }
+  if (area === 'scoring') {
+    await benchScoring(size as DemoSize, seed, memoryLimit, values.db === undefined ? undefined : path.resolve(values.db));
     return 0;
   }
   if (area === 'reports') {
