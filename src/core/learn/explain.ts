@@ -48,7 +48,8 @@ export function explainGbdt(model: GbdtModel, data: Features): Explanations {
   let expected = model.baseline;
   model.trees.forEach((tree, t) => {
     expected += treeExpectation(tree);
-    for (let r = 0; r < data.rows; r++) treeShap(tree, compiled[t]!, columns, r, contributions[r]!);
+    const scratch = shapScratch(treeDepth(tree));
+    for (let r = 0; r < data.rows; r++) treeShap(tree, compiled[t]!, columns, r, contributions[r]!, scratch);
   });
   return { features: model.features.map((f) => f.name), expected, raw: predictRawGbdt(model, data), contributions };
 }
@@ -60,26 +61,106 @@ export function treeExpectation(tree: Tree): number {
   return sum / tree.cover[0]!;
 }
 
-interface PathElement {
-  feature: number;
-  zero: number;
-  one: number;
-  weight: number;
+/**
+ * The path of TreeSHAP as flat arrays: each recursion level's path is a segment after its
+ * parent's (shap's C++ layout), so explaining a row allocates nothing.
+ */
+export interface ShapScratch {
+  readonly feature: Int32Array;
+  readonly zero: Float64Array;
+  readonly one: Float64Array;
+  readonly weight: Float64Array;
+}
+
+/** Scratch space for a tree of the given depth (edges from root to the deepest leaf). */
+export function shapScratch(depth: number): ShapScratch {
+  const size = ((depth + 2) * (depth + 3)) / 2;
+  return { feature: new Int32Array(size), zero: new Float64Array(size), one: new Float64Array(size), weight: new Float64Array(size) };
+}
+
+/** Edges from the root to the deepest leaf. */
+export function treeDepth(tree: Tree): number {
+  const depth = new Int32Array(tree.feature.length);
+  let max = 0;
+  for (let n = 0; n < tree.feature.length; n++) {
+    if (tree.feature[n]! < 0) continue;
+    depth[tree.left[n]!] = depth[tree.right[n]!] = depth[n]! + 1;
+    max = Math.max(max, depth[n]! + 1);
+  }
+  return max;
 }
 
 /** Adds one tree's TreeSHAP values for row `row` into `phi`. */
-export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (Float64Array | Int32Array)[], row: number, phi: Float64Array): void {
+export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (Float64Array | Int32Array)[], row: number, phi: Float64Array, scratch: ShapScratch = shapScratch(treeDepth(tree))): void {
   if (tree.feature[0]! < 0) return;
-  recurse(0, 0, [], 1, 1, -1);
+  const { feature: pf, zero: pz, one: po, weight: pw } = scratch;
 
-  function recurse(node: number, depth: number, parent: readonly PathElement[], zero: number, one: number, feature: number): void {
-    const path = parent.slice(0, depth).map((e) => ({ ...e }));
-    extend(path, depth, zero, one, feature);
+  // Appends (zero, one, feature) to the path at `at` of length `depth`, updating the weights.
+  const extend = (at: number, depth: number, zero: number, one: number, feature: number) => {
+    pf[at + depth] = feature;
+    pz[at + depth] = zero;
+    po[at + depth] = one;
+    pw[at + depth] = depth === 0 ? 1 : 0;
+    for (let i = depth - 1; i >= 0; i--) {
+      pw[at + i + 1]! += (one * pw[at + i]! * (i + 1)) / (depth + 1);
+      pw[at + i] = (zero * pw[at + i]! * (depth - i)) / (depth + 1);
+    }
+  };
+
+  // Removes element `index` from the path, undoing its extension.
+  const unwind = (at: number, depth: number, index: number) => {
+    const one = po[at + index]!;
+    const zero = pz[at + index]!;
+    let next = pw[at + depth]!;
+    for (let i = depth - 1; i >= 0; i--) {
+      if (one !== 0) {
+        const tmp = pw[at + i]!;
+        pw[at + i] = (next * (depth + 1)) / ((i + 1) * one);
+        next = tmp - (pw[at + i]! * zero * (depth - i)) / (depth + 1);
+      } else {
+        pw[at + i] = (pw[at + i]! * (depth + 1)) / (zero * (depth - i));
+      }
+    }
+    for (let i = index; i < depth; i++) {
+      pf[at + i] = pf[at + i + 1]!;
+      pz[at + i] = pz[at + i + 1]!;
+      po[at + i] = po[at + i + 1]!;
+    }
+  };
+
+  // The total weight the path would have with element `index` unwound.
+  const unwoundSum = (at: number, depth: number, index: number): number => {
+    const one = po[at + index]!;
+    const zero = pz[at + index]!;
+    let next = pw[at + depth]!;
+    let total = 0;
+    for (let i = depth - 1; i >= 0; i--) {
+      if (one !== 0) {
+        const tmp = (next * (depth + 1)) / ((i + 1) * one);
+        total += tmp;
+        next = pw[at + i]! - (tmp * zero * (depth - i)) / (depth + 1);
+      } else {
+        total += pw[at + i]! / zero / ((depth - i) / (depth + 1));
+      }
+    }
+    return total;
+  };
+
+  const recurse = (node: number, parentAt: number, depth: number, zero: number, one: number, feature: number): void => {
+    // This level's path is a copy of the parent's, placed right after it.
+    const at = parentAt + depth;
+    for (let i = 0; i < depth; i++) {
+      pf[at + i] = pf[parentAt + i]!;
+      pz[at + i] = pz[parentAt + i]!;
+      po[at + i] = po[parentAt + i]!;
+      pw[at + i] = pw[parentAt + i]!;
+    }
+    extend(at, depth, zero, one, feature);
     const split = tree.feature[node]!;
     if (split < 0) {
       for (let i = 1; i <= depth; i++) {
-        const w = unwoundSum(path, depth, i);
-        phi[path[i]!.feature]! += w * (path[i]!.one - path[i]!.zero) * tree.value[node]!;
+        const w = unwoundSum(at, depth, i);
+        phi[pf[at + i]!]! += w * (po[at + i]! - pz[at + i]!) * tree.value[node]!;
       }
       return;
     }
@@ -91,60 +172,18 @@ export function treeShap(tree: Tree, compiled: CompiledTree, columns: readonly (
     let incomingOne = 1;
     let d = depth;
     // A feature already on the path is unwound first: its fractions multiply, it counts once.
-    const k = path.findIndex((e, i) => i > 0 && e.feature === split);
-    if (k > 0) {
-      incomingZero = path[k]!.zero;
-      incomingOne = path[k]!.one;
-      unwind(path, d, k);
+    let k = 1;
+    while (k <= d && pf[at + k] !== split) k++;
+    if (k <= d) {
+      incomingZero = pz[at + k]!;
+      incomingOne = po[at + k]!;
+      unwind(at, d, k);
       d--;
     }
-    recurse(hot, d + 1, path, (tree.cover[hot]! / cover) * incomingZero, incomingOne, split);
-    recurse(cold, d + 1, path, (tree.cover[cold]! / cover) * incomingZero, 0, split);
-  }
-}
-
-function extend(path: PathElement[], depth: number, zero: number, one: number, feature: number): void {
-  path[depth] = { feature, zero, one, weight: depth === 0 ? 1 : 0 };
-  for (let i = depth - 1; i >= 0; i--) {
-    path[i + 1]!.weight += (one * path[i]!.weight * (i + 1)) / (depth + 1);
-    path[i]!.weight = (zero * path[i]!.weight * (depth - i)) / (depth + 1);
-  }
-}
-
-function unwind(path: PathElement[], depth: number, index: number): void {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.weight;
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
-      const tmp = path[i]!.weight;
-      path[i]!.weight = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (path[i]!.weight * zero * (depth - i)) / (depth + 1);
-    } else {
-      path[i]!.weight = (path[i]!.weight * (depth + 1)) / (zero * (depth - i));
-    }
-  }
-  for (let i = index; i < depth; i++) {
-    path[i]!.feature = path[i + 1]!.feature;
-    path[i]!.zero = path[i + 1]!.zero;
-    path[i]!.one = path[i + 1]!.one;
-  }
-  path.length = depth;
-}
-
-function unwoundSum(path: readonly PathElement[], depth: number, index: number): number {
-  const { one, zero } = path[index]!;
-  let next = path[depth]!.weight;
-  let total = 0;
-  for (let i = depth - 1; i >= 0; i--) {
-    if (one !== 0) {
-      const tmp = (next * (depth + 1)) / ((i + 1) * one);
-      total += tmp;
-      next = path[i]!.weight - (tmp * zero * (depth - i)) / (depth + 1);
-    } else {
-      total += path[i]!.weight / zero / ((depth - i) / (depth + 1));
-    }
-  }
-  return total;
+    recurse(hot, at, d + 1, (tree.cover[hot]! / cover) * incomingZero, incomingOne, split);
+    recurse(cold, at, d + 1, (tree.cover[cold]! / cover) * incomingZero, 0, split);
+  };
+  recurse(0, 0, 0, 1, 1, -1);
 }
 
 export function explainLogistic(model: LogisticModel, data: Features): Explanations {
