@@ -11,7 +11,6 @@
 
 import { RevlineError } from '../errors.js';
 import { Random } from '../demo/random.js';
-import { shuffle } from './gbdt.js';
 
 /**
  * @example
@@ -27,7 +26,7 @@ export function stratifiedFolds(labels: ArrayLike<number>, k: number, seed: numb
   for (const cls of [1, 0]) {
     const rows: number[] = [];
     for (let i = 0; i < labels.length; i++) if ((labels[i] === 1 ? 1 : 0) === cls) rows.push(i);
-    shuffle(rows, rng);
+    rng.shuffle(rows);
     for (const r of rows) {
       fold[r] = next;
       next = (next + 1) % k;

@@ -207,22 +207,12 @@ export function stratifiedHoldout(labels: Uint8Array, fraction: number, seed: nu
   for (const cls of [0, 1]) {
     const idx: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === cls) idx.push(i);
-    shuffle(idx, rng);
+    rng.shuffle(idx);
     const take = idx.length >= 2 ? Math.max(1, Math.round(idx.length * fraction)) : 0;
     held.push(...idx.slice(0, take));
     fit.push(...idx.slice(take));
   }
   return { fit: Uint32Array.from(fit.sort((a, b) => a - b)), held: Uint32Array.from(held.sort((a, b) => a - b)) };
-}
-
-/** Fisher–Yates with the given stream. */
-export function shuffle<T>(items: T[], rng: Random): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    const t = items[i]!;
-    items[i] = items[j]!;
-    items[j] = t;
-  }
 }
 
 /**
