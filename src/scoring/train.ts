@@ -5,9 +5,9 @@
  * Invariants:
  * - Time-honest: a model trained until T learns from snapshots at moments t with t + horizon ≤ T,
  *   so every label it sees was known at T; its features are as of t (sql/compile/scoring.ts).
- * - Early stopping and calibration use the latest fifth of the snapshot moments (a time-ordered
- *   validation split), never rows drawn at random across time: the model is judged on a future
- *   it did not see, as it will be used.
+ * - Early stopping uses the moments after the first four fifths, calibration and bands the latest
+ *   tenth ({@link timeSplit}), never rows drawn at random across time: the model is judged on a
+ *   future it did not see, as it will be used.
  * - Snapshots of accounts with an open deal are not trained on: they are already buying, and the
  *   question is who will be next. They are scored (buying stage `purchase`).
  * - Sampled negatives carry the inverse of their sampling rate as weight, so probabilities stay
@@ -132,10 +132,22 @@ async function countSubjects(engine: Engine, level: ScoringLevel): Promise<numbe
   return Number(row?.n ?? 0);
 }
 
-/** Rows of the latest fifth of the moments (at least one moment): the time-ordered validation split. */
-export function validationSplit(times: Float64Array, moments: readonly number[]): { fit: Uint32Array; held: Uint32Array } {
-  const heldFrom = moments[Math.max(1, Math.floor(moments.length * 0.8))]!;
-  return { fit: rowsWhere(times.length, (i) => times[i]! < heldFrom), held: rowsWhere(times.length, (i) => times[i]! >= heldFrom) };
+/**
+ * The time-ordered split of training rows by their moment: the trees learn from the earliest
+ * four fifths, stop early on the next tenth, and are calibrated, banded and measured on the latest
+ * tenth — rows neither the trees nor their stopping saw. At least one moment each (three in all).
+ */
+export function timeSplit(times: Float64Array, moments: readonly number[]): { fit: Uint32Array; stop: Uint32Array; calibrate: Uint32Array } {
+  const n = moments.length;
+  const calibrateAt = Math.min(n - 1, Math.max(2, Math.floor(n * 0.9)));
+  const stopAt = Math.min(calibrateAt - 1, Math.max(1, Math.floor(n * 0.8)));
+  const stopFrom = moments[stopAt]!;
+  const calibrateFrom = moments[calibrateAt]!;
+  return {
+    fit: rowsWhere(times.length, (i) => times[i]! < stopFrom),
+    stop: rowsWhere(times.length, (i) => times[i]! >= stopFrom && times[i]! < calibrateFrom),
+    calibrate: rowsWhere(times.length, (i) => times[i]! >= calibrateFrom),
+  };
 }
 
 export interface FittedModels {
@@ -166,22 +178,25 @@ function weightedRate(data: Dataset): number {
   return total === 0 ? 0 : positive / total;
 }
 
-/** Trains the in-market and fit models on the training split, stopped early and banded on the validation split. */
+/** Trains the in-market and fit models on the time split: learned, stopped early, then calibrated and banded on the latest rows. */
 export function fitModels(rows: FeatureRows, label: ScoringLabel, moments: readonly number[], technologies: readonly string[], seed: number, negativeRate: number): FittedModels {
   const all = datasetOf(rows, label);
-  const { fit, held } = validationSplit(rows.times, moments);
-  const train = takeRows(all, fit);
-  const validation = takeRows(all, held);
+  const split = timeSplit(rows.times, moments);
+  const train = takeRows(all, split.fit);
+  const stop = takeRows(all, split.stop);
+  const validation = takeRows(all, split.calibrate);
   const positives = (d: Dataset) => d.labels.reduce((a, b) => a + b, 0);
-  if (positives(train) === 0 || positives(validation) === 0) {
-    throw new RevlineError('request-invalid', `No ${label === 'won' ? 'won deal' : 'opportunity'} was created within the horizon after the ${positives(train) === 0 ? 'training' : 'validation'} moments, so there is nothing to learn what precedes one from.`, {
-      hint: 'Import opportunities (with created dates), or train on the other label (--label opportunity).',
-    });
+  for (const [part, data] of [['training', train], ['early-stopping', stop], ['calibration', validation]] as const) {
+    if (positives(data) === 0) {
+      throw new RevlineError('request-invalid', `No ${label === 'won' ? 'won deal' : 'opportunity'} was created within the horizon after the ${part} moments, so there is nothing to learn or check what precedes one with.`, {
+        hint: 'Import opportunities (with created dates) over a longer history, or train on the other label (--label opportunity).',
+      });
+    }
   }
-  const model = trainGbdt(train, { validation, seed });
+  const model = trainGbdt(train, { validation: stop, seed });
   const fitNames = new Set(rows.features.filter(isFitFeature).map((f) => f.name));
   const onlyFit = (d: Features) => ({ ...d, features: d.features.filter((f) => fitNames.has(f.name)) });
-  const fitModel = trainGbdt({ ...train, ...onlyFit(train) }, { validation: { ...validation, ...onlyFit(validation) }, seed });
+  const fitModel = trainGbdt({ ...train, ...onlyFit(train) }, { validation: { ...stop, ...onlyFit(stop) }, seed });
   const raw = predictRawGbdt(model, validation);
   const calibration = fitCalibration(raw, validation.labels);
   const body0 = { calibration, negativeRate } as ScoringModelBody;
@@ -194,7 +209,8 @@ export function fitModels(rows: FeatureRows, label: ScoringLabel, moments: reado
     validation: {
       rows: validation.rows,
       positives: positives(validation),
-      // Ranking and loss of the trees before calibration: the calibration is fitted on these rows.
+      // The latest tenth of the moments, which neither the trees nor their early stopping saw:
+      // ranking and loss before calibration, since the calibration is fitted on these rows.
       auc: auc(raw, validation.labels),
       logLoss: logLoss(uncalibrated, validation.labels),
       brier: brier(uncalibrated, validation.labels),

@@ -151,7 +151,7 @@ export const scoreCommand: Command = {
         const v = trained.stored.validation as { auc: number; liftTopDecile: number; fitAuc: number; trees: number; rows: number };
         printDocument(context.io.stdout, context.format, { model: { ...trained.stored, body: undefined }, rows: trained.rows, positives: trained.positives, moments: trained.moments, seconds: trained.seconds, run }, () =>
           `Trained ${request.level} model v${trained.stored.version} (${request.label} within ${request.horizonDays} days) on ${trained.rows.toLocaleString('en-US')} snapshots at ${trained.moments} moments until ${trained.stored.trainedUntil} (${trained.positives.toLocaleString('en-US')} positive): ${v.trees} trees; ` +
-          `on the latest fifth of moments (${v.rows.toLocaleString('en-US')} rows) AUC ${num(v.auc)}, lift in the top 10% ${num(v.liftTopDecile, 2)}, fit model alone AUC ${num(v.fitAuc)}. (${trained.seconds.features.toFixed(1)} s features, ${trained.seconds.train.toFixed(1)} s training)\n` +
+          `on the latest moments, unseen by training and its early stopping (${v.rows.toLocaleString("en-US")} rows), AUC ${num(v.auc)}, lift in the top 10% ${num(v.liftTopDecile, 2)}, fit model alone AUC ${num(v.fitAuc)}. (${trained.seconds.features.toFixed(1)} s features, ${trained.seconds.train.toFixed(1)} s training)\n` +
           runSummary(run),
         );
         return 0;
