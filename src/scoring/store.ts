@@ -66,7 +66,11 @@ export async function loadModel<Body>(engine: Engine, level: ScoringLevel, versi
       WHERE level = ${param.string(level)}${which} ORDER BY version DESC LIMIT 1`,
   );
   const r = rows[0];
-  if (!r) return undefined;
+  return r ? { ...modelOf(r), body: JSON.parse(String(r['model'])) as Body } : undefined;
+}
+
+/** A model row without its learners. */
+function modelOf(r: Record<string, unknown>): Omit<StoredModelRow<never>, 'body'> {
   return {
     level: r['level'] as ScoringLevel,
     version: Number(r['version']),
@@ -74,7 +78,6 @@ export async function loadModel<Body>(engine: Engine, level: ScoringLevel, versi
     horizonDays: Number(r['horizon_days']),
     trainedAt: String(r['trained_at']),
     trainedUntil: String(r['trained_until']),
-    body: JSON.parse(String(r['model'])) as Body,
     validation: JSON.parse(String(r['validation'])) as Record<string, unknown>,
   };
 }
@@ -84,15 +87,7 @@ export async function listModels(engine: Engine, level: ScoringLevel): Promise<O
   const rows = await engine.query(
     sql`SELECT level, version, label, horizon_days, trained_at, trained_until, validation FROM ${ident(SCORING_MODELS.name)} WHERE level = ${param.string(level)} ORDER BY version DESC`,
   );
-  return rows.map((r) => ({
-    level: r['level'] as ScoringLevel,
-    version: Number(r['version']),
-    label: r['label'] as ScoringLabel,
-    horizonDays: Number(r['horizon_days']),
-    trainedAt: String(r['trained_at']),
-    trainedUntil: String(r['trained_until']),
-    validation: JSON.parse(String(r['validation'])) as Record<string, unknown>,
-  }));
+  return rows.map(modelOf);
 }
 
 const SCORE_COLUMNS = ['level', 'subject_id', 'version', 'scored_at', 'probability', 'fit', 'fit_band', 'in_market_band', 'buying_stage', 'qualified', 'reasons'];

@@ -101,18 +101,33 @@ export class DuckDbEngine implements Engine {
     });
   }
 
-  async *stream<T extends Row = Row>(statement: SqlInput, batchRows = DEFAULT_BATCH_ROWS): AsyncIterable<T[]> {
-    this.assertOpen();
-    const printed = this.dialect.printFragment(statement);
+  /**
+   * A streaming result on a connection of its own (so its consumer may query or append while
+   * reading), and the connection to close when the reading ends.
+   */
+  private async openStream(printed: PrintedSql): Promise<{ connection: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }> {
     const { values, types } = bindParams(printed.params);
-    let connection: DuckDBConnection | undefined;
+    const connection = await this.instance.connect();
     try {
-      connection = await this.instance.connect();
       await connection.run("SET TimeZone = 'UTC'");
       // Scratch work (staging, normalising, classifying) needs no order, and keeping it costs
       // parallelism; every order that matters is an explicit ORDER BY (results, storage order).
       await connection.run('SET preserve_insertion_order = false');
-      const result = await connection.stream(printed.sql, values, types);
+      return { connection, result: await connection.stream(printed.sql, values, types) };
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+  }
+
+  async *stream<T extends Row = Row>(statement: SqlInput, batchRows = DEFAULT_BATCH_ROWS): AsyncIterable<T[]> {
+    this.assertOpen();
+    const printed = this.dialect.printFragment(statement);
+    let connection: DuckDBConnection | undefined;
+    try {
+      const opened = await this.openStream(printed);
+      connection = opened.connection;
+      const result = opened.result;
       let batch: T[] = [];
       for await (const rows of result.yieldConvertedRowObjects(revlineValueConverter)) {
         for (const row of rows) {
@@ -134,13 +149,11 @@ export class DuckDbEngine implements Engine {
   async *streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch> {
     this.assertOpen();
     const printed = this.dialect.printFragment(statement);
-    const { values, types } = bindParams(printed.params);
     let connection: DuckDBConnection | undefined;
     try {
-      connection = await this.instance.connect();
-      await connection.run("SET TimeZone = 'UTC'");
-      await connection.run('SET preserve_insertion_order = false');
-      const result = await connection.stream(printed.sql, values, types);
+      const opened = await this.openStream(printed);
+      connection = opened.connection;
+      const result = opened.result;
       const names = result.columnNames();
       const asNumbers = checkedNumberColumns(names, numbers);
       const columnTypes = result.columnTypes();
