@@ -63,7 +63,7 @@ export interface Evaluation {
   readonly split: string;
   readonly until: string;
   readonly train: { readonly rows: number; readonly positives: number; readonly moments: number; readonly trees: number };
-  readonly test: { readonly rows: number; readonly positives: number; readonly moments: number; readonly buyers: number; readonly trueInMarketRows: number | null };
+  readonly test: { readonly rows: number; readonly positives: number; readonly moments: number; readonly buyers: number; readonly trueInMarketRows: number | null; readonly negativesKept: number };
   readonly ruleScore: string | null;
   readonly mqlDefinition: string | null;
   readonly scorers: readonly ScorerResult[];
@@ -73,6 +73,9 @@ export interface Evaluation {
 }
 
 const PREFIX = '_score_eval';
+
+/** Test snapshots kept whole up to this many (demo M's contacts at five moments: 490 k). */
+export const MAX_TEST_ROWS = 750_000;
 
 /** The default split: three quarters into the moments from the first usable to the last testable. */
 export function defaultSplit(firstUs: number, untilUs: number, horizonDays: number): number {
@@ -112,7 +115,10 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
   const hasTruth = Number(truthCount?.n ?? 0) > 0;
   const key = (subject: string, t: number) => `${subject}@${t}`;
   const negatives = await subjectsCount(engine, request.level) * testMoments.length;
-  const negativeRate = negatives <= request.maxNegatives ? 1 : request.maxNegatives / negatives;
+  // Test rows are kept whole up to a cap, so every metric is of the population as it is (a sampled
+  // test set would flatter lift and precision and skew the calibration table); past the cap,
+  // negatives are sampled and the report says at which rate.
+  const negativeRate = negatives <= MAX_TEST_ROWS ? 1 : MAX_TEST_ROWS / negatives;
   let test: FeatureRows;
   try {
     await engine.exec([...judgement.statements]);
@@ -209,7 +215,7 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
     split: iso(splitUs),
     until: iso(untilUs),
     train: { rows: training.rows.subjects.length, positives: sum(datasetOf(training.rows, request.label).labels), moments: training.moments.length, trees: body.model.trees.length },
-    test: { rows, positives: sum(labels), moments: testMoments.length, buyers: buyers.size, trueInMarketRows: hasTruth ? truthRows : null },
+    test: { rows, positives: sum(labels), moments: testMoments.length, buyers: buyers.size, trueInMarketRows: hasTruth ? truthRows : null, negativesKept: negativeRate },
     ruleScore: scoreModel?.name ?? null,
     mqlDefinition: mql?.name ?? null,
     scorers,

@@ -15,6 +15,7 @@ import { featureCatalogue, TECHNOLOGY_FLAGS, type FeatureSpec, type ScoringLevel
 import type { Engine } from '../engine/engine.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { compileAccountFeatureTable, compileActivitySpan, compileFeatures, compileSnapshots, compileTechnologies, type SnapshotPlan } from '../sql/compile/scoring.js';
+import { raw, sql } from '../sql/fragment.js';
 
 /** Category names of each categorical feature, by feature name. */
 export type Vocabularies = Readonly<Record<string, readonly string[]>>;
@@ -77,8 +78,12 @@ export async function featureRows(
   const features = featureCatalogue(plan.level, technologies);
   await engine.exec(d.createScratchTable(SNAPSHOTS, compileSnapshots(d, plan)));
   try {
-    if (plan.level === 'contact') await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies)));
-    const rows = await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies, ACCOUNT_FEATURES), options.vocabularies);
+    let accounts: AccountSide | undefined;
+    if (plan.level === 'contact') {
+      await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies)));
+      accounts = await readAccountSide(engine, sql`SELECT * FROM ${raw(d.scratchTable(ACCOUNT_FEATURES))}`, features);
+    }
+    const rows = await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies), options.vocabularies, accounts);
     // What else the caller reads about the same snapshots (rule scores, truth), before they go.
     await options.withSnapshots?.(SNAPSHOTS);
     return rows;
@@ -104,7 +109,45 @@ class Column<T extends Float64Array | Int32Array | Uint8Array> {
   }
 }
 
-async function readRows(engine: Engine, level: ScoringLevel, features: readonly FeatureSpec[], query: SqlFragment, fixed?: Vocabularies): Promise<FeatureRows> {
+const ACCOUNT_PREFIX = 'account_';
+
+/** The account features of a contact plan's accounts at their moments, by (account, moment). */
+interface AccountSide {
+  readonly rowOf: Map<string, number>;
+  readonly numbers: Readonly<Record<string, Float64Array>>;
+  readonly values: Readonly<Record<string, readonly unknown[]>>;
+}
+
+const accountKey = (account: unknown, tUs: number) => `${String(account)}@${tUs}`;
+
+/** Reads the account feature table once; contacts' `account_…` features are looked up in it. */
+async function readAccountSide(engine: Engine, query: SqlFragment, features: readonly FeatureSpec[]): Promise<AccountSide> {
+  const wanted = features.filter((f) => f.name.startsWith(ACCOUNT_PREFIX)).map((f) => ({ ...f, name: f.name.slice(ACCOUNT_PREFIX.length) }));
+  const numbers: Record<string, Float64Array[]> = {};
+  const values: Record<string, unknown[]> = {};
+  const rowOf = new Map<string, number>();
+  for (const f of wanted) if (f.kind === 'numeric') numbers[f.name] = [];
+  for (const f of wanted) if (f.kind === 'categorical') values[f.name] = [];
+  for await (const batch of engine.streamColumns(query, ['t_us', ...Object.keys(numbers)])) {
+    const ids = batch.values['subject_id']!;
+    const times = batch.numbers['t_us']!;
+    for (let i = 0; i < batch.rows; i++) rowOf.set(accountKey(ids[i], times[i]!), rowOf.size);
+    for (const name of Object.keys(numbers)) numbers[name]!.push(batch.numbers[name]!);
+    for (const name of Object.keys(values)) values[name]!.push(...batch.values[name]!);
+  }
+  const joined = (parts: Float64Array[]) => {
+    const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  return { rowOf, numbers: Object.fromEntries(Object.entries(numbers).map(([n, parts]) => [n, joined(parts)])), values };
+}
+
+async function readRows(engine: Engine, level: ScoringLevel, features: readonly FeatureSpec[], query: SqlFragment, fixed?: Vocabularies, accounts?: AccountSide): Promise<FeatureRows> {
   const start = 1024;
   const subjects: string[] = [];
   const head = { times: 't_us', openDeals: 'open_deals', labelOpportunity: 'label_opportunity', labelWon: 'label_won', opportunityAt: 'opportunity_at_us', weights: 'weight' } as const;
@@ -117,11 +160,21 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
   const columns = features.map((f) => (f.kind === 'numeric' ? new Column(new Float64Array(start)) : new Column(new Int32Array(start))));
   // Categories: a fixed vocabulary maps to its codes; a learned one collects raw strings first.
   const codes = features.map((f) => (f.kind === 'categorical' && fixed ? new Map((fixed[f.name] ?? []).map((c, i) => [c, i])) : new Map<string, number>()));
-  const numbers = [...Object.values(head), ...features.filter((f) => f.kind === 'numeric').map((f) => f.name)];
+  // A contact's account features come from the account side, not from its own row.
+  const fromAccount = (f: FeatureSpec) => accounts !== undefined && f.name.startsWith(ACCOUNT_PREFIX);
+  const numbers = [...Object.values(head), ...features.filter((f) => f.kind === 'numeric' && !fromAccount(f)).map((f) => f.name)];
   for await (const batch of engine.streamColumns(query, numbers)) {
     const n = batch.rows;
     const ids = batch.values['subject_id']!;
     for (let i = 0; i < n; i++) subjects.push(String(ids[i]));
+    // Each row's account row (-1: none, or no account).
+    let accountRow: Int32Array | undefined;
+    if (accounts) {
+      accountRow = new Int32Array(n);
+      const accountIds = batch.values['account_id']!;
+      const t = batch.numbers[head.times]!;
+      for (let i = 0; i < n; i++) accountRow[i] = accountIds[i] === null ? -1 : (accounts.rowOf.get(accountKey(accountIds[i], t[i]!)) ?? -1);
+    }
     const pushAll = <T extends Float64Array | Uint8Array | Int32Array>(into: Column<T>, from: Float64Array) => {
       for (let i = 0; i < n; i++) into.push(from[i]!);
     };
@@ -132,11 +185,16 @@ async function readRows(engine: Engine, level: ScoringLevel, features: readonly 
     pushAll(opportunityAt, batch.numbers[head.opportunityAt]!);
     pushAll(weights, batch.numbers[head.weights]!);
     features.forEach((f, j) => {
+      const side = fromAccount(f) ? f.name.slice(ACCOUNT_PREFIX.length) : undefined;
       if (f.kind === 'numeric') {
-        pushAll(columns[j] as Column<Float64Array>, batch.numbers[f.name]!);
+        if (side === undefined) pushAll(columns[j] as Column<Float64Array>, batch.numbers[f.name]!);
+        else {
+          const from = accounts!.numbers[side]!;
+          for (let i = 0; i < n; i++) columns[j]!.push(accountRow![i]! < 0 ? Number.NaN : from[accountRow![i]!]!);
+        }
         return;
       }
-      const values = batch.values[f.name]!;
+      const values = side === undefined ? batch.values[f.name]! : Array.from({ length: n }, (_, i) => (accountRow![i]! < 0 ? null : accounts!.values[side]![accountRow![i]!]));
       const map = codes[j]!;
       for (let i = 0; i < n; i++) {
         const value = values[i];

@@ -91,7 +91,7 @@ function scoreTable(rows: readonly ScoreRow[], title: string): string {
 function evaluationText(e: Evaluation): string {
   const head =
     `Backtest of the ${e.level} model: ${e.label} within ${e.horizonDays} days. Trained before ${e.split} on ${e.train.rows.toLocaleString('en-US')} snapshots (${e.train.moments} moments, ${e.train.positives.toLocaleString('en-US')} positive, ${e.train.trees} trees); ` +
-    `tested on ${e.test.rows.toLocaleString('en-US')} snapshots at ${e.test.moments} moments from ${e.split} (${e.test.positives.toLocaleString('en-US')} positive, ${e.test.buyers.toLocaleString('en-US')} buyers) until ${e.until}.\n`;
+    `tested on ${e.test.rows.toLocaleString('en-US')} snapshots at ${e.test.moments} moments from ${e.split} (${e.test.positives.toLocaleString('en-US')} positive, ${e.test.buyers.toLocaleString('en-US')} buyers) until ${e.until}${e.test.negativesKept < 1 ? `; negatives sampled at ${(e.test.negativesKept * 100).toFixed(1)} %, so lift, precision and the calibration table are of the sample` : ''}.\n`;
   const scorers = renderTable({
     title: 'Scorers on the same test rows',
     columns: ['scorer', 'AUC', 'log loss', 'lift top 10%', 'precision@k', 'flagged', 'buyers flagged', 'median days early', 'AUC vs true in-market'],

@@ -35,9 +35,10 @@ export const DAY_US = 86_400_000_000;
 
 /** Windows of engagement counts, in days before t. */
 export const ALL_TOUCH_WINDOWS = [7, 30, 90, 365] as const;
-export const TYPE_WINDOWS = [30, 90] as const;
-export const CHANNEL_WINDOW = 90;
-export const STAGE_WINDOWS = [30, 90] as const;
+/** Touches by type, channel and content stage "over 7, 30 and 90 days" (issue 7). */
+export const TYPE_WINDOWS = [7, 30, 90] as const;
+export const CHANNEL_WINDOWS = [7, 30, 90] as const;
+export const STAGE_WINDOWS = [7, 30, 90] as const;
 export const PEOPLE_WINDOWS = [30, 90] as const;
 /** "This 3 weeks against the prior 3". */
 export const TREND_DAYS = 21;
@@ -101,7 +102,9 @@ function engagement(whose: 'its' | 'the account’s', people: boolean): FeatureS
     const group: FeatureGroup = type === 'demo_request' || type === 'trial_signup' || type === 'meeting' ? 'intent' : 'engagement';
     for (const w of TYPE_WINDOWS) out.push(numeric(`${type}_${w}d`, group, (v) => `${count(v, one, many)} ${own}${within(w)}`));
   }
-  for (const channel of CHANNELS) out.push(numeric(`channel_${channel}_${CHANNEL_WINDOW}d`, 'engagement', (v) => `${count(v, 'touch', 'touches')} from ${channel.replaceAll('_', ' ')} ${own}${within(CHANNEL_WINDOW)}`));
+  for (const channel of CHANNELS) {
+    for (const w of CHANNEL_WINDOWS) out.push(numeric(`channel_${channel}_${w}d`, 'engagement', (v) => `${count(v, 'touch', 'touches')} from ${channel.replaceAll('_', ' ')} ${own}${within(w)}`));
+  }
   for (const stage of FUNNEL_STAGES) {
     for (const w of STAGE_WINDOWS) out.push(numeric(`${stage}_content_${w}d`, stage === 'bofu' ? 'intent' : 'engagement', (v) => `${count(v, `${STAGE_WORDS[stage]} content touch`, `${STAGE_WORDS[stage]} content touches`)} ${own}${within(w)}`));
   }

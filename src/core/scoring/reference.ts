@@ -9,7 +9,7 @@
 import { CHANNELS, FUNNEL_STAGES, TOUCH_TYPES } from '../vocabulary.js';
 import {
   ALL_TOUCH_WINDOWS,
-  CHANNEL_WINDOW,
+  CHANNEL_WINDOWS,
   DAY_US,
   featureCatalogue,
   HISTORY_DAYS,
@@ -102,7 +102,7 @@ function engagementOf(touches: readonly RefTouch[], t: number, contentStages: Re
   const countWhere = (p: (x: RefTouch) => boolean) => seen.filter(p).length;
   for (const w of ALL_TOUCH_WINDOWS) out[`touches_${w}d`] = countWhere((x) => inWindow(x, w));
   for (const type of TOUCH_TYPES) for (const w of TYPE_WINDOWS) out[`${type}_${w}d`] = countWhere((x) => x.touch_type === type && inWindow(x, w));
-  for (const channel of CHANNELS) out[`channel_${channel}_${CHANNEL_WINDOW}d`] = countWhere((x) => x.channel === channel && inWindow(x, CHANNEL_WINDOW));
+  for (const channel of CHANNELS) for (const w of CHANNEL_WINDOWS) out[`channel_${channel}_${w}d`] = countWhere((x) => x.channel === channel && inWindow(x, w));
   const stageOf = (x: RefTouch) => (x.content_id === null ? null : (contentStages.get(x.content_id) ?? null));
   for (const stage of FUNNEL_STAGES) for (const w of STAGE_WINDOWS) out[`${stage}_content_${w}d`] = countWhere((x) => stageOf(x) === stage && inWindow(x, w));
   if (people) {

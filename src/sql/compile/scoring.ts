@@ -18,7 +18,7 @@
 import {
   ALL_TOUCH_WINDOWS,
   ACCOUNT_SUMMARY_FOR_CONTACT,
-  CHANNEL_WINDOW,
+  CHANNEL_WINDOWS,
   DAY_US,
   HISTORY_DAYS,
   JOB_LEVELS_COUNTED,
@@ -151,7 +151,7 @@ function engagementAggregates(d: Dialect, people: boolean): Aggregate[] {
   const counted = (name: string, expr: SqlFragment) => out.push({ name, expr, counts: true });
   for (const w of ALL_TOUCH_WINDOWS) counted(`touches_${w}d`, w >= HISTORY_DAYS ? raw('count(*)') : countIf(inWindow(w)));
   for (const type of TOUCH_TYPES) for (const w of TYPE_WINDOWS) counted(`${type}_${w}d`, countIf(sql`x.touch_type = ${raw(`'${type}'`)} AND ${inWindow(w)}`));
-  for (const channel of CHANNELS) counted(`channel_${channel}_${CHANNEL_WINDOW}d`, countIf(sql`x.channel = ${raw(`'${channel}'`)} AND ${inWindow(CHANNEL_WINDOW)}`));
+  for (const channel of CHANNELS) for (const w of CHANNEL_WINDOWS) counted(`channel_${channel}_${w}d`, countIf(sql`x.channel = ${raw(`'${channel}'`)} AND ${inWindow(w)}`));
   for (const stage of FUNNEL_STAGES) for (const w of STAGE_WINDOWS) counted(`${stage}_content_${w}d`, countIf(sql`x.funnel_stage = ${raw(`'${stage}'`)} AND ${inWindow(w)}`));
   if (people) for (const w of PEOPLE_WINDOWS) counted(`people_${w}d`, sql`count(DISTINCT CASE WHEN ${inWindow(w)} THEN x.person END)`);
   out.push({ name: 'days_since_last_touch', expr: sql`${raw(d.castTo('s.t_us - max(x.at_us)', 'float'))} / ${days(1)}`, counts: false });
@@ -251,16 +251,18 @@ const HEAD = FEATURE_ROW_HEAD.map((c) => `s.${c} AS ${c}`).join(', ');
 
 /**
  * The features of every snapshot in `snapshots` (a scratch table from {@link compileSnapshots}),
- * in catalogue order after {@link FEATURE_ROW_HEAD}. For contacts, `accountTable` is a scratch table of {@link compileAccountFeatureTable}
- * over the same snapshots' accounts.
+ * in catalogue order after {@link FEATURE_ROW_HEAD}. A contact's row carries its own features and
+ * its `account_id`; its account's features (`account_…` in the catalogue) are the rows of
+ * {@link compileAccountFeatureTable} for its account and moment, joined by the reader: a contact of
+ * an account with ten contacts would otherwise carry the same fifty columns ten times out of the
+ * engine.
  */
-export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: string, technologies: readonly string[], accountTable?: string): SqlFragment {
+export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: string, technologies: readonly string[]): SqlFragment {
   const snap = raw(d.scratchTable(snapshots));
   const head = raw(HEAD);
   if (level === 'account') {
     return accountFeatures(d, sql`SELECT * FROM ${snap}`, technologies, raw(HEAD.replaceAll('s.', 'k.')));
   }
-  if (!accountTable) throw new Error('contact features need the account feature table');
   const { select: engaged, columns } = engagement(d, sql`SELECT subject_id, subject_id AS key_id, t_us FROM ${snap}`, 'contact_id', false);
   const stage = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, ${d.argMin(raw('e.stage'), [raw('-e.at_us'), raw('e.stage')])} AS stage
     FROM ${snap} s JOIN (SELECT contact_id, stage, ${us('entered_at')(d)} AS at_us FROM ${ident(LIFECYCLE_EVENTS.name)}) e ON e.contact_id = s.subject_id
@@ -274,28 +276,14 @@ export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: stri
     raw('g.stage AS stage'),
     raw(`CASE WHEN c.created_at IS NULL THEN NULL ELSE ${d.castTo(`s.t_us - ${usText(d, 'c.created_at')}`, 'float')} / ${DAY_US} END AS contact_age_days`),
   ];
-  return sql`SELECT ${head}, ${joinSql([...own, ...engagementColumns(d, 'e', columns), raw(accountColumns(technologies).map((n) => `a.${n} AS account_${n}`).join(', '))], ', ')}
+  return sql`SELECT ${head}, s.account_id AS account_id, ${joinSql([...own, ...engagementColumns(d, 'e', columns)], ', ')}
     FROM ${snap} s
     LEFT JOIN ${ident(CONTACTS.name)} c ON c.contact_id = s.subject_id
     LEFT JOIN (${stage}) g ON g.subject_id = s.subject_id AND g.t_us = s.t_us
-    LEFT JOIN (${engaged}) e ON e.subject_id = s.subject_id AND e.t_us = s.t_us
-    LEFT JOIN ${raw(d.scratchTable(accountTable))} a ON a.subject_id = s.account_id AND a.t_us = s.t_us`;
+    LEFT JOIN (${engaged}) e ON e.subject_id = s.subject_id AND e.t_us = s.t_us`;
 }
 
-/** The account columns a contact sees: the account's own, then its engagement summary. */
-function accountColumns(technologies: readonly string[]): string[] {
-  return [...ACCOUNT_OWN_COLUMNS(technologies), ...ACCOUNT_SUMMARY_FOR_CONTACT];
-}
-
-function ACCOUNT_OWN_COLUMNS(technologies: readonly string[]): string[] {
-  return [
-    'industry', 'country', 'employees', 'annual_revenue', 'is_icp', 'technology_count', ...technologies.map(technologyFeature), 'account_age_days',
-    'contacts_known', ...JOB_LEVELS_COUNTED.map((l) => `${l}_contacts`), 'new_contacts_90d', 'mql_contacts_90d',
-    'opportunities_before', 'won_before', 'lost_before', 'days_since_last_opportunity', 'first_source',
-  ];
-}
-
-/** The account features of the accounts of a contact snapshot table, for {@link compileFeatures}. */
+/** The account features (every one, unprefixed) of the accounts of a contact snapshot table at their moments, for {@link compileFeatures}. */
 export function compileAccountFeatureTable(d: Dialect, snapshots: string, technologies: readonly string[]): SqlFragment {
   return accountFeatures(d, sql`SELECT DISTINCT account_id, t_us FROM ${raw(d.scratchTable(snapshots))} WHERE account_id IS NOT NULL`, technologies);
 }
