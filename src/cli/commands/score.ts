@@ -102,7 +102,12 @@ function evaluationText(e: Evaluation): string {
     columns: ['tenth', 'rows', 'mean predicted', 'observed rate'],
     rows: e.calibration.map((b) => [b.decile, b.count, pct(b.meanPredicted), pct(b.observedRate)]),
   });
-  return `${head}\n${scorers}\n${calibration}`;
+  const missing = [
+    e.ruleScore === null ? 'No score model is live, so no rule score stands beside the model (approve one with revline definitions).' : '',
+    e.mqlDefinition === null ? 'No MQL definition is live, so none stands beside the model.' : '',
+    e.test.trueInMarketRows === null ? '' : `On the demo world: AUC against its true in-market periods (${e.test.trueInMarketRows.toLocaleString('en-US')} test rows).`,
+  ].filter(Boolean);
+  return `${head}${missing.map((m) => `${m}\n`).join('')}\n${scorers}\n${calibration}`;
 }
 
 export const scoreCommand: Command = {
