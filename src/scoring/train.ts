@@ -92,7 +92,7 @@ export function snapshotMoments(firstUs: number, lastUs: number, everyDays: numb
  * step fitted on a few hundred rows may reach 0 or 1, which no future deserves), and corrected
  * for the sampled negatives.
  */
-export function inMarketProbabilities(body: ScoringModelBody, raw: Float64Array): Float64Array {
+export function inMarketProbabilities(body: Pick<ScoringModelBody, 'calibration' | 'negativeRate'>, raw: Float64Array): Float64Array {
   const calibrated = body.calibration ? calibrateAll(body.calibration, raw) : raw.map((x) => 1 / (1 + Math.exp(-x)));
   return calibrated.map((p) => unsampled(Math.min(0.999, Math.max(0.001, p)), body.negativeRate));
 }
@@ -199,8 +199,7 @@ export function fitModels(rows: FeatureRows, label: ScoringLabel, moments: reado
   const fitModel = trainGbdt({ ...train, ...onlyFit(train) }, { validation: { ...stop, ...onlyFit(stop) }, seed });
   const raw = predictRawGbdt(model, validation);
   const calibration = fitCalibration(raw, validation.labels);
-  const body0 = { calibration, negativeRate } as ScoringModelBody;
-  const p = inMarketProbabilities(body0, raw);
+  const p = inMarketProbabilities({ calibration, negativeRate }, raw);
   const uncalibrated = predictProbabilityGbdt(model, validation);
   const pFit = predictProbabilityGbdt(fitModel, validation);
   const body: ScoringModelBody = { technologies, model, calibration, fitModel, bands: bandThresholds(pFit, p, validation.weights), baseRate: weightedRate(train), negativeRate };

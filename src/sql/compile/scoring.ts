@@ -117,10 +117,9 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
   const keep: SqlFragment[] = [];
   if (plan.withoutOpenDeal) keep.push(raw('open_deals = 0'));
   const rate = Math.min(1, Math.max(0, plan.negativeRate));
-  const labelColumn = 'label_opportunity';
   if (rate < 1) {
     const threshold = Math.round(rate * 1_000_000);
-    keep.push(sql`(${raw(labelColumn)} = 1 OR label_won = 1 OR (${d.hash64([raw('subject_id'), raw('t_us')])} % 1000000) < ${param.integer(threshold)})`);
+    keep.push(sql`(label_opportunity = 1 OR label_won = 1 OR (${d.hash64([raw('subject_id'), raw('t_us')])} % 1000000) < ${param.integer(threshold)})`);
   }
   const weight = rate < 1 ? sql`CASE WHEN label_opportunity = 1 OR label_won = 1 THEN 1.0 ELSE ${raw(String(1 / rate))} END` : raw('1.0');
   return sql`WITH base AS (${base})
