@@ -9,7 +9,7 @@
 
 import { serve, type ServerType } from '@hono/node-server';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,9 @@ import { build } from 'vite';
 import type { Clock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { createApp } from '../../src/http/app.js';
+import { buildDemo } from '../../src/ingest/demo.js';
+import { runDemoFunnel } from '../../src/lifecycle/demo.js';
+import { openTestEngine } from '../engines/engines.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -75,4 +78,33 @@ export async function signedIn(browser: Browser, origin: string, login: string):
 export async function settled(page: Page, timeout = 90_000): Promise<void> {
   // Evaluated in the page (whose globals this file's types do not know).
   await page.waitForFunction("document.querySelector('.state.loading') === null && document.querySelector('main') !== null", null, { timeout });
+}
+
+/** What a browser test runs against: the built dashboard, a served workspace and chromium. */
+export interface Stage {
+  readonly webRoot: string;
+  readonly workspace: Served;
+  readonly browser: Browser;
+}
+
+/**
+ * The dashboard built and served with the demo world (S, seed 1) and its funnel on DuckDB, after
+ * `prepare` ran on its engine (people to sign in as, …); chromium started.
+ */
+export async function demoStage(clock: Clock, prepare: (engine: Engine) => Promise<void>): Promise<Stage> {
+  const webRoot = await buildDashboard();
+  const engine = await openTestEngine('duckdb');
+  const demo = await buildDemo(engine, { size: 'S', seed: 1, clock });
+  await runDemoFunnel(engine, demo.world, clock);
+  await prepare(engine);
+  const workspace = await serveWorkspace(engine, webRoot, clock);
+  await mkdir(ARTIFACTS, { recursive: true });
+  return { webRoot, workspace, browser: await launchChromium() };
+}
+
+export async function closeStage(stage: Stage | undefined): Promise<void> {
+  await stage?.browser.close();
+  await stopServing(stage?.workspace);
+  await stage?.workspace.engine.close();
+  if (stage) await rm(stage.webRoot, { recursive: true, force: true });
 }

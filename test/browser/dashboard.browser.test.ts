@@ -12,7 +12,7 @@
  * both engines (test/http). Without /usr/bin/chromium (`apt-get install chromium`) it is skipped and says so.
  */
 
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -20,12 +20,10 @@ import { refreshJourneys } from '../../src/attribution/journeys.js';
 import { issueLink, saveAccount } from '../../src/access/store.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { buildDemo } from '../../src/ingest/demo.js';
-import { runDemoFunnel } from '../../src/lifecycle/demo.js';
 import { toCsv } from '../../src/web/format.js';
 import { PAGE_LIST } from '../../src/web/navigation.js';
 import { openTestEngine } from '../engines/engines.js';
-import { ARTIFACTS, buildDashboard, hasChromium, launchChromium, PASSWORD, ROOT, serveWorkspace as serveWith, settled, signedIn, stopServing, type Served } from './browser.js';
+import { ARTIFACTS, closeStage, demoStage, hasChromium, PASSWORD, ROOT, serveWorkspace as serveWith, settled, signedIn, stopServing, type Served, type Stage } from './browser.js';
 
 /** Pages of lists and records, without a chart (Scoring draws its chart when the backtest is asked for). */
 const CHARTLESS = new Set(['definitions', 'contacts', 'scoring']);
@@ -40,37 +38,29 @@ async function chartTexts(page: Page, chart: string): Promise<string[]> {
 }
 
 describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
-  let webRoot: string;
+  let stage: Stage;
   let workspace: Served;
+  let webRoot: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    webRoot = await buildDashboard();
-    const engine = await openTestEngine('duckdb');
-    const demo = await buildDemo(engine, { size: 'S', seed: 1, clock });
-    await runDemoFunnel(engine, demo.world, clock);
-    await refreshJourneys(engine, clock);
-    // People linked to the demo world's users, so their team counts (approvals) and their decisions have an author.
-    await saveAccount(engine, clock, { login: 'maria', role: 'marketing', userId: 'usr-016', password: PASSWORD }, 'test');
-    await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
-    await saveAccount(engine, clock, { login: 'sven', role: 'sales', userId: 'usr-001', password: PASSWORD }, 'test');
-    workspace = await serveWorkspace(engine, webRoot);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
+    stage = await demoStage(clock, async (engine) => {
+      await refreshJourneys(engine, clock);
+      // People linked to the demo world's users, so their team counts (approvals) and their decisions have an author.
+      await saveAccount(engine, clock, { login: 'maria', role: 'marketing', userId: 'usr-016', password: PASSWORD }, 'test');
+      await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
+      await saveAccount(engine, clock, { login: 'sven', role: 'sales', userId: 'usr-001', password: PASSWORD }, 'test');
+    });
+    ({ workspace, webRoot, browser } = stage);
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopServing(workspace);
-    await workspace?.engine.close();
-    if (webRoot) await rm(webRoot, { recursive: true, force: true });
-  });
+  afterAll(() => closeStage(stage));
 
   test('someone not signed in gets the sign-in page; a password signs in with an http-only, same-site session cookie', async () => {
     await page.goto(`${workspace.origin}/#/overview`);

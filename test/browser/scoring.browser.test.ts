@@ -10,16 +10,12 @@
  * DuckDB only, like the dashboard test (test/http/scores.case.test.ts runs the API on both engines).
  */
 
-import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { saveAccount } from '../../src/access/store.js';
 import { fixedClock } from '../../src/core/clock.js';
-import { buildDemo } from '../../src/ingest/demo.js';
-import { runDemoFunnel } from '../../src/lifecycle/demo.js';
-import { openTestEngine } from '../engines/engines.js';
-import { ARTIFACTS, buildDashboard, hasChromium, launchChromium, PASSWORD, serveWorkspace, settled, signedIn, stopServing, type Served } from './browser.js';
+import { ARTIFACTS, closeStage, demoStage, hasChromium, PASSWORD, settled, signedIn, type Served, type Stage } from './browser.js';
 
 const clock = fixedClock('2026-01-15T12:00:00Z');
 const pct = (p: number) => `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(p * 100)} %`;
@@ -55,29 +51,20 @@ const shownAs = (s: ApiScore) => ({
 });
 
 describe.skipIf(!hasChromium)('the Scoring page in a real browser', () => {
-  let webRoot: string;
+  let stage: Stage;
   let workspace: Served;
   let browser: Browser;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    webRoot = await buildDashboard();
-    const engine = await openTestEngine('duckdb');
-    const demo = await buildDemo(engine, { size: 'S', seed: 1, clock });
-    await runDemoFunnel(engine, demo.world, clock);
-    await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
-    await saveAccount(engine, clock, { login: 'vera', role: 'viewer', password: PASSWORD }, 'test');
-    workspace = await serveWorkspace(engine, webRoot, clock);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await launchChromium();
+    stage = await demoStage(clock, async (engine) => {
+      await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
+      await saveAccount(engine, clock, { login: 'vera', role: 'viewer', password: PASSWORD }, 'test');
+    });
+    ({ workspace, browser } = stage);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stopServing(workspace);
-    await workspace?.engine.close();
-    if (webRoot) await rm(webRoot, { recursive: true, force: true });
-  });
+  afterAll(() => closeStage(stage));
 
   test('a viewer sees the levels untrained and no Train button', async () => {
     const vera = await signedIn(browser, workspace.origin, 'vera');
