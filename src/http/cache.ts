@@ -1,6 +1,6 @@
 /**
- * Results of the read routes (reports, attribution, records, the workspace status), kept until the
- * data changes.
+ * Results of the read routes (reports, attribution, records, the workspace status, predictive scores
+ * and their backtest), kept until the data changes.
  *
  * Invariants:
  * - A result is served from the cache only while the workspace's data version is the one it was
@@ -17,8 +17,12 @@ import { ident, joinSql, sql } from '../sql/fragment.js';
 import type { Engine } from '../engine/engine.js';
 import type { AppEnv } from './route.js';
 
-/** Tables every writer appends to: imports, qualification and sales decisions, definitions, identity. */
-const VERSIONED_TABLES = ['imports', 'lifecycle_events', 'definition_events', 'identity_merges', 'journey_sets'] as const;
+/**
+ * Tables every writer appends to: imports, qualification and sales decisions, definitions, identity,
+ * and predictive scoring (a trained model version, a scoring run), so a new model or run is never
+ * answered with the scores of the one before.
+ */
+const VERSIONED_TABLES = ['imports', 'lifecycle_events', 'definition_events', 'identity_merges', 'journey_sets', 'scoring_models', 'scores'] as const;
 
 export async function dataVersion(engine: Engine): Promise<string> {
   const counts = VERSIONED_TABLES.map((t, i) => sql`(SELECT count(*) FROM ${ident(t)}) AS ${ident(`v${i}`)}`);

@@ -29,7 +29,8 @@ export function searchAccounts(engine: Engine, q: string | undefined, page: Page
   return runPage(engine, compileAccountSearch(engine.dialect, q, page), page);
 }
 
-async function accountRow(engine: Engine, id: string): Promise<Row> {
+/** The account of `id`; `record-not-found` (404) when there is none. */
+export async function accountRow(engine: Engine, id: string): Promise<Row> {
   const row = (await engine.query(compileRecord('accounts', 'account_id', id)))[0];
   if (!row) throw recordNotFound('account', id, ACCOUNTS_SEARCHED_BY);
   return row;

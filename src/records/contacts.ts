@@ -23,7 +23,8 @@ export function searchContacts(engine: Engine, q: string | undefined, page: Page
   return runPage(engine, compileContactSearch(engine.dialect, q, page), page);
 }
 
-async function found(engine: Engine, id: string): Promise<FoundContact> {
+/** The contact of an id or email; `record-not-found` (404) when there is none. */
+export async function foundContact(engine: Engine, id: string): Promise<FoundContact> {
   try {
     return await findContact(engine, id);
   } catch (error) {
@@ -44,7 +45,7 @@ export interface ContactRecord {
 }
 
 export async function contactRecord(engine: Engine, id: string, clock: Clock): Promise<ContactRecord> {
-  const t = await timelineOf(engine, await found(engine, id), clock.now());
+  const t = await timelineOf(engine, await foundContact(engine, id), clock.now());
   const ownerId = (t.contact['owner_id'] as string | null) ?? null;
   const owner = ownerId === null ? null : ((await engine.query(compileRecord('users', 'user_id', ownerId)))[0] ?? null);
   return { contact: t.contact, account: t.account, currentStage: t.currentStage, owner, scores: t.scores };
@@ -56,7 +57,7 @@ export interface ContactTimeline {
 }
 
 export async function contactTimelineRecord(engine: Engine, id: string, clock: Clock): Promise<ContactTimeline> {
-  const contact = await found(engine, id);
+  const contact = await foundContact(engine, id);
   const t = await timelineOf(engine, contact, clock.now());
   const deals = await opportunityEntries(engine, { contactId: contact.contactId });
   return { contactId: contact.contactId, entries: inTimeOrder([...t.entries.map((e) => ofContact(e, contact.contactId)), ...deals]) };

@@ -8,6 +8,7 @@
  *   that scored anything (`latestRun`), never a mix of runs.
  */
 
+import { internalError } from '../core/errors.js';
 import type { ScoringLabel, ScoringLevel } from '../core/scoring/features.js';
 import { SCORES, SCORING_MODELS } from '../core/schema/tables.js';
 import type { BuyingStage, FitBand, InMarketBand } from '../core/scoring/outputs.js';
@@ -121,6 +122,8 @@ export interface ScoreQuery {
   readonly stages?: readonly BuyingStage[];
   readonly qualified?: boolean;
   readonly limit?: number;
+  /** Rows to skip before the limit, for paging (only with a limit: a page has a size). */
+  readonly offset?: number;
 }
 
 /** Scores of the latest run, most likely first (ties by subject). */
@@ -135,9 +138,13 @@ export async function readScores(engine: Engine, query: ScoreQuery): Promise<{ r
   if (query.qualified !== undefined) where.push(sql`qualified = ${param.integer(query.qualified ? 1 : 0)}`);
   const condition = where.reduce((a, b) => sql`${a} AND ${b}`);
   const [count] = await engine.query(sql`SELECT count(*) AS n FROM ${ident(SCORES.name)} WHERE ${condition}`);
-  const limit = query.limit === undefined ? sql`` : sql` LIMIT ${raw(String(Math.max(0, Math.floor(query.limit))))}`;
+  // Whole numbers printed into the text (both engines take LIMIT n OFFSET m); never a caller's string.
+  const whole = (n: number) => raw(String(Math.max(0, Math.floor(n))));
+  const limit = query.limit === undefined ? sql`` : sql` LIMIT ${whole(query.limit)}`;
+  if (query.offset !== undefined && query.limit === undefined) throw internalError('readScores: an offset needs a limit (a page has a size).');
+  const offset = query.offset === undefined ? sql`` : sql` OFFSET ${whole(query.offset)}`;
   const rows = await engine.query(
-    sql`SELECT ${raw(SCORE_COLUMNS.join(', '))} FROM ${ident(SCORES.name)} WHERE ${condition} ORDER BY probability DESC, subject_id${limit}`,
+    sql`SELECT ${raw(SCORE_COLUMNS.join(', '))} FROM ${ident(SCORES.name)} WHERE ${condition} ORDER BY probability DESC, subject_id${limit}${offset}`,
   );
   return {
     run,

@@ -7,6 +7,7 @@ describe('dashboard figures', () => {
     expect(formatCell('step_conversion', 1)).toBe('100 %');
     expect(formatCell('pipeline', 6803900)).toBe('6,803,900');
     expect(formatCell('median_days_to_close', 81.354)).toBe('81.35');
+    expect(formatCell('probability', 0.2345)).toBe('23.45 %');
     expect(formatCell('stage', 'mql')).toBe('mql');
     expect(formatCell('step_conversion', null)).toBe('—');
     expect(formatCompact(6803900)).toBe('6.8 M');

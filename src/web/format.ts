@@ -6,7 +6,8 @@
 
 import type { Cell } from './api.js';
 
-const PERCENT = /(_rate|share|conversion|attainment|compliance|within_80|within_95)$|^(ape|weight)$/;
+// `probability` and `fit` are predictive scores (probabilities of a deal within the horizon).
+const PERCENT = /(_rate|share|conversion|attainment|compliance|within_80|within_95)$|^(ape|weight|probability|fit)$/;
 
 export function isPercentFigure(name: string): boolean {
   return PERCENT.test(name);

@@ -13,6 +13,7 @@ export const PAGE_LIST = [
   { path: 'pairs', title: 'Pairs' },
   { path: 'targets', title: 'Targets' },
   { path: 'forecast', title: 'Forecast' },
+  { path: 'scoring', title: 'Scoring' },
   { path: 'definitions', title: 'Definitions' },
   { path: 'contacts', title: 'Contacts' },
 ] as const;

@@ -12,72 +12,25 @@
  * both engines (test/http). Without /usr/bin/chromium (`apt-get install chromium`) it is skipped and says so.
  */
 
-import { serve, type ServerType } from '@hono/node-server';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { refreshJourneys } from '../../src/attribution/journeys.js';
 import { issueLink, saveAccount } from '../../src/access/store.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { createApp } from '../../src/http/app.js';
-import { buildDemo } from '../../src/ingest/demo.js';
-import { runDemoFunnel } from '../../src/lifecycle/demo.js';
 import { toCsv } from '../../src/web/format.js';
 import { PAGE_LIST } from '../../src/web/navigation.js';
 import { openTestEngine } from '../engines/engines.js';
+import { ARTIFACTS, closeStage, demoStage, hasChromium, PASSWORD, ROOT, serveWorkspace as serveWith, settled, signedIn, stopServing, type Served, type Stage } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.join(ROOT, 'test-output', 'browser');
-const PASSWORD = 'correct horse battery';
-/** Pages of lists and records, without a chart. */
-const CHARTLESS = new Set(['definitions', 'contacts']);
+/** Pages of lists and records, without a chart (Scoring draws its chart when the backtest is asked for). */
+const CHARTLESS = new Set(['definitions', 'contacts', 'scoring']);
 // After the demo world's last day, so the forecast looks ahead from real history.
 const clock = fixedClock('2026-01-15T12:00:00Z');
 
-const hasChromium = existsSync(CHROMIUM);
-// CI installs chromium (.ci/run): there a missing browser is a failure, not a skip.
-if (!hasChromium && process.env['CI']) throw new Error(`No ${CHROMIUM}: .ci/run installs it with apt-get install -y chromium.`);
-if (!hasChromium) console.warn(`Skipped the browser tests: no ${CHROMIUM} (install Debian's chromium: apt-get install -y chromium).`);
-
-interface Served {
-  readonly engine: Engine;
-  readonly server: ServerType;
-  readonly origin: string;
-}
-
-async function serveWorkspace(engine: Engine, webRoot: string): Promise<Served> {
-  const app = createApp({ engine, clock, webRoot });
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
-  });
-  const address = server.address();
-  if (typeof address !== 'object' || !address) throw new Error('the server has no address');
-  return { engine, server, origin: `http://127.0.0.1:${address.port}` };
-}
-
-/** A new browser context signed in as `login` (password sign-in through the page). */
-async function signedIn(browser: Browser, origin: string, login: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${origin}/#/sign-in`);
-  await page.fill('input[name=login]', login);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('nav.side');
-  return { context, page };
-}
-
-async function settled(page: Page): Promise<void> {
-  // Evaluated in the page (whose globals this file's types do not know).
-  await page.waitForFunction("document.querySelector('.state.loading') === null && document.querySelector('main') !== null", null, { timeout: 90_000 });
-}
+const serveWorkspace = (engine: Engine, webRoot: string) => serveWith(engine, webRoot, clock);
 
 /** The numbers a chart draws as text (its labels), in drawing order. */
 async function chartTexts(page: Page, chart: string): Promise<string[]> {
@@ -85,38 +38,29 @@ async function chartTexts(page: Page, chart: string): Promise<string[]> {
 }
 
 describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
-  let webRoot: string;
+  let stage: Stage;
   let workspace: Served;
+  let webRoot: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    webRoot = await mkdtemp(path.join(os.tmpdir(), 'revline-web-'));
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
-    const engine = await openTestEngine('duckdb');
-    const demo = await buildDemo(engine, { size: 'S', seed: 1, clock });
-    await runDemoFunnel(engine, demo.world, clock);
-    await refreshJourneys(engine, clock);
-    // People linked to the demo world's users, so their team counts (approvals) and their decisions have an author.
-    await saveAccount(engine, clock, { login: 'maria', role: 'marketing', userId: 'usr-016', password: PASSWORD }, 'test');
-    await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
-    await saveAccount(engine, clock, { login: 'sven', role: 'sales', userId: 'usr-001', password: PASSWORD }, 'test');
-    workspace = await serveWorkspace(engine, webRoot);
-    await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    stage = await demoStage(clock, async (engine) => {
+      await refreshJourneys(engine, clock);
+      // People linked to the demo world's users, so their team counts (approvals) and their decisions have an author.
+      await saveAccount(engine, clock, { login: 'maria', role: 'marketing', userId: 'usr-016', password: PASSWORD }, 'test');
+      await saveAccount(engine, clock, { login: 'rita', role: 'revops', userId: 'usr-025', password: PASSWORD }, 'test');
+      await saveAccount(engine, clock, { login: 'sven', role: 'sales', userId: 'usr-001', password: PASSWORD }, 'test');
+    });
+    ({ workspace, webRoot, browser } = stage);
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (workspace?.server ? workspace.server.close(() => resolve()) : resolve()));
-    await workspace?.engine.close();
-    if (webRoot) await rm(webRoot, { recursive: true, force: true });
-  });
+  afterAll(() => closeStage(stage));
 
   test('someone not signed in gets the sign-in page; a password signs in with an http-only, same-site session cookie', async () => {
     await page.goto(`${workspace.origin}/#/overview`);
@@ -308,7 +252,7 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
       await other.screenshot({ path: path.join(ARTIFACTS, 'empty-workspace.png'), fullPage: true });
     } finally {
       await fresh.close();
-      await new Promise<void>((resolve) => empty.server.close(() => resolve()));
+      await stopServing(empty);
       await engine.close();
     }
   });

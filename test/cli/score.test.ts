@@ -28,6 +28,15 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('revline score', () => {
+  test('train --if-untrained on a workspace whose history cannot teach a model says why on stderr and succeeds, so npm start goes on to serve', async () => {
+    const emptyDb = path.join(dir, 'empty.duckdb');
+    const io = memoryIo({}, dir);
+    expect(await main(['score', 'train', '--if-untrained', '--db', emptyDb], io)).toBe(0);
+    expect(io.err()).toMatch(/^Not training the account model: /);
+    const strict = memoryIo({}, dir);
+    expect(await main(['score', 'train', '--db', emptyDb], strict)).not.toBe(0);
+  });
+
   test('before any training, list and show say how to train', async () => {
     const listed = await run('score', 'list');
     expect(listed.code).toBe(2);
@@ -57,6 +66,13 @@ describe('revline score', () => {
     const models = await run('score', 'models');
     expect(models.out).toMatch(/account models[\s\S]*\n\s*1\s+opportunity\s+90 d/);
   }, 120_000);
+
+  test('train --if-untrained trains only a level without a model (npm start trains the demo\'s models once)', async () => {
+    const again = await run('score', 'train', '--if-untrained');
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^The account model v1 \(trained .*\) stands; not training again \(--if-untrained\)\.\n$/);
+    expect((JSON.parse((await run('score', 'models', '--format', 'json')).out) as { version: number }[]).map((m) => m.version)).toEqual([1]);
+  });
 
   test('evaluate prints every scorer on the same test rows and the calibration table', async () => {
     const r = await run('score', 'evaluate');

@@ -13,7 +13,9 @@ import { printDocument, renderTable } from '../output.js';
 
 const USAGE = [
   'revline score train    [--level account|contact] [--label opportunity|won] [--horizon 90] [--every 30] [--until <date>] [--seed 0]',
-  '                       [--qualify-fit moderate] [--qualify-in-market high]   (trains a new model version, then scores everyone)',
+  '                       [--qualify-fit moderate] [--qualify-in-market high] [--if-untrained]',
+  '                       (trains a new model version, then scores everyone; --if-untrained: only when the level has no model yet,',
+  '                       and a history that cannot teach one is said on stderr without failing)',
   'revline score run      [--level account|contact] [--version N] [--at <date>] [--qualify-fit …] [--qualify-in-market …]',
   'revline score evaluate [--level account|contact] [--label …] [--horizon 90] [--every 30] [--split <date>] [--k 50]',
   'revline score show     <account-id|contact-id|email>',
@@ -131,6 +133,7 @@ export const scoreCommand: Command = {
     limit: { type: 'string' },
     'qualify-fit': { type: 'string' },
     'qualify-in-market': { type: 'string' },
+    'if-untrained': { type: 'boolean' },
     model: { type: 'string' },
   },
   async run(context) {
@@ -151,7 +154,24 @@ export const scoreCommand: Command = {
       case 'train': {
         const request = train();
         const engine = await context.openEngine();
-        const trained = await trainScoring(engine, clock, request);
+        if (context.values['if-untrained'] === true) {
+          // `npm start` trains the demo's models once; later starts keep what is there (and its scores).
+          const [latest] = await listModels(engine, request.level);
+          if (latest) {
+            printDocument(context.io.stdout, context.format, { skipped: true, model: latest }, () => `The ${request.level} model v${latest.version} (trained ${latest.trainedAt}) stands; not training again (--if-untrained).\n`);
+            return 0;
+          }
+        }
+        let trained: Awaited<ReturnType<typeof trainScoring>>;
+        try {
+          trained = await trainScoring(engine, clock, request);
+        } catch (error) {
+          // With --if-untrained a history that cannot teach a model (no touches, no opportunity
+          // after the moments) is said on stderr, not a failure: a start chain goes on to serve.
+          if (context.values['if-untrained'] !== true || !(error instanceof RevlineError) || error.code !== 'request-invalid') throw error;
+          context.io.stderr.write(`Not training the ${request.level} model: ${error.message}${error.hint ? ` ${error.hint}` : ''}\n`);
+          return 0;
+        }
         const run = await scoreWorkspace(engine, clock, { level: request.level, version: trained.stored.version, qualifying: await qualifying(context, engine, request.level, trained.stored.version) });
         const v = trained.stored.validation as { auc: number; liftTopDecile: number; fitAuc: number; trees: number; rows: number };
         printDocument(context.io.stdout, context.format, { model: { ...trained.stored, body: undefined }, rows: trained.rows, positives: trained.positives, moments: trained.moments, seconds: trained.seconds, run }, () =>

@@ -12,6 +12,7 @@ import { LEAD_ROUTES } from './leads.js';
 import { ATTRIBUTION_ROUTES } from './attribution.js';
 import { RECORD_ROUTES } from './records.js';
 import { REPORT_ROUTES } from './reports.js';
+import { SCORE_ROUTES } from './scores.js';
 import { STATUS_ROUTES } from './status.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...STATUS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES, ...RECORD_ROUTES, ...DEFINITION_ROUTES, ...LEAD_ROUTES, ...IMPORT_ROUTES, ...COLLECT_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...ACCESS_ROUTES, ...STATUS_ROUTES, ...REPORT_ROUTES, ...ATTRIBUTION_ROUTES, ...RECORD_ROUTES, ...SCORE_ROUTES, ...DEFINITION_ROUTES, ...LEAD_ROUTES, ...IMPORT_ROUTES, ...COLLECT_ROUTES];

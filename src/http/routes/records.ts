@@ -1,7 +1,8 @@
 /**
  * Records over HTTP: contacts, accounts and opportunities — searched and paged, one record whole,
  * and the timelines of contacts and accounts. The work is in src/records (usable from the CLI too);
- * this module only maps queries and answers. Row schemas come from the table specs
+ * this module only maps queries and answers. A contact's and an account's record carry their latest
+ * predictive score beside the rule scores (routes/scores.ts). Row schemas come from the table specs
  * (core/schema/tables.ts), so every field carries the description the data model gives it.
  *
  * Unknown ids answer 404 `record-not-found`; a contact may also be named by its email.
@@ -18,6 +19,7 @@ import { cachedAnswer } from '../cache.js';
 import { ERROR_RESPONSES, ErrorSchema } from '../errors.js';
 import { apiRoute, type ApiRoute } from '../route.js';
 import { list } from './reports.js';
+import { predictiveScoreOf, PredictiveScoreSchema } from './scores.js';
 
 const READ = { roles: READERS, scope: 'read' } as const;
 
@@ -34,6 +36,9 @@ function columnsOf(table: TableSpec, names?: readonly string[]) {
 }
 
 const nullableText = (description: string) => z.string().nullable().openapi({ description });
+
+/** Beside the rule scores: the subject's predictive score of the latest scoring run (GET /scores/{level}/{id}). */
+const PredictiveScore = PredictiveScoreSchema.nullable().openapi({ description: 'The latest predictive in-market score (null: no model trained, or not in the latest run).' });
 
 const ContactRow = z.object(columnsOf(CONTACTS)).openapi('Contact');
 const AccountRow = z.object(columnsOf(ACCOUNTS)).openapi('AccountRecord');
@@ -113,6 +118,7 @@ const ContactRecordSchema = z
     currentStage: nullableText('The current lifecycle stage (the latest event; at one instant the later stage).'),
     owner: UserRow.nullable().openapi({ description: 'The owner (null: none, or not in users).' }),
     scores: z.record(z.string(), z.number()).openapi({ description: 'Every live score model\'s score now.' }),
+    predictive: PredictiveScore,
   })
   .openapi('ContactRecord');
 const getContact = apiRoute(
@@ -121,13 +127,17 @@ const getContact = apiRoute(
     method: 'get',
     path: '/contacts/{id}',
     tags: ['records'],
-    summary: 'One contact: its fields, account, current stage, owner and scores',
+    summary: 'One contact: its fields, account, current stage, owner, rule scores and predictive score',
     request: { params: idParam('c-1042', 'The contact id, or its email.') },
     responses: ok(ContactRecordSchema, 'The contact'),
   }),
   async (c) => {
     const { engine, clock } = c.get('deps');
-    return c.json(rows<z.infer<typeof ContactRecordSchema>>(await cachedAnswer(c, () => contactRecord(engine, c.req.valid('param').id, clock))), 200);
+    const record = await cachedAnswer(c, async () => {
+      const r = await contactRecord(engine, c.req.valid('param').id, clock);
+      return { ...r, predictive: await predictiveScoreOf(engine, 'contact', String(r.contact['contact_id'])) };
+    });
+    return c.json(rows<z.infer<typeof ContactRecordSchema>>(record), 200);
   },
 );
 
@@ -187,6 +197,7 @@ const AccountRecordSchema = z
     contacts: z.array(ContactItem.extend({ stage: nullableText('Its current lifecycle stage.') })).openapi({ description: 'Its contacts, oldest first.' }),
     opportunities: z.array(OpportunityRow).openapi({ description: 'Its opportunities, oldest first.' }),
     engagement: EngagementSchema,
+    predictive: PredictiveScore,
   })
   .openapi('AccountRecordDetail');
 const getAccount = apiRoute(
@@ -195,13 +206,17 @@ const getAccount = apiRoute(
     method: 'get',
     path: '/accounts/{id}',
     tags: ['records'],
-    summary: 'One account: firmographics, contacts with their stages, opportunities, engagement now',
+    summary: 'One account: firmographics, contacts with their stages, opportunities, engagement and predictive score now',
     request: { params: idParam('a-17', 'The account id.') },
     responses: ok(AccountRecordSchema, 'The account'),
   }),
   async (c) => {
     const { engine, clock } = c.get('deps');
-    return c.json(rows<z.infer<typeof AccountRecordSchema>>(await cachedAnswer(c, () => accountRecord(engine, c.req.valid('param').id, clock))), 200);
+    const record = await cachedAnswer(c, async () => {
+      const r = await accountRecord(engine, c.req.valid('param').id, clock);
+      return { ...r, predictive: await predictiveScoreOf(engine, 'account', String(r.account['account_id'])) };
+    });
+    return c.json(rows<z.infer<typeof AccountRecordSchema>>(record), 200);
   },
 );
 

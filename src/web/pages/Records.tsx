@@ -1,12 +1,14 @@
 /**
  * Contacts and accounts as records: search contacts, open a contact or an account, and read its
  * timeline — every touch, score change, stage change, SLA breach and opportunity event in time order,
- * the story marketing and sales tell about the same person or company.
+ * the story marketing and sales tell about the same person or company. A contact's rule scores and
+ * a contact's or account's predictive score stand side by side.
  */
 
 import { apiGet, type Cell, type Row } from '../api.js';
 import { DataTable } from '../components/DataTable.js';
 import { Kpi } from '../components/Kpi.js';
+import { PredictiveScorePanel, type PredictiveScore } from '../components/PredictiveScore.js';
 import { TextInput } from '../components/TextInput.js';
 import { Loaded } from '../components/States.js';
 import { go, hrefOf, useLoad, usePlace } from '../hooks.js';
@@ -27,12 +29,14 @@ interface ContactRecord {
   currentStage: string | null;
   owner: Fields | null;
   scores: Record<string, number>;
+  predictive: PredictiveScore | null;
 }
 interface AccountRecord {
   account: Fields;
   contacts: Row[];
   opportunities: Row[];
   engagement: { engagement: number; halfLifeDays: number; peopleEngaged: number; touches3w: number; touchesPrior3w: number; daysSinceLastTouch: number | null; stage: string; openPipeline: number };
+  predictive: PredictiveScore | null;
 }
 
 const text = (v: Cell | boolean | undefined) => (v === null || v === undefined ? '—' : String(v));
@@ -104,6 +108,7 @@ export function ContactView({ id }: { id: string }) {
               )}
               <p>Owner: {r.owner ? `${text(r.owner['name'])} (${text(r.owner['team'])})` : '—'}</p>
             </section>
+            <PredictiveScorePanel score={r.predictive} level="contact" />
           </div>
         )}
       </Loaded>
@@ -138,6 +143,7 @@ export function AccountView({ id }: { id: string }) {
               <Kpi name="touches_prior_3w" label="Touches, 3 weeks before" value={r.engagement.touchesPrior3w} />
               <Kpi name="open_pipeline" label="Open pipeline" value={r.engagement.openPipeline} />
             </div>
+            <PredictiveScorePanel score={r.predictive} level="account" />
             <DataTable title="Contacts" name="account-contacts" columns={['contact_id', 'email', 'title', 'stage', 'original_source', 'created_at'].map((name) => ({ name, ...(name === 'contact_id' ? { href: (row: Row) => hrefOf(['contacts', String(row['contact_id'])]) } : {}) }))} rows={r.contacts} />
             <DataTable title="Opportunities" name="account-opportunities" columns={['opportunity_id', 'name', 'stage', 'amount', 'owner_id', 'created_at', 'closed_at', 'is_won'].map((name) => ({ name }))} rows={r.opportunities.map((o) => ({ ...o, is_won: o['is_won'] === null ? null : String(o['is_won']) }))} />
           </>

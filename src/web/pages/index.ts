@@ -12,6 +12,7 @@ import { Leads } from './Leads.js';
 import { Overview } from './Overview.js';
 import { Pairs } from './Pairs.js';
 import { AccountView, Contacts, ContactView } from './Records.js';
+import { Scoring } from './Scoring.js';
 import { Targets } from './Targets.js';
 
 const COMPONENTS: Record<PagePath, ComponentType> = {
@@ -24,6 +25,7 @@ const COMPONENTS: Record<PagePath, ComponentType> = {
   pairs: Pairs,
   targets: Targets,
   forecast: Forecast,
+  scoring: Scoring,
   definitions: Definitions,
   contacts: Contacts,
 };
