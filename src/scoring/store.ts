@@ -4,6 +4,8 @@
  * Invariants:
  * - Append-only: training adds a version (1, 2, … per level), scoring adds rows. A score row names
  *   its model version and the moment its features were taken at, so it can always be explained.
+ *   Scoring again with the same version as of the same moment is the same run computed again: it
+ *   replaces that run's rows, so a subject never has two rows in one run.
  * - The current score of a subject is its row of the latest scoring run of the latest version
  *   that scored anything (`latestRun`), never a mix of runs.
  */
@@ -93,8 +95,13 @@ export async function listModels(engine: Engine, level: ScoringLevel): Promise<O
 
 const SCORE_COLUMNS = ['level', 'subject_id', 'version', 'scored_at', 'probability', 'fit', 'fit_band', 'in_market_band', 'buying_stage', 'qualified', 'reasons'];
 
-/** Appends score rows in batches (one scoring run: same level, version and moment). */
+/** Stores one scoring run (rows of one level, version and moment), replacing that run if it was stored before. */
 export async function saveScores(engine: Engine, rows: readonly ScoreRow[]): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  await engine.exec(
+    sql`DELETE FROM ${ident(SCORES.name)} WHERE level = ${param.string(first.level)} AND version = ${param.integer(first.version)} AND scored_at = ${param.timestamp(first.scoredAt)}`,
+  );
   const BATCH = 20_000;
   for (let i = 0; i < rows.length; i += BATCH) {
     await engine.append(

@@ -85,6 +85,20 @@ describeEngines('predictive scoring on the demo world', (engine) => {
     );
     expect(run.byStage['purchase'] ?? 0).toBe(Number(openAt[0]!['n']));
     void atUs;
+    // The same version as of the same moment again is the same run: it replaces, never doubles.
+    const again = await scoreWorkspace(engine(), CLOCK, { level: 'account' });
+    expect(again.scoredAt).toBe(run.scoredAt);
+    const after = await readScores(engine(), { level: 'account' });
+    expect(after.total).toBe(run.scored);
+    expect(after.rows.map((r) => [r.subjectId, r.probability])).toEqual(rows.map((r) => [r.subjectId, r.probability]));
+  }, 120_000);
+
+  test('the same history trains the same model: rows come in a fixed order, so a second training is identical tree for tree', async () => {
+    const first = await trainScoring(engine(), CLOCK, { ...TRAIN_DEFAULTS, level: 'account' });
+    const second = await trainScoring(engine(), CLOCK, { ...TRAIN_DEFAULTS, level: 'account' });
+    expect(second.stored.version).toBe(first.stored.version + 1);
+    expect(second.stored.body).toEqual(first.stored.body);
+    expect(second.stored.validation).toEqual(first.stored.validation);
   }, 120_000);
 
   test('the backtest tests on moments after the split only, and the trees find buyers the MQL definition and the rule score rank lower, closer to the world’s true in-market periods', async () => {

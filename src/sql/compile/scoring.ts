@@ -8,7 +8,9 @@
  *   entries, deals); only the label reads after t, and only within (t, t + horizon].
  * - Counts are never NULL: a subject without any event in a window counts 0; a time since
  *   something that never happened is NULL (missing), never 0.
- * - The feature columns come out in catalogue order, named as the catalogue names them.
+ * - The feature columns come out in catalogue order, named as the catalogue names them, and the
+ *   rows by moment then subject: the learners follow row order (sums in float, ties), so the same
+ *   data trains the same model on every run and every engine.
  * - Times are epoch microseconds (`t_us`), so windows are integer arithmetic on every engine.
  * - Every numeric feature leaves the engine as a double: counts summed as 128-bit (DuckDB) or
  *   64-bit unsigned (ClickHouse) integers would cross to JS as big integers, one at a time, and
@@ -244,6 +246,11 @@ function accountFeatures(d: Dialect, keys: SqlFragment, technologies: readonly s
     LEFT JOIN (${engaged}) e ON e.subject_id = k.account_id AND e.t_us = k.t_us`;
 }
 
+/** Feature rows by moment, then subject (outside the joins, where ClickHouse finds `t_us` ambiguous). */
+function inRowOrder(select: SqlFragment): SqlFragment {
+  return sql`SELECT * FROM (${select}) f ORDER BY t_us, subject_id`;
+}
+
 /** The columns of a feature row before the features. */
 export const FEATURE_ROW_HEAD = ['subject_id', 't_us', 'open_deals', 'label_opportunity', 'label_won', 'opportunity_at_us', 'weight'] as const;
 const HEAD = FEATURE_ROW_HEAD.map((c) => `s.${c} AS ${c}`).join(', ');
@@ -260,7 +267,7 @@ export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: stri
   const snap = raw(d.scratchTable(snapshots));
   const head = raw(HEAD);
   if (level === 'account') {
-    return accountFeatures(d, sql`SELECT * FROM ${snap}`, technologies, raw(HEAD.replaceAll('s.', 'k.')));
+    return inRowOrder(accountFeatures(d, sql`SELECT * FROM ${snap}`, technologies, raw(HEAD.replaceAll('s.', 'k.'))));
   }
   const { select: engaged, columns } = engagement(d, sql`SELECT subject_id, subject_id AS key_id, t_us FROM ${snap}`, 'contact_id', false);
   const stage = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, ${d.argMin(raw('e.stage'), [raw('-e.at_us'), raw('e.stage')])} AS stage
@@ -275,11 +282,11 @@ export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: stri
     raw('g.stage AS stage'),
     raw(`CASE WHEN c.created_at IS NULL THEN NULL ELSE ${d.castTo(`s.t_us - ${usText(d, 'c.created_at')}`, 'float')} / ${DAY_US} END AS contact_age_days`),
   ];
-  return sql`SELECT ${head}, s.account_id AS account_id, ${joinSql([...own, ...engagementColumns(d, 'e', columns)], ', ')}
+  return inRowOrder(sql`SELECT ${head}, s.account_id AS account_id, ${joinSql([...own, ...engagementColumns(d, 'e', columns)], ', ')}
     FROM ${snap} s
     LEFT JOIN ${ident(CONTACTS.name)} c ON c.contact_id = s.subject_id
     LEFT JOIN (${stage}) g ON g.subject_id = s.subject_id AND g.t_us = s.t_us
-    LEFT JOIN (${engaged}) e ON e.subject_id = s.subject_id AND e.t_us = s.t_us`;
+    LEFT JOIN (${engaged}) e ON e.subject_id = s.subject_id AND e.t_us = s.t_us`);
 }
 
 /** The account features (every one, unprefixed) of the accounts of a contact snapshot table at their moments, for {@link compileFeatures}. */
