@@ -9,6 +9,7 @@ import { FilterBar } from './components/FilterBar.js';
 import { Failure, Loading } from './components/States.js';
 import { go, hrefOf, usePlace, WorkspaceContext, type Workspace } from './hooks.js';
 import { globalFiltersOf } from './location.js';
+import { PAGES_WITHOUT_FILTERS } from './navigation.js';
 import { PAGES } from './pages/index.js';
 import { SetPassword, SignIn } from './pages/SignIn.js';
 
@@ -106,7 +107,7 @@ export function App() {
             <>
               <header className="page-head">
                 <h1>{page.title}</h1>
-                <FilterBar />
+                {PAGES_WITHOUT_FILTERS.includes(page.path) ? null : <FilterBar />}
               </header>
               <page.component />
             </>

@@ -19,3 +19,6 @@ export const PAGE_LIST = [
 ] as const;
 
 export type PagePath = (typeof PAGE_LIST)[number]['path'];
+
+/** Pages the global filters (dates, channel, segment, owner, campaign) say nothing about: they show no filter bar. */
+export const PAGES_WITHOUT_FILTERS: readonly PagePath[] = ['scoring'];

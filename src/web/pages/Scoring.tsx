@@ -206,10 +206,13 @@ const SCORER_COLUMNS: readonly Column[] = [
   { name: 'true_in_market_auc', title: 'AUC vs true in-market', description: 'On the demo world: AUC against its true in-market periods.' },
 ];
 
-/** Horizontal bars of buyers flagged, the scorers' names whole (they are long: "logistic baseline (top tenth)"). */
+/**
+ * Horizontal bars of buyers flagged. The scorers' names lose the "(top tenth)" every ranking shares
+ * (the table beside says it), so the axis shows them whole.
+ */
 function buyersOption(rows: readonly Row[]): ChartOption {
-  const option = barsOption(rows, 'scorer', [{ figure: 'buyers_flagged', name: 'Buyers flagged' }], true) as { yAxis: Record<string, unknown> };
-  return { ...option, yAxis: { ...option.yAxis, axisLabel: { width: 240, overflow: 'truncate' } } };
+  const named = rows.map((r) => ({ ...r, scorer: String(r['scorer']).replace(' (top tenth)', '') }));
+  return barsOption(named, 'scorer', [{ figure: 'buyers_flagged', name: 'Buyers flagged' }], true);
 }
 
 function Backtest({ level }: { level: Level }) {
