@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, TOUCH_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, TOUCH_REACH_TABLES, CAMPAIGN_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -68,6 +68,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'add-lifecycle-event-note',
     // A rejection through the API carries the rep's words beside the reason code.
     statements: (dialect) => dialect.addColumn(LIFECYCLE_EVENTS.name, LIFECYCLE_EVENT_NOTE),
+  },
+  // Version 8 belongs to predictive scoring (another branch).
+  {
+    version: 9,
+    name: 'create-campaign-reach-tables',
+    // The campaign-roi report's engagement and sourced leads, and the status's unmatched references,
+    // from per-import tables rebuilt with the journeys (sql/compile/campaign-reach.ts,
+    // reference-counts.ts). Empty and stale until the next journey refresh.
+    statements: (dialect) => CAMPAIGN_REACH_TABLES.flatMap((table) => dialect.createTable(table)),
   },
 ];
 
