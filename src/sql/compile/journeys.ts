@@ -168,6 +168,15 @@ export function compileDailyCreditByKey(request: MaterialisedRequest, model: str
     GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
 }
 
+/**
+ * A SELECT of `conversion_id`: the set's conversions in the range with at least one journey touch —
+ * the conversion ids of {@link compileMaterialisedJourneys} (a touch's `conv_us` is its
+ * conversion's `at_us`, and `touches` counts them), from one row per conversion.
+ */
+export function compileMaterialisedAttributed(request: MaterialisedRequest): SqlFragment {
+  return sql`SELECT conversion_id FROM ${C} WHERE ${bounds('at_us', request)} AND touches > 0`;
+}
+
 /** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */
 export function compileMaterialisedTotals(request: MaterialisedRequest): SqlFragment {
   return sql`SELECT count(*) AS conversions, coalesce(sum(value), 0) AS total_value,
