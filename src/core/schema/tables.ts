@@ -616,7 +616,8 @@ export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JO
 // within a date range, a pair is reached once, by its touch whose previous touch of the pair lies
 // before the range — a count, where distinct pairs needed a hash of every pair.
 
-export const TOUCH_REACH: TableSpec = {
+/** The touch reach as schema version 6 created it (migration 6). Frozen, like {@link OPPORTUNITIES_V1}. */
+export const TOUCH_REACH_V6: TableSpec = {
   name: 'touch_reach',
   kind: 'system',
   key: ['touchpoint_id'],
@@ -638,6 +639,18 @@ export const TOUCH_REACH: TableSpec = {
   ],
 };
 
+/**
+ * Whether a touch has a person and an account, as integers: the content report's first-touch counts
+ * read them instead of testing three text columns for NULL (which reads them whole). Added by
+ * migration 9; NULL in rows built before it, which the migration leaves stale.
+ */
+export const TOUCH_REACH_FLAGS: readonly ColumnSpec[] = [
+  sys('has_person', 'integer', '1 when the touch has a contact or an anonymous id, else 0.'),
+  sys('has_account', 'integer', '1 when the touch has an account, else 0.'),
+];
+
+export const TOUCH_REACH: TableSpec = { ...TOUCH_REACH_V6, columns: [...TOUCH_REACH_V6.columns, ...TOUCH_REACH_FLAGS] };
+
 export const TOUCH_REACH_STATE: TableSpec = {
   name: 'touch_reach_state',
   kind: 'system',
@@ -652,6 +665,8 @@ export const TOUCH_REACH_STATE: TableSpec = {
 };
 
 export const TOUCH_REACH_TABLES: readonly TableSpec[] = [TOUCH_REACH, TOUCH_REACH_STATE];
+/** What migration 6 creates (frozen). */
+export const TOUCH_REACH_TABLES_V6: readonly TableSpec[] = [TOUCH_REACH_V6, TOUCH_REACH_STATE];
 
 // ---- campaign reach and workspace counts: per-import figures rebuilt with the journeys --------
 // Like the touch reach: every writer of the data they come from empties their state first, and a
