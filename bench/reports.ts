@@ -18,7 +18,7 @@ import { NO_FILTERS, parseFilters, type FilterName, type ReportFilters } from '.
 import { openEngine } from '../src/engine/open.js';
 import { buildDemo } from '../src/ingest/demo.js';
 import { runDemoFunnel } from '../src/lifecycle/demo.js';
-import { freshTouchReach, refreshJourneys } from '../src/attribution/journeys.js';
+import { freshCampaignReach, freshTouchReach, refreshJourneys } from '../src/attribution/journeys.js';
 import { REPORTS } from '../src/reports/registry.js';
 import { MATERIALISED_SETS } from '../src/sql/compile/journeys.js';
 import { runReport } from '../src/reports/report.js';
@@ -49,11 +49,11 @@ export async function withDemoWorkspace(
     try {
       if (reuse) {
         console.log(`reusing the workspace at ${dbPath}`);
-        // A workspace built by an older Revline may lack a journey set or the touch reach reports read now.
+        // A workspace built by an older Revline may lack a journey set, the touch reach or the campaign reach reports read now.
         const [sets] = await engine.query('SELECT count(*) AS n FROM journey_sets');
-        if (Number(sets?.['n'] ?? 0) < MATERIALISED_SETS.length || !(await freshTouchReach(engine))) {
+        if (Number(sets?.['n'] ?? 0) < MATERIALISED_SETS.length || !(await freshTouchReach(engine)) || !(await freshCampaignReach(engine))) {
           const refreshed = await measured(() => refreshJourneys(engine, systemClock));
-          console.log(`materialised journeys and touch reach rebuilt (one was missing or stale) in ${fmt(refreshed.seconds, 1)} s`);
+          console.log(`materialised journeys, touch and campaign reach rebuilt (one was missing or stale) in ${fmt(refreshed.seconds, 1)} s`);
         }
         console.log('');
       } else {

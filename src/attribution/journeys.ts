@@ -3,8 +3,9 @@
  * (sql/compile/touch-reach.ts) fresh, and choosing them for a request.
  *
  * Invariants:
- * - A refresh rebuilds every set and the touch reach whole, and lists them as fresh only after all
- *   are built; a refresh cut off half-way leaves them stale, and stale tables are never read.
+ * - A refresh rebuilds every set, the touch reach, the campaign reach and the reference counts
+ *   whole, and lists them as fresh only after all are built; a refresh cut off half-way leaves them
+ *   stale, and stale tables are never read.
  * - A request is answered from a set only when the set computes exactly what the live path would:
  *   same conversion, scope and lookback, no exclusions, a stored key column, a rule-based model.
  */
@@ -27,6 +28,8 @@ import {
   type JourneySet,
 } from '../sql/compile/journeys.js';
 import { compileClearTouchReach, compileInsertTouchReach, compileInsertTouchReachState, compileTouchReachState } from '../sql/compile/touch-reach.js';
+import { compileCampaignReachState, compileClearCampaignReach, compileInsertCampaignReach, compileInsertCampaignReachState } from '../sql/compile/campaign-reach.js';
+import { compileInsertReferenceCounts } from '../sql/compile/reference-counts.js';
 import { ident, sql } from '../sql/fragment.js';
 import { JOURNEY_CONVERSIONS } from '../core/schema/tables.js';
 
@@ -58,9 +61,12 @@ export async function refreshJourneys(engine: Engine, clock: Clock): Promise<Jou
   const reachStarted = performance.now();
   await engine.exec([compileClearTouchReach(), compileInsertTouchReach(d)]);
   const touchReachSeconds = (performance.now() - reachStarted) / 1000;
+  await engine.exec([...compileClearCampaignReach(), ...compileInsertCampaignReach(d)]);
   const refreshedAt = new Date(clock.now()).toISOString();
   for (const set of MATERIALISED_SETS) await engine.exec(compileInsertJourneySet(set, refreshedAt));
-  await engine.exec(compileInsertTouchReachState(refreshedAt));
+  await engine.exec([compileInsertTouchReachState(refreshedAt), compileInsertCampaignReachState(refreshedAt)]);
+  // One statement: the counts appear all at once (reference-counts.ts).
+  await engine.exec(compileInsertReferenceCounts());
   const counted = await engine.query(sql`SELECT c.conversion AS conversion, c.scope AS scope, count(*) AS conversions, sum(c.touches) AS touches
     FROM ${ident(JOURNEY_CONVERSIONS.name)} c GROUP BY c.conversion, c.scope ORDER BY c.conversion, c.scope`);
   return {
@@ -92,4 +98,9 @@ export interface TouchReachState {
 export async function freshTouchReach(engine: Engine): Promise<TouchReachState | undefined> {
   const [state] = await engine.query(compileTouchReachState());
   return state && { assetPersonOneAccount: Number(state['asset_person_one_account']) === 1, personOneAccount: Number(state['person_one_account']) === 1 };
+}
+
+/** Whether the campaign reach (account_sessions, campaign_reach, lead_sources) is fresh; stale, campaign-roi computes live. */
+export async function freshCampaignReach(engine: Engine): Promise<boolean> {
+  return (await engine.query(compileCampaignReachState())).length > 0;
 }

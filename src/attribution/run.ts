@@ -35,6 +35,7 @@ import { TOUCHPOINTS } from '../core/schema/tables.js';
 import {
   compileDailyCreditByKey,
   compileMaterialisedCredits,
+  compileMaterialisedAttributed,
   compileMaterialisedJourneys,
   compileMaterialisedTotals,
   dailyCreditsAnswer,
@@ -115,6 +116,8 @@ export interface RunOptions {
 interface Journeys {
   /** conversion_id, touchpoint_id, at_us, channel, key, conv_us, value, … as a relation. */
   readonly relation: SqlFragment;
+  /** A SELECT of `conversion_id`: the conversions with at least one touch in their window. */
+  readonly attributed: SqlFragment;
   /** Credit per (conversion, touchpoint) of a rule-based model, as a relation (see compilePositionCredits). */
   credits(model: PositionModel): SqlFragment;
   /** Credit by key of a rule-based model read from a small stored table, when one holds it exactly. */
@@ -135,6 +138,8 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
       const materialised: MaterialisedRequest = { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) };
       return await read({
         relation: compileMaterialisedJourneys(d, materialised),
+        // The set's conversions know their touch count: a semi-join with them, not with every journey touch.
+        attributed: compileMaterialisedAttributed(materialised),
         credits: (model) => compileMaterialisedCredits(d, materialised, model),
         storedCreditByKey: (model) => (dailyCreditsAnswer(model, materialised) ? compileDailyCreditByKey(materialised, model.name) : undefined),
         totals: async () => {
@@ -148,6 +153,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
     const relation = raw(d.scratchTable(JOURNEYS));
     return await read({
       relation,
+      attributed: sql`SELECT conversion_id FROM ${relation} WHERE conversion_id IS NOT NULL`,
       credits: (model) => compilePositionCredits(relation, model),
       storedCreditByKey: () => undefined,
       totals: async () => {
@@ -234,8 +240,8 @@ export async function journeyCredits(engine: Engine, request: AttributionRequest
 
 /** The journeys of one request and their credit under its model, as relations a caller's SQL reads. */
 export interface CreditRelations {
-  /** Every (conversion, touchpoint) of the journeys — `conversion_id`, `touchpoint_id`, `key`, `value`, … — usable after FROM. */
-  readonly journeys: SqlFragment;
+  /** A SELECT of `conversion_id`: the conversions with at least one touch in their window (the others are unattributed). */
+  readonly attributed: SqlFragment;
   /** A SELECT of the credit per (conversion, touchpoint): `conversion_id`, `touchpoint_id`, `key`, `share`, `credit`. */
   readonly credits: SqlFragment;
 }
@@ -247,7 +253,7 @@ export interface CreditRelations {
  * tables that exist only while `read` runs.
  */
 export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (relations: CreditRelations) => Promise<T>, options: RunOptions = {}): Promise<T> {
-  return withJourneys(engine, request, options, async (journeys) => read({ journeys: journeys.relation, credits: (await modelCredits(engine, request, journeys, options)).credits }));
+  return withJourneys(engine, request, options, async (journeys) => read({ attributed: journeys.attributed, credits: (await modelCredits(engine, request, journeys, options)).credits }));
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {

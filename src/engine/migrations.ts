@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, SCORING_TABLES, TOUCH_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, SCORING_TABLES, TOUCH_REACH, TOUCH_REACH_FLAGS, TOUCH_REACH_STATE, TOUCH_REACH_TABLES_V6, CAMPAIGN_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -61,7 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'create-touch-reach-tables',
     // The content report counts people and accounts per asset from each touch's previous touch of
     // the pair (sql/compile/touch-reach.ts). Empty and stale until the next journey refresh.
-    statements: (dialect) => TOUCH_REACH_TABLES.flatMap((table) => dialect.createTable(table)),
+    statements: (dialect) => TOUCH_REACH_TABLES_V6.flatMap((table) => dialect.createTable(table)),
   },
   {
     version: 7,
@@ -74,6 +74,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'create-scoring-tables',
     // Predictive scoring (src/scoring/): trained model versions and the scores they gave.
     statements: (dialect) => SCORING_TABLES.flatMap((table) => dialect.createTable(table)),
+  },
+  {
+    version: 9,
+    name: 'create-campaign-reach-tables',
+    // The campaign-roi report's engagement and sourced leads, and the status's unmatched references,
+    // from per-import tables rebuilt with the journeys (sql/compile/campaign-reach.ts,
+    // reference-counts.ts). Empty and stale until the next journey refresh. The touch reach gains
+    // whether a touch has a person and an account; its rows lack them, so it becomes stale too.
+    statements: (dialect) => [
+      ...CAMPAIGN_REACH_TABLES.flatMap((table) => dialect.createTable(table)),
+      ...TOUCH_REACH_FLAGS.flatMap((column) => dialect.addColumn(TOUCH_REACH.name, column)),
+      sql`TRUNCATE TABLE ${ident(TOUCH_REACH_STATE.name)}`,
+    ],
   },
 ];
 

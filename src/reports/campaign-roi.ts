@@ -2,6 +2,9 @@
  * The campaign-roi report (core/reports/campaign-roi.ts): spend, sourced leads and attributed
  * pipeline and revenue per campaign merged by campaign id, the ratios computed here; and the
  * engagement of the accounts each campaign reached against those it did not.
+ *
+ * Sourced leads and engagement come from the campaign reach (sql/compile/campaign-reach.ts) when it
+ * is fresh, whatever the filters; otherwise they are computed live. Both give the same rows.
  */
 
 import { ATTRIBUTION_LOOKBACK_DAYS, type Scope } from '../core/reports/attributed.js';
@@ -11,6 +14,7 @@ import { rate, round2, type Cell, type ReportTable } from '../core/reports/spec.
 import type { Engine, Row } from '../engine/engine.js';
 import { BY_KEY, compileDealConversions } from '../sql/compile/reports/attributed.js';
 import { compileCampaignCosts, compileCampaigns, compileEngagement, compileSourcedLeads, compileStartedCampaigns } from '../sql/compile/reports/campaign-roi.js';
+import { freshCampaignReach } from '../attribution/journeys.js';
 import { creditedBy } from './attributed.js';
 import { checkTotalRow, count, specTable, text, type Report, type ReportRequest } from './report.js';
 
@@ -56,7 +60,7 @@ function returnsCells(r: Returns): Cell[] {
   ];
 }
 
-async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined): Promise<ReportTable> {
+async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined, stored: boolean): Promise<ReportTable> {
   const d = engine.dialect;
   const bounds = dayBoundsUs(request.filters);
   // People filters only: the campaign filters chose the rows.
@@ -64,7 +68,7 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
   const scope = (request.options['scope'] ?? 'contact') as Scope;
   const attribution = { model: request.options['model'] ?? 'linear', by: 'campaign_id', scope, lookbackDays: ATTRIBUTION_LOOKBACK_DAYS, ...bounds };
   const costs = await engine.query(compileCampaignCosts(d, bounds));
-  const leads = await engine.query(compileSourcedLeads(d, people, bounds));
+  const leads = await engine.query(compileSourcedLeads(d, people, bounds, stored));
   const pipeline = await creditedBy(engine, { ...attribution, conversion: { kind: 'opportunity' } }, compileDealConversions(d, people, bounds, 'opportunity'), BY_KEY, false);
   const won = await creditedBy(engine, { ...attribution, conversion: { kind: 'won' } }, compileDealConversions(d, people, bounds, 'won'), BY_KEY, false);
 
@@ -108,10 +112,10 @@ async function roi(engine: Engine, request: ReportRequest, campaigns: Map<string
   return table;
 }
 
-async function engagement(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined): Promise<ReportTable> {
+async function engagement(engine: Engine, request: ReportRequest, campaigns: Map<string, Row>, chosen: ((id: string, c: Row | undefined) => boolean) | undefined, stored: boolean): Promise<ReportTable> {
   const d = engine.dialect;
   const ids = chosen ? [...campaigns].filter(([id, c]) => chosen(id, c)).map(([id]) => id) : undefined;
-  const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS));
+  const rows = await engine.query(compileEngagement(d, request.filters, compileStartedCampaigns(d, dayBoundsUs(request.filters), ids), ENGAGEMENT_WINDOW_DAYS, stored));
   rows.sort((a, b) => count(a['start_day']) - count(b['start_day']) || String(a['campaign_id']).localeCompare(String(b['campaign_id'])));
   return specTable(
     CAMPAIGN_ROI,
@@ -143,12 +147,18 @@ async function engagement(engine: Engine, request: ReportRequest, campaigns: Map
   );
 }
 
+/** How the report runs: from the campaign reach when fresh (`stored`), else live. Tests compare both. */
+export async function runCampaignRoi(engine: Engine, request: ReportRequest, options: { live?: boolean } = {}): Promise<{ tables: ReportTable[]; stored: boolean }> {
+  const campaigns = new Map((await engine.query(compileCampaigns(engine.dialect))).map((c) => [String(c['campaign_id']), c]));
+  const chosen = selects(request.filters);
+  const stored = !options.live && (await freshCampaignReach(engine));
+  return { tables: [await roi(engine, request, campaigns, chosen, stored), await engagement(engine, request, campaigns, chosen, stored)], stored };
+}
+
 export const campaignRoiReport: Report = {
   spec: CAMPAIGN_ROI,
   async run(engine, request) {
-    const campaigns = new Map((await engine.query(compileCampaigns(engine.dialect))).map((c) => [String(c['campaign_id']), c]));
-    const chosen = selects(request.filters);
-    return [await roi(engine, request, campaigns, chosen), await engagement(engine, request, campaigns, chosen)];
+    return (await runCampaignRoi(engine, request)).tables;
   },
 };
 

@@ -9,7 +9,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { freshTouchReach } from '../../src/attribution/journeys.js';
 import { NO_FILTERS } from '../../src/core/reports/filters.js';
-import { OPPORTUNITIES, OPPORTUNITIES_V1, storedColumns, TOUCH_REACH, TOUCH_REACH_TABLES } from '../../src/core/schema/tables.js';
+import { CAMPAIGN_REACH_TABLES, OPPORTUNITIES, OPPORTUNITIES_V1, storedColumns, TOUCH_REACH, TOUCH_REACH_TABLES, TOUCH_REACH_TABLES_V6 } from '../../src/core/schema/tables.js';
 import { touchFigures } from '../../src/reports/content.js';
 import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS, type Migration } from '../../src/engine/migrations.js';
 import { ident, param, sql } from '../../src/sql/fragment.js';
@@ -93,9 +93,23 @@ for (const name of ENGINES_UNDER_TEST) {
       await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
       await engine.append('touchpoints', ['touchpoint_id', 'occurred_at', 'touch_type', 'contact_id', 'content_id'], [['t1', '2024-01-02T03:04:05Z', 'page_view', 'c1', 'k1']]);
       expect(await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 6) })).toEqual({ applied: [6] });
-      for (const table of TOUCH_REACH_TABLES) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
+      for (const table of TOUCH_REACH_TABLES_V6) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
       await engine.exec(MIGRATIONS.find((m) => m.version === 6)!.statements(engine.dialect));
       expect([await countRows(engine, TOUCH_REACH.name), await freshTouchReach(engine)]).toEqual([0, undefined]);
+      const figures = await touchFigures(engine, NO_FILTERS, {}, 'asset');
+      expect([figures.fromReach, figures.byBucket.get('k1')]).toEqual([false, { touches: 1, people: 1, accounts: 0 }]);
+    });
+
+    test('a workspace of schema version 7 with a fresh touch reach gets migration 9: the campaign reach tables, the touch reach flags (stale, since its rows lack them, so the content report counts live), and the statements can run again', async () => {
+      const engine = track(await openTestEngine(name, place.location, false));
+      await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 7) });
+      await engine.append('touchpoints', ['touchpoint_id', 'occurred_at', 'touch_type', 'contact_id', 'content_id'], [['t1', '2024-01-02T03:04:05Z', 'page_view', 'c1', 'k1']]);
+      await engine.exec(sql`INSERT INTO ${ident('touch_reach_state')} (refreshed_at, asset_person_one_account, person_one_account) VALUES (${param.timestamp('2024-01-03T00:00:00Z')}, 1, 1)`);
+      // Version 8 (another branch's) is left out: this is about 9 alone.
+      expect(await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 7 || m.version === 9) })).toEqual({ applied: [9] });
+      for (const table of [...TOUCH_REACH_TABLES, ...CAMPAIGN_REACH_TABLES]) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
+      await engine.exec(MIGRATIONS.find((m) => m.version === 9)!.statements(engine.dialect));
+      expect(await freshTouchReach(engine)).toBeUndefined();
       const figures = await touchFigures(engine, NO_FILTERS, {}, 'asset');
       expect([figures.fromReach, figures.byBucket.get('k1')]).toEqual([false, { touches: 1, people: 1, accounts: 0 }]);
     });

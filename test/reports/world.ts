@@ -5,14 +5,14 @@
  * sit next to the rows they come from.
  */
 
-import { ENTITY_TABLES, JOURNEY_SETS, TOUCH_REACH_STATE, tableByName } from '../../src/core/schema/tables.js';
+import { CAMPAIGN_REACH_STATE, ENTITY_TABLES, JOURNEY_SETS, REFERENCE_COUNTS, TOUCH_REACH_STATE, tableByName } from '../../src/core/schema/tables.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { ident, sql } from '../../src/sql/fragment.js';
 
 export type WorldRow = Readonly<Record<string, string | number | boolean | null>>;
 export type World = Readonly<Partial<Record<string, readonly WorldRow[]>>>;
 
-const SYSTEM = ['identities', 'lifecycle_marks', 'sla_breaches', JOURNEY_SETS.name, TOUCH_REACH_STATE.name];
+const SYSTEM = ['identities', 'lifecycle_marks', 'sla_breaches', JOURNEY_SETS.name, TOUCH_REACH_STATE.name, CAMPAIGN_REACH_STATE.name, REFERENCE_COUNTS.name];
 
 export async function loadWorld(engine: Engine, world: World): Promise<void> {
   for (const table of [...ENTITY_TABLES.map((t) => t.name), ...SYSTEM]) await engine.exec(sql`TRUNCATE TABLE ${ident(table)}`);

@@ -616,7 +616,8 @@ export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JO
 // within a date range, a pair is reached once, by its touch whose previous touch of the pair lies
 // before the range — a count, where distinct pairs needed a hash of every pair.
 
-export const TOUCH_REACH: TableSpec = {
+/** The touch reach as schema version 6 created it (migration 6). Frozen, like {@link OPPORTUNITIES_V1}. */
+export const TOUCH_REACH_V6: TableSpec = {
   name: 'touch_reach',
   kind: 'system',
   key: ['touchpoint_id'],
@@ -638,6 +639,18 @@ export const TOUCH_REACH: TableSpec = {
   ],
 };
 
+/**
+ * Whether a touch has a person and an account, as integers: the content report's first-touch counts
+ * read them instead of testing three text columns for NULL (which reads them whole). Added by
+ * migration 9; NULL in rows built before it, which the migration leaves stale.
+ */
+export const TOUCH_REACH_FLAGS: readonly ColumnSpec[] = [
+  sys('has_person', 'integer', '1 when the touch has a contact or an anonymous id, else 0.'),
+  sys('has_account', 'integer', '1 when the touch has an account, else 0.'),
+];
+
+export const TOUCH_REACH: TableSpec = { ...TOUCH_REACH_V6, columns: [...TOUCH_REACH_V6.columns, ...TOUCH_REACH_FLAGS] };
+
 export const TOUCH_REACH_STATE: TableSpec = {
   name: 'touch_reach_state',
   kind: 'system',
@@ -652,6 +665,74 @@ export const TOUCH_REACH_STATE: TableSpec = {
 };
 
 export const TOUCH_REACH_TABLES: readonly TableSpec[] = [TOUCH_REACH, TOUCH_REACH_STATE];
+/** What migration 6 creates (frozen). */
+export const TOUCH_REACH_TABLES_V6: readonly TableSpec[] = [TOUCH_REACH_V6, TOUCH_REACH_STATE];
+
+// ---- campaign reach and workspace counts: per-import figures rebuilt with the journeys --------
+// Like the touch reach: every writer of the data they come from empties their state first, and a
+// refresh writes it again only after they are rebuilt whole (sql/compile/campaign-reach.ts,
+// sql/compile/reference-counts.ts). Reports and the status read them only when fresh.
+
+export const ACCOUNT_SESSIONS: TableSpec = {
+  name: 'account_sessions',
+  kind: 'system',
+  key: ['account_id', 'day'],
+  orderBy: ['account_id', 'day'],
+  doc: "Each account's engagement sessions as marks: days of touches without a campaign merged when at most 30 days apart; a row where a session starts or ends (or both); rebuilt with the materialised journeys.",
+  columns: [
+    sys('account_id', 'string', 'Account of the touches.', true),
+    sys('day', 'integer', 'UTC day number (days since 1970-01-01, floored).', true),
+    sys('starts', 'integer', '1 when a session starts on the day.', true),
+    sys('ends', 'integer', 'How many sessions end on the day (0 or 1).', true),
+  ],
+};
+
+export const CAMPAIGN_REACH: TableSpec = {
+  name: 'campaign_reach',
+  kind: 'system',
+  key: ['campaign_id', 'account_id'],
+  orderBy: ['campaign_id', 'account_id'],
+  doc: 'Each account a campaign with a start date reached in its first 30 days, with whether the account engaged (a touch without a campaign) in the 30 days before the start and in the 30 days from it; rebuilt with the materialised journeys.',
+  columns: [
+    sys('campaign_id', 'string', 'Campaign.', true),
+    sys('account_id', 'string', 'Account it reached.', true),
+    sys('engaged_before', 'integer', '1 when the account engaged in the 30 days before the start.', true),
+    sys('engaged_after', 'integer', '1 when the account engaged in the 30 days from the start.', true),
+  ],
+};
+
+export const LEAD_SOURCES: TableSpec = {
+  name: 'lead_sources',
+  kind: 'system',
+  key: ['contact_id'],
+  orderBy: ['contact_id'],
+  doc: "Each contact's source campaign: the campaign of its first touch with a campaign at or before its creation (time, then touchpoint id); contacts without one have no row. Rebuilt with the materialised journeys.",
+  columns: [sys('contact_id', 'string', 'Contact.', true), sys('campaign_id', 'string', 'Its source campaign.', true)],
+};
+
+export const CAMPAIGN_REACH_STATE: TableSpec = {
+  name: 'campaign_reach_state',
+  kind: 'system',
+  key: ['refreshed_at'],
+  orderBy: ['refreshed_at'],
+  doc: 'One row when account_sessions, campaign_reach and lead_sources are fresh (written after they are rebuilt whole; every write to the data they come from removes it).',
+  columns: [sys('refreshed_at', 'timestamp', 'When they were rebuilt.', true)],
+};
+
+export const REFERENCE_COUNTS: TableSpec = {
+  name: 'reference_counts',
+  kind: 'system',
+  key: ['table_name', 'column_name'],
+  orderBy: ['table_name', 'column_name'],
+  doc: 'Rows whose parent is not imported yet, per reference between tables that only import and identity write; one row per such reference (0 included) when fresh, none when stale. Rebuilt with the materialised journeys.',
+  columns: [
+    sys('table_name', 'string', 'The table holding the reference.', true),
+    sys('column_name', 'string', 'The referencing column.', true),
+    sys('unmatched_rows', 'integer', 'Rows with a value in the column that no row of the parent has.', true),
+  ],
+};
+
+export const CAMPAIGN_REACH_TABLES: readonly TableSpec[] = [ACCOUNT_SESSIONS, CAMPAIGN_REACH, LEAD_SOURCES, CAMPAIGN_REACH_STATE, REFERENCE_COUNTS];
 
 // ---- access: who signs in, their sessions, API keys, one-time sign-in links -------------------
 // Append-only like the definitions: a change is a new row and the latest row of a key is its
@@ -776,7 +857,7 @@ export const SCORES: TableSpec = {
 export const SCORING_TABLES: readonly TableSpec[] = [SCORING_MODELS, SCORES];
 
 /** Every table as the current schema has it (after every migration). */
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES, ...SCORING_TABLES];
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES, ...SCORING_TABLES, ...CAMPAIGN_REACH_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

@@ -23,6 +23,8 @@ import { DAY_US, POSITION_MODELS, type PositionModel } from '../../core/attribut
 import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
+import { compileMarkCampaignReachStale } from './campaign-reach.js';
+import { compileMarkReferenceCountsStale } from './reference-counts.js';
 import { compileMarkTouchReachStale } from './touch-reach.js';
 import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, type ConversionKind } from './attribution.js';
 
@@ -54,11 +56,12 @@ const S = ident(JOURNEY_SETS.name);
 const DC = ident(JOURNEY_DAILY_CREDITS.name);
 
 /**
- * Every set becomes stale, and the touch reach built with them (sql/compile/touch-reach.ts): run
- * before any write to the data journeys come from.
+ * Every set becomes stale, and what is built with them — the touch reach, the campaign reach and
+ * the reference counts (sql/compile/touch-reach.ts, campaign-reach.ts, reference-counts.ts): run
+ * before any write to the data journeys come from, and to the campaigns and content.
  */
 export function compileMarkJourneysStale(): SqlFragment[] {
-  return [sql`TRUNCATE TABLE ${S}`, compileMarkTouchReachStale()];
+  return [sql`TRUNCATE TABLE ${S}`, compileMarkTouchReachStale(), compileMarkCampaignReachStale(), compileMarkReferenceCountsStale()];
 }
 
 export function compileClearJourneys(): SqlFragment[] {
@@ -163,6 +166,15 @@ export function compileDailyCreditByKey(request: MaterialisedRequest, model: str
   return sql`SELECT ${ident('key')}, sum(credited_conversions) AS conversions, sum(credited_value) AS value FROM ${DC}
     WHERE ${ofSet(request.set)} AND model = ${param.string(model)}${days}
     GROUP BY ${ident('key')} ORDER BY value DESC, ${ident('key')}`;
+}
+
+/**
+ * A SELECT of `conversion_id`: the set's conversions in the range with at least one journey touch —
+ * the conversion ids of {@link compileMaterialisedJourneys} (a touch's `conv_us` is its
+ * conversion's `at_us`, and `touches` counts them), from one row per conversion.
+ */
+export function compileMaterialisedAttributed(request: MaterialisedRequest): SqlFragment {
+  return sql`SELECT conversion_id FROM ${C} WHERE ${bounds('at_us', request)} AND touches > 0`;
 }
 
 /** The set's totals and unattributed conversions: `conversions`, `value`, `unattributed`, `unattributed_value`. */

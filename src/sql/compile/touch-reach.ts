@@ -17,7 +17,8 @@
  *   written again only after a whole rebuild (attribution/journeys.ts). Without it, the content
  *   report counts live.
  * - A person is a touch's contact, else its anonymous id (reports/base.ts `personOf`); a touch with
- *   neither has no person and no `prev_*person*` time, a touch without an account no `prev_*account*`.
+ *   neither has no person and no `prev_*person*` time, a touch without an account no `prev_*account*`;
+ *   `has_person` and `has_account` say which (so readers need not test the text columns).
  * - The touches without content are one group of their own (content NULL), as in the report's
  *   `(no content)` row.
  */
@@ -62,11 +63,12 @@ export function compileInsertTouchReach(d: Dialect): SqlFragment {
     FROM (SELECT touchpoint_id, content_id, contact_id, anonymous_id, account_id, ${d.epochMicros(raw('occurred_at'))} AS at_us FROM ${ident(TOUCHPOINTS.name)}) t`;
   const sorted = d.sortsOnInsert ? sql`` : sql` ORDER BY account_id NULLS LAST, at_us`;
   return sql`INSERT INTO ${R} (touchpoint_id, content_id, contact_id, anonymous_id, account_id, at_us,
-      prev_asset_person_us, prev_asset_account_us, prev_person_us, prev_account_us, asset_person_moved, person_moved)
+      prev_asset_person_us, prev_asset_account_us, prev_person_us, prev_account_us, asset_person_moved, person_moved, has_person, has_account)
     SELECT touchpoint_id, content_id, contact_id, anonymous_id, account_id, at_us,
       CASE WHEN ${HAS_PERSON} THEN ap_us END, CASE WHEN ${HAS_ACCOUNT} THEN aa_us END,
       CASE WHEN ${HAS_PERSON} THEN p_us END, CASE WHEN ${HAS_ACCOUNT} THEN a_us END,
-      CASE WHEN ${HAS_PERSON} THEN ${moved('ap_us', 'ap_account')} ELSE 0 END, CASE WHEN ${HAS_PERSON} THEN ${moved('p_us', 'p_account')} ELSE 0 END
+      CASE WHEN ${HAS_PERSON} THEN ${moved('ap_us', 'ap_account')} ELSE 0 END, CASE WHEN ${HAS_PERSON} THEN ${moved('p_us', 'p_account')} ELSE 0 END,
+      CASE WHEN ${HAS_PERSON} THEN 1 ELSE 0 END, CASE WHEN ${HAS_ACCOUNT} THEN 1 ELSE 0 END
     FROM (${windowed}) w${sorted}`;
 }
 
@@ -97,7 +99,8 @@ export interface ReachExactness {
 
 /** One touch of touch_reach aliased `t` is the first of its pair in the range (1) or not (0). */
 export function firstInRange(prevColumn: string, has: 'person' | 'account', fromUs: number | undefined): SqlFragment {
-  const present = has === 'person' ? raw('(t.contact_id IS NOT NULL OR t.anonymous_id IS NOT NULL)') : raw('t.account_id IS NOT NULL');
+  // The stored flags, not the text columns: testing those for NULL reads them whole.
+  const present = has === 'person' ? raw('t.has_person = 1') : raw('t.has_account = 1');
   const before = fromUs === undefined ? sql`` : sql` OR t.${raw(prevColumn)} < ${param.integer(fromUs)}`;
   return sql`CASE WHEN ${present} AND (t.${raw(prevColumn)} IS NULL${before}) THEN 1 ELSE 0 END`;
 }

@@ -41,7 +41,7 @@ export const BY_KEY: Bucketing = { bucket: CREDITED_KEY };
  */
 export function compileCreditedBy(
   d: Dialect,
-  relations: { readonly journeys: SqlFragment; readonly credits: SqlFragment },
+  relations: { readonly attributed: SqlFragment; readonly credits: SqlFragment },
   conversions: SqlFragment,
   bucketing: Bucketing,
   options: { readonly reached: boolean },
@@ -55,7 +55,7 @@ export function compileCreditedBy(
     GROUP BY ${bucketing.bucket}
     UNION ALL
     SELECT 'unattributed' AS kind, NULL AS bucket, CAST(count(*) AS ${float}) AS conversions, CAST(coalesce(sum(cv.value), 0) AS ${float}) AS value, 0 AS reached
-    FROM cv WHERE cv.conversion_id NOT IN (SELECT conversion_id FROM ${relations.journeys} WHERE conversion_id IS NOT NULL)
+    FROM cv WHERE cv.conversion_id NOT IN (${relations.attributed})
     UNION ALL
     SELECT 'all' AS kind, NULL AS bucket, CAST(count(*) AS ${float}) AS conversions, CAST(coalesce(sum(cv.value), 0) AS ${float}) AS value, 0 AS reached FROM cv`;
 }
