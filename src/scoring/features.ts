@@ -76,14 +76,15 @@ export async function featureRows(
 ): Promise<FeatureRows> {
   const d = engine.dialect;
   const features = featureCatalogue(plan.level, technologies);
+  const span = { firstUs: Math.min(...plan.times), lastUs: Math.max(...plan.times) };
   await engine.exec(d.createScratchTable(SNAPSHOTS, compileSnapshots(d, plan)));
   try {
     let accounts: AccountSide | undefined;
     if (plan.level === 'contact') {
-      await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies)));
+      await engine.exec(d.createScratchTable(ACCOUNT_FEATURES, compileAccountFeatureTable(d, SNAPSHOTS, technologies, span)));
       accounts = await readAccountSide(engine, sql`SELECT * FROM ${raw(d.scratchTable(ACCOUNT_FEATURES))}`, features);
     }
-    const rows = await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies), options.vocabularies, accounts);
+    const rows = await readRows(engine, plan.level, features, compileFeatures(d, plan.level, SNAPSHOTS, technologies, span), options.vocabularies, accounts);
     // What else the caller reads about the same snapshots (rule scores, truth), before they go.
     await options.withSnapshots?.(SNAPSHOTS);
     return rows;

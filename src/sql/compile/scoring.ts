@@ -130,11 +130,24 @@ export function compileSnapshots(d: Dialect, plan: SnapshotPlan): SqlFragment {
 }
 
 /** Touches with what the features read: `at_us`, type, channel, content stage, person. */
-function touches(d: Dialect, key: 'account_id' | 'contact_id'): SqlFragment {
+/**
+ * The moments a query's snapshots span (epoch µs). Touches outside (first − 365 days, last] can
+ * concern none of them: the touch scan leaves them out before any join (a scoring run at the end of
+ * two years of history reads one of them). The windows themselves are applied exactly after.
+ */
+export interface MomentSpan {
+  readonly firstUs: number;
+  readonly lastUs: number;
+}
+
+function touches(d: Dialect, key: 'account_id' | 'contact_id', span: MomentSpan): SqlFragment {
+  // Whole milliseconds, widened outward: a superset of what the exact windows keep.
+  const from = Math.floor((span.firstUs - HISTORY_DAYS * DAY_US) / 1000);
+  const to = Math.ceil(span.lastUs / 1000);
   return sql`SELECT tp.${raw(key)} AS key_id, ${d.epochMicros(raw('tp.occurred_at'))} AS at_us, tp.touch_type, tp.channel, c.funnel_stage,
       coalesce(tp.contact_id, tp.anonymous_id) AS person
     FROM ${ident(TOUCHPOINTS.name)} tp LEFT JOIN ${ident(CONTENT.name)} c ON c.content_id = tp.content_id
-    WHERE tp.${raw(key)} IS NOT NULL`;
+    WHERE tp.${raw(key)} IS NOT NULL AND tp.occurred_at >= ${param.timestamp(from)} AND tp.occurred_at <= ${param.timestamp(to)}`;
 }
 
 /** One engagement column: its name, its aggregate over joined touches `x` of snapshot `s`, and whether NULL means 0. */
@@ -165,10 +178,10 @@ function engagementAggregates(d: Dialect, people: boolean): Aggregate[] {
  * Engagement of every snapshot of `subjects` (columns `subject_id`, `key_id`, `t_us`): touches
  * whose `key` (account or contact) is the subject's key, in (t − 365 days, t].
  */
-function engagement(d: Dialect, subjects: SqlFragment, key: 'account_id' | 'contact_id', people: boolean): { select: SqlFragment; columns: Aggregate[] } {
+function engagement(d: Dialect, subjects: SqlFragment, key: 'account_id' | 'contact_id', people: boolean, span: MomentSpan): { select: SqlFragment; columns: Aggregate[] } {
   const columns = engagementAggregates(d, people);
   const select = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, ${joinSql(columns.map((c) => sql`${c.expr} AS ${raw(c.name)}`), ', ')}
-    FROM (${subjects}) s JOIN (${touches(d, key)}) x ON x.key_id = s.key_id
+    FROM (${subjects}) s JOIN (${touches(d, key, span)}) x ON x.key_id = s.key_id
     WHERE x.at_us <= s.t_us AND x.at_us > s.t_us - ${days(HISTORY_DAYS)}
     GROUP BY s.subject_id, s.t_us`;
   return { select, columns };
@@ -195,9 +208,9 @@ function technologyList(d: Dialect, column: string): string {
  * The account features of every `(account_id, t_us)` of `keys` (a relation), in catalogue order,
  * with `subject_id` (the account) and `t_us` first.
  */
-function accountFeatures(d: Dialect, keys: SqlFragment, technologies: readonly string[], head: SqlFragment = raw('k.account_id AS subject_id, k.t_us AS t_us')): SqlFragment {
+function accountFeatures(d: Dialect, keys: SqlFragment, technologies: readonly string[], span: MomentSpan, head: SqlFragment = raw('k.account_id AS subject_id, k.t_us AS t_us')): SqlFragment {
   const subjects = sql`SELECT account_id AS subject_id, account_id AS key_id, t_us FROM (${keys}) k`;
-  const { select: engaged, columns } = engagement(d, subjects, 'account_id', true);
+  const { select: engaged, columns } = engagement(d, subjects, 'account_id', true, span);
   const techs = technologyList(d, 'a.technologies');
   const contacts = sql`SELECT k.account_id AS account_id, k.t_us AS t_us, count(*) AS contacts_known,
       ${joinSql(JOB_LEVELS_COUNTED.map((level) => sql`${countIf(raw(`c.job_level = '${level}'`))} AS ${raw(`${level}_contacts`)}`), ', ')},
@@ -263,13 +276,13 @@ const HEAD = FEATURE_ROW_HEAD.map((c) => `s.${c} AS ${c}`).join(', ');
  * an account with ten contacts would otherwise carry the same fifty columns ten times out of the
  * engine.
  */
-export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: string, technologies: readonly string[]): SqlFragment {
+export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: string, technologies: readonly string[], span: MomentSpan): SqlFragment {
   const snap = raw(d.scratchTable(snapshots));
   const head = raw(HEAD);
   if (level === 'account') {
-    return inRowOrder(accountFeatures(d, sql`SELECT * FROM ${snap}`, technologies, raw(HEAD.replaceAll('s.', 'k.'))));
+    return inRowOrder(accountFeatures(d, sql`SELECT * FROM ${snap}`, technologies, span, raw(HEAD.replaceAll('s.', 'k.'))));
   }
-  const { select: engaged, columns } = engagement(d, sql`SELECT subject_id, subject_id AS key_id, t_us FROM ${snap}`, 'contact_id', false);
+  const { select: engaged, columns } = engagement(d, sql`SELECT subject_id, subject_id AS key_id, t_us FROM ${snap}`, 'contact_id', false, span);
   const stage = sql`SELECT s.subject_id AS subject_id, s.t_us AS t_us, ${d.argMin(raw('e.stage'), [raw('-e.at_us'), raw('e.stage')])} AS stage
     FROM ${snap} s JOIN (SELECT contact_id, stage, ${us('entered_at')(d)} AS at_us FROM ${ident(LIFECYCLE_EVENTS.name)}) e ON e.contact_id = s.subject_id
     WHERE e.at_us <= s.t_us
@@ -290,8 +303,8 @@ export function compileFeatures(d: Dialect, level: ScoringLevel, snapshots: stri
 }
 
 /** The account features (every one, unprefixed) of the accounts of a contact snapshot table at their moments, for {@link compileFeatures}. */
-export function compileAccountFeatureTable(d: Dialect, snapshots: string, technologies: readonly string[]): SqlFragment {
-  return accountFeatures(d, sql`SELECT DISTINCT account_id, t_us FROM ${raw(d.scratchTable(snapshots))} WHERE account_id IS NOT NULL`, technologies);
+export function compileAccountFeatureTable(d: Dialect, snapshots: string, technologies: readonly string[], span: MomentSpan): SqlFragment {
+  return accountFeatures(d, sql`SELECT DISTINCT account_id, t_us FROM ${raw(d.scratchTable(snapshots))} WHERE account_id IS NOT NULL`, technologies, span);
 }
 
 /** The workspace's technologies column, to find the most common ones in JS. */
