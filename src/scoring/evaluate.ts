@@ -31,7 +31,7 @@ import { loadRegistry } from '../lifecycle/store.js';
 import { compileJudgement } from '../sql/compile/lifecycle.js';
 import { compileRuleSignals, compileTrueInMarket } from '../sql/compile/scoring.js';
 import { activitySpan, commonTechnologies, featureRows, type FeatureRows } from './features.js';
-import { datasetOf, fitModels, inMarketProbabilities, scoringMoment, snapshotMoments, trainingRows, WARM_UP_DAYS, type TrainRequest } from './train.js';
+import { datasetOf, fitModels, inMarketProbabilities, keptNegativeRate, scoringMoment, snapshotMoments, trainingRows, WARM_UP_DAYS, type TrainRequest } from './train.js';
 
 export interface EvaluateRequest extends TrainRequest {
   /** The split moment T (epoch µs); default: the last quarter of the moments that can be tested. */
@@ -88,7 +88,7 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
   const started = performance.now();
   const span = await activitySpan(engine);
   if (!span) throw new RevlineError('request-invalid', 'The workspace has no touchpoints, so there is nothing to backtest.', { hint: 'Import touchpoints (or run revline demo) first.' });
-  const untilUs = request.untilUs ?? (await scoringMoment(engine, clock));
+  const untilUs = request.untilUs ?? (await scoringMoment(engine, clock, span));
   const splitUs = request.splitUs ?? defaultSplit(span.firstUs, untilUs, request.horizonDays);
   const testMoments = snapshotMoments(splitUs, untilUs - request.horizonDays * DAY_US, request.everyDays).filter((t) => t >= splitUs);
   if (testMoments.length === 0) {
@@ -97,7 +97,7 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
     });
   }
   const technologies = await commonTechnologies(engine);
-  const training = await trainingRows(engine, clock, { ...request, untilUs: splitUs }, technologies);
+  const training = await trainingRows(engine, clock, { ...request, untilUs: splitUs }, technologies, span);
   const fitted = fitModels(training.rows, request.label, training.moments, technologies, request.seed, training.negativeRate);
   const logistic = trainLogistic(datasetOf(training.rows, request.label));
 
@@ -114,11 +114,10 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
   const [truthCount] = await engine.query<{ n: number }>(`SELECT count(*) AS n FROM world_truth WHERE kind = 'in_market'`);
   const hasTruth = Number(truthCount?.n ?? 0) > 0;
   const key = (subject: string, t: number) => `${subject}@${t}`;
-  const negatives = await subjectsCount(engine, request.level) * testMoments.length;
   // Test rows are kept whole up to a cap, so every metric is of the population as it is (a sampled
   // test set would flatter lift and precision and skew the calibration table); past the cap,
   // negatives are sampled and the report says at which rate.
-  const negativeRate = negatives <= MAX_TEST_ROWS ? 1 : MAX_TEST_ROWS / negatives;
+  const negativeRate = await keptNegativeRate(engine, request.level, testMoments.length, MAX_TEST_ROWS);
   let test: FeatureRows;
   try {
     await engine.exec([...judgement.statements]);
@@ -222,11 +221,6 @@ export async function evaluateScoring(engine: Engine, clock: Clock, request: Eva
     calibration: calibrationTable(model, labels),
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-async function subjectsCount(engine: Engine, level: ScoringLevel): Promise<number> {
-  const [row] = await engine.query<{ n: number }>(level === 'account' ? 'SELECT count(*) AS n FROM accounts' : 'SELECT count(*) AS n FROM contacts');
-  return Number(row?.n ?? 0);
 }
 
 function groupByMoment(times: Float64Array): Map<number, number[]> {

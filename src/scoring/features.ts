@@ -54,8 +54,14 @@ export async function commonTechnologies(engine: Engine, limit = TECHNOLOGY_FLAG
     .slice(0, limit);
 }
 
-/** First and last recorded touch, epoch µs; undefined without touches. */
-export async function activitySpan(engine: Engine): Promise<{ firstUs: number; lastUs: number } | undefined> {
+/** First and last recorded touch, epoch µs. */
+export interface ActivitySpan {
+  readonly firstUs: number;
+  readonly lastUs: number;
+}
+
+/** The workspace's {@link ActivitySpan}; undefined without touches. */
+export async function activitySpan(engine: Engine): Promise<ActivitySpan | undefined> {
   const [row] = await engine.query<{ first_us: number | null; last_us: number | null }>(compileActivitySpan(engine.dialect));
   if (!row || row.first_us === null || row.last_us === null) return undefined;
   return { firstUs: Number(row.first_us), lastUs: Number(row.last_us) };
@@ -134,7 +140,7 @@ async function readAccountSide(engine: Engine, query: SqlFragment, features: rea
     const times = batch.numbers['t_us']!;
     for (let i = 0; i < batch.rows; i++) rowOf.set(accountKey(ids[i], times[i]!), rowOf.size);
     for (const name of Object.keys(numbers)) numbers[name]!.push(batch.numbers[name]!);
-    for (const name of Object.keys(values)) values[name]!.push(...batch.values[name]!);
+    for (const name of Object.keys(values)) for (const v of batch.values[name]!) values[name]!.push(v);
   }
   const joined = (parts: Float64Array[]) => {
     const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));

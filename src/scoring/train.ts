@@ -24,7 +24,7 @@ import { DAY_US, isFitFeature, type ScoringLabel, type ScoringLevel } from '../c
 import { bandThresholds, unsampled, type BandThresholds } from '../core/scoring/outputs.js';
 import type { Engine } from '../engine/engine.js';
 import type { SnapshotPlan } from '../sql/compile/scoring.js';
-import { activitySpan, commonTechnologies, featureRows, type FeatureRows } from './features.js';
+import { activitySpan, commonTechnologies, featureRows, type ActivitySpan, type FeatureRows } from './features.js';
 import { nextModelVersion, saveModel, type StoredModelRow } from './store.js';
 
 /** The learners of one model version, as stored (JSON). */
@@ -74,10 +74,20 @@ export interface TrainResult {
 }
 
 /** The moment a workspace is scored as of: its last recorded touch, or `now` if that is earlier. */
-export async function scoringMoment(engine: Engine, clock: Clock): Promise<number> {
-  const span = await activitySpan(engine);
+export async function scoringMoment(engine: Engine, clock: Clock, span?: ActivitySpan): Promise<number> {
+  const known = span ?? (await activitySpan(engine));
   const now = clock.now() * 1000;
-  return span ? Math.min(now, span.lastUs) : now;
+  return known ? Math.min(now, known.lastUs) : now;
+}
+
+/**
+ * The rate negative snapshots are kept at so that at most `cap` of them are read: every subject
+ * at every moment counted as a negative (an upper bound; positives are kept whole anyway).
+ */
+export async function keptNegativeRate(engine: Engine, level: ScoringLevel, moments: number, cap: number): Promise<number> {
+  const [row] = await engine.query<{ n: number }>(level === 'account' ? 'SELECT count(*) AS n FROM accounts' : 'SELECT count(*) AS n FROM contacts');
+  const negatives = Number(row?.n ?? 0) * moments;
+  return negatives <= cap ? 1 : cap / negatives;
 }
 
 /** Snapshot moments every `everyDays` back from `lastUs`, not before `firstUs`, oldest first. */
@@ -109,10 +119,16 @@ export function datasetOf(rows: FeatureRows, label: ScoringLabel, keep: (name: s
 }
 
 /** The training snapshots of a request: moments, rows and the rate negatives were kept at. */
-export async function trainingRows(engine: Engine, clock: Clock, request: TrainRequest, technologies: readonly string[]): Promise<{ rows: FeatureRows; untilUs: number; moments: number[]; negativeRate: number }> {
-  const span = await activitySpan(engine);
+export async function trainingRows(
+  engine: Engine,
+  clock: Clock,
+  request: TrainRequest,
+  technologies: readonly string[],
+  known?: ActivitySpan,
+): Promise<{ rows: FeatureRows; untilUs: number; moments: number[]; negativeRate: number }> {
+  const span = known ?? (await activitySpan(engine));
   if (!span) throw new RevlineError('request-invalid', 'The workspace has no touchpoints, so there is no history to learn from.', { hint: 'Import touchpoints (or run revline demo) first.' });
-  const untilUs = request.untilUs ?? (await scoringMoment(engine, clock));
+  const untilUs = request.untilUs ?? (await scoringMoment(engine, clock, span));
   const moments = snapshotMoments(span.firstUs + WARM_UP_DAYS * DAY_US, untilUs - request.horizonDays * DAY_US, request.everyDays);
   if (moments.length < 3) {
     const needDays = WARM_UP_DAYS + request.horizonDays + 2 * request.everyDays;
@@ -120,16 +136,9 @@ export async function trainingRows(engine: Engine, clock: Clock, request: TrainR
       hint: 'Import more history, or shorten --horizon or --every.',
     });
   }
-  const subjects = await countSubjects(engine, request.level);
-  const negatives = subjects * moments.length;
-  const negativeRate = negatives <= request.maxNegatives ? 1 : request.maxNegatives / negatives;
+  const negativeRate = await keptNegativeRate(engine, request.level, moments.length, request.maxNegatives);
   const plan: SnapshotPlan = { level: request.level, times: moments, horizonDays: request.horizonDays, knownUntilUs: untilUs, withoutOpenDeal: true, negativeRate };
   return { rows: await featureRows(engine, plan, technologies), untilUs, moments, negativeRate };
-}
-
-async function countSubjects(engine: Engine, level: ScoringLevel): Promise<number> {
-  const [row] = await engine.query<{ n: number }>(level === 'account' ? 'SELECT count(*) AS n FROM accounts' : 'SELECT count(*) AS n FROM contacts');
-  return Number(row?.n ?? 0);
 }
 
 /**

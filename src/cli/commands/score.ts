@@ -4,6 +4,7 @@ import { SCORING_LABELS, SCORING_LEVELS, type ScoringLabel, type ScoringLevel } 
 import { BUYING_STAGES, FIT_BANDS, IN_MARKET_BANDS, qualifyingThreshold, type BuyingStage, type FitBand, type InMarketBand, type Qualifying } from '../../core/scoring/outputs.js';
 import type { Engine } from '../../engine/engine.js';
 import { explainScore } from '../../lifecycle/contact.js';
+import { foundContact } from '../../records/contacts.js';
 import { evaluateScoring, type Evaluation } from '../../scoring/evaluate.js';
 import { noModel, scoreWorkspace, type ScoreRun } from '../../scoring/score.js';
 import { listModels, loadModel, readScores, type ScoreRow } from '../../scoring/store.js';
@@ -204,8 +205,12 @@ export const scoreCommand: Command = {
         const found: ScoreRow[] = [];
         for (const lvl of SCORING_LEVELS) found.push(...(await readScores(engine, { level: lvl, subjects: [who] })).rows);
         if (found.length === 0 && who.includes('@')) {
-          const ids = await engine.query<{ contact_id: string }>(`SELECT contact_id FROM contacts WHERE email = ${engine.dialect.quoteString(who.trim().toLowerCase())}`);
-          if (ids[0]) found.push(...(await readScores(engine, { level: 'contact', subjects: [ids[0].contact_id] })).rows);
+          // An email names a contact the way `revline contact` and the API find it.
+          const contact = await foundContact(engine, who).catch((error: unknown) => {
+            if (error instanceof RevlineError && error.code === 'record-not-found') return undefined;
+            throw error;
+          });
+          if (contact) found.push(...(await readScores(engine, { level: 'contact', subjects: [contact.contactId] })).rows);
         }
         if (found.length === 0) throw new RevlineError('record-not-found', `No predictive score for "${who}".`, { hint: 'Scores exist after revline score train (or run); check the id with revline score list.' });
         printDocument(context.io.stdout, context.format, found, () =>

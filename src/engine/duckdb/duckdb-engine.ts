@@ -102,32 +102,31 @@ export class DuckDbEngine implements Engine {
   }
 
   /**
-   * A streaming result on a connection of its own (so its consumer may query or append while
-   * reading), and the connection to close when the reading ends.
+   * Reads `statement` as a stream on a connection of its own (so its consumer may query or append
+   * while reading): `read` turns the result into what the caller yields. Failures carry the SQL;
+   * the connection closes when the reading ends, early or not.
    */
-  private async openStream(printed: PrintedSql): Promise<{ connection: DuckDBConnection; result: Awaited<ReturnType<DuckDBConnection['stream']>> }> {
+  private async *streaming<T>(statement: SqlInput, read: (result: Awaited<ReturnType<DuckDBConnection['stream']>>) => AsyncIterable<T>): AsyncIterable<T> {
+    this.assertOpen();
+    const printed = this.dialect.printFragment(statement);
     const { values, types } = bindParams(printed.params);
-    const connection = await this.instance.connect();
+    let connection: DuckDBConnection | undefined;
     try {
+      connection = await this.instance.connect();
       await connection.run("SET TimeZone = 'UTC'");
       // Scratch work (staging, normalising, classifying) needs no order, and keeping it costs
       // parallelism; every order that matters is an explicit ORDER BY (results, storage order).
       await connection.run('SET preserve_insertion_order = false');
-      return { connection, result: await connection.stream(printed.sql, values, types) };
+      yield* read(await connection.stream(printed.sql, values, types));
     } catch (error) {
-      connection.closeSync();
-      throw error;
+      throw this.failed(error, printed);
+    } finally {
+      connection?.closeSync();
     }
   }
 
-  async *stream<T extends Row = Row>(statement: SqlInput, batchRows = DEFAULT_BATCH_ROWS): AsyncIterable<T[]> {
-    this.assertOpen();
-    const printed = this.dialect.printFragment(statement);
-    let connection: DuckDBConnection | undefined;
-    try {
-      const opened = await this.openStream(printed);
-      connection = opened.connection;
-      const result = opened.result;
+  stream<T extends Row = Row>(statement: SqlInput, batchRows = DEFAULT_BATCH_ROWS): AsyncIterable<T[]> {
+    return this.streaming(statement, async function* (result) {
       let batch: T[] = [];
       for await (const rows of result.yieldConvertedRowObjects(revlineValueConverter)) {
         for (const row of rows) {
@@ -139,21 +138,11 @@ export class DuckDbEngine implements Engine {
         }
       }
       if (batch.length > 0) yield batch;
-    } catch (error) {
-      throw this.failed(error, printed);
-    } finally {
-      connection?.closeSync();
-    }
+    });
   }
 
-  async *streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch> {
-    this.assertOpen();
-    const printed = this.dialect.printFragment(statement);
-    let connection: DuckDBConnection | undefined;
-    try {
-      const opened = await this.openStream(printed);
-      connection = opened.connection;
-      const result = opened.result;
+  streamColumns(statement: SqlInput, numbers: readonly string[]): AsyncIterable<ColumnBatch> {
+    return this.streaming(statement, async function* (result) {
       const names = result.columnNames();
       const asNumbers = checkedNumberColumns(names, numbers);
       const columnTypes = result.columnTypes();
@@ -182,11 +171,7 @@ export class DuckDbEngine implements Engine {
         });
         yield { rows, numbers: numberColumns, values: valueColumns };
       }
-    } catch (error) {
-      throw this.failed(error, printed);
-    } finally {
-      connection?.closeSync();
-    }
+    });
   }
 
   async append(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
