@@ -3,21 +3,24 @@
  * (sql/compile/touch-reach.ts) fresh, and choosing them for a request.
  *
  * Invariants:
- * - A refresh rebuilds every set, the touch reach, the campaign reach and the reference counts
+ * - A refresh rebuilds every set (its touches, conversions, daily credits, paths and what the
+ *   data-driven models learn from them), the touch reach, the campaign reach and the reference counts
  *   whole, and lists them as fresh only after all are built; a refresh cut off half-way leaves them
  *   stale, and stale tables are never read.
  * - A request is answered from a set only when the set computes exactly what the live path would:
- *   same conversion, scope and lookback, no exclusions, a stored key column, a rule-based model.
+ *   same conversion, scope and lookback, no exclusions, a stored key column; the set's stored paths
+ *   only for a request by channel without a date range (attribution/run.ts).
  */
 
 import type { Clock } from '../core/clock.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
-import { compileConversions, type JourneyOptions } from '../sql/compile/attribution.js';
+import { compileConversions, compileLastTouch, pathParts, type JourneyOptions } from '../sql/compile/attribution.js';
 import {
   compileClearJourneys,
   compileInsertDailyCredits,
   compileInsertJourneyConversions,
+  compileInsertJourneyPaths,
   compileInsertJourneySet,
   compileInsertJourneyTouches,
   compileJourneySets,
@@ -30,8 +33,9 @@ import {
 import { compileClearTouchReach, compileInsertTouchReach, compileInsertTouchReachState, compileTouchReachState } from '../sql/compile/touch-reach.js';
 import { compileCampaignReachState, compileClearCampaignReach, compileInsertCampaignReach, compileInsertCampaignReachState } from '../sql/compile/campaign-reach.js';
 import { compileInsertReferenceCounts } from '../sql/compile/reference-counts.js';
-import { ident, sql } from '../sql/fragment.js';
-import { JOURNEY_CONVERSIONS } from '../core/schema/tables.js';
+import { ident, param, sql } from '../sql/fragment.js';
+import { JOURNEY_CONVERSIONS, TOUCHPOINTS } from '../core/schema/tables.js';
+import { storeLearned } from './learned.js';
 
 const CONVERSIONS = '_jr_conversions';
 
@@ -42,18 +46,31 @@ export interface JourneyRefresh {
   readonly touchReachSeconds: number;
 }
 
+export interface RefreshOptions {
+  /** Paths are stored in parts of about this many touches (tests set it small). */
+  readonly touchesPerPathPart?: number;
+}
+
 /** Rebuilds every materialised journey set, and the touch reach, from the data as it is now. */
-export async function refreshJourneys(engine: Engine, clock: Clock): Promise<JourneyRefresh> {
+export async function refreshJourneys(engine: Engine, clock: Clock, options: RefreshOptions = {}): Promise<JourneyRefresh> {
   const started = performance.now();
   const d = engine.dialect;
   await engine.exec(compileMarkJourneysStale());
   await engine.exec(compileClearJourneys());
+  // The non-converting journeys end at the workspace's last touch, as a request without --to's.
+  const endUs = Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
+  const [touchpoints] = await engine.query(sql`SELECT count(*) AS n FROM ${ident(TOUCHPOINTS.name)}`);
   try {
     for (const set of MATERIALISED_SETS) {
       await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays })));
       await engine.exec(compileInsertJourneyTouches(d, CONVERSIONS, set));
       await engine.exec(compileInsertJourneyConversions(d, CONVERSIONS, set));
       for (const model of DAILY_CREDIT_MODELS) await engine.exec(compileInsertDailyCredits(d, set, model));
+      const [inSet] = await engine.query(sql`SELECT coalesce(sum(touches), 0) AS n FROM ${ident(JOURNEY_CONVERSIONS.name)} WHERE conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)}`);
+      for (const part of pathParts(Math.max(countOf(inSet?.['n']), countOf(touchpoints?.['n'])), options.touchesPerPathPart)) {
+        await engine.exec(compileInsertJourneyPaths(d, CONVERSIONS, set, endUs, part));
+      }
+      await storeLearned(engine, set);
     }
   } finally {
     await engine.exec(d.dropScratchTable(CONVERSIONS));

@@ -12,26 +12,18 @@ import { RevlineError } from '../core/errors.js';
 import { customModel, POSITION_MODELS, type PositionModel } from '../core/attribution/positions.js';
 import type { Engine, Row } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
-import { holdoutScores, type HoldoutScore } from '../core/attribution/holdout.js';
-import { MAX_MARKOV_ORDER, markovAttribution } from '../core/attribution/markov.js';
+import { aggregateValued, type HoldoutScore, type ValuedJourney } from '../core/attribution/holdout.js';
 import type { AggregatedPath } from '../core/attribution/paths.js';
-import { shapleyAttribution } from '../core/attribution/shapley.js';
 import {
   compileConversions,
-  compileConvertingPaths,
   compileCreditByKey,
   compileJourneys,
-  compileLastTouch,
-  compileNullPaths,
-  compileTimedJourneys,
   compilePositionCredits,
   compileUnattributed,
   compileWeightedCredits,
-  PATH_SEPARATOR,
+  NO_KEY,
   type JourneyOptions,
-  type PathPart,
 } from '../sql/compile/attribution.js';
-import { TOUCHPOINTS } from '../core/schema/tables.js';
 import {
   compileDailyCreditByKey,
   compileMaterialisedCredits,
@@ -39,10 +31,14 @@ import {
   compileMaterialisedJourneys,
   compileMaterialisedTotals,
   dailyCreditsAnswer,
+  type JourneySet,
   type MaterialisedRequest,
 } from '../sql/compile/journeys.js';
 import { ident, raw, sql, type SqlFragment } from '../sql/fragment.js';
 import { freshJourneySet } from './journeys.js';
+import { holdoutOf, isDataDriven, learnModel, markovOrder, readPaths, STORED_MARKOV_ORDER, storedHoldout, storedModel, type Credit, type DataDrivenModel, type Learned, type LearnedModel } from './learned.js';
+
+export { DATA_DRIVEN_MODELS, isDataDriven, type Credit, type Learned } from './learned.js';
 
 export interface AttributionRequest extends JourneyOptions {
   readonly model: string;
@@ -52,16 +48,6 @@ export interface AttributionRequest extends JourneyOptions {
   readonly weights?: Readonly<Record<string, number>>;
   /** Markov order (1–4, default 1). */
   readonly order?: number;
-}
-
-/** Models learned from the data: their per-journey credit comes from channel weights. */
-export const DATA_DRIVEN_MODELS = ['markov', 'shapley'] as const;
-export const isDataDriven = (model: string) => (DATA_DRIVEN_MODELS as readonly string[]).includes(model);
-
-export interface Credit {
-  readonly key: string | null;
-  readonly conversions: number;
-  readonly value: number;
 }
 
 export interface AttributionResult {
@@ -126,18 +112,50 @@ interface Journeys {
   totals(): Promise<{ total: readonly [unknown, unknown]; unattributed: readonly [unknown, unknown] }>;
   /** The scratch table of the request's conversions (built on first use: who did not convert). */
   conversions(): Promise<string>;
+  /**
+   * Every journey, converting or not, by its path — what the data-driven models learn from and
+   * their held-out scores score: read once per run (stored with a fresh set when it holds them),
+   * ordered by start, non-converting first, then id.
+   */
+  paths(): Promise<readonly ValuedJourney[]>;
+  /** A data-driven model learned from the paths (kept with a fresh set when it answers the request), once per run. */
+  learned(model: DataDrivenModel, order: number): Promise<LearnedModel>;
+  /** The data-driven models' held-out scores over the paths. */
+  holdout(): Promise<HoldoutScore[]>;
 }
 
 async function withJourneys<T>(engine: Engine, request: JourneyOptions, options: RunOptions, read: (journeys: Journeys) => Promise<T>): Promise<T> {
   const d = engine.dialect;
   let built: Promise<string> | undefined;
   const conversions = () => (built ??= engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request))).then(() => CONVERSIONS));
+  // Paths, and what is learned from them, are read or computed once per run and shared by every model.
+  const pathsOf = (source: Parameters<typeof readPaths>[2], stored: JourneySet | undefined): Pick<Journeys, 'paths' | 'learned' | 'holdout'> => {
+    let journeys: Promise<readonly ValuedJourney[]> | undefined;
+    let aggregated: Promise<readonly AggregatedPath[]> | undefined;
+    const learned = new Map<string, Promise<LearnedModel>>();
+    const paths = () => (journeys ??= readPaths(engine, request, source));
+    const learn = async (model: DataDrivenModel, order: number) =>
+      (stored && (model === 'shapley' || order === STORED_MARKOV_ORDER) ? await storedModel(engine, stored, model) : undefined) ??
+      learnModel(model, order, await (aggregated ??= paths().then(aggregateValued)));
+    return {
+      paths,
+      learned: (model, order) => {
+        const key = `${model}:${order}`;
+        return learned.get(key) ?? learned.set(key, learn(model, order)).get(key)!;
+      },
+      holdout: async () => (stored ? await storedHoldout(engine, stored) : undefined) ?? holdoutOf(await paths()),
+    };
+  };
   try {
     const set = options.journeys === 'live' ? undefined : await freshJourneySet(engine, request);
     if (set) {
       const materialised: MaterialisedRequest = { set, by: request.by, ...(request.fromUs !== undefined ? { fromUs: request.fromUs } : {}), ...(request.toUs !== undefined ? { toUs: request.toUs } : {}) };
+      const relation = compileMaterialisedJourneys(d, materialised);
+      // The stored paths are the set's journeys by channel over its whole range.
+      const storedPaths = request.by === 'channel' && request.fromUs === undefined && request.toUs === undefined ? set : undefined;
+      const source = storedPaths ? { stored: storedPaths } : { relation, conversions, touchesPerPathPart: options.touchesPerPathPart };
       return await read({
-        relation: compileMaterialisedJourneys(d, materialised),
+        relation,
         // The set's conversions know their touch count: a semi-join with them, not with every journey touch.
         attributed: compileMaterialisedAttributed(materialised),
         credits: (model) => compileMaterialisedCredits(d, materialised, model),
@@ -147,6 +165,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
           return { total: [t?.['conversions'], t?.['total_value']], unattributed: [t?.['unattributed'], t?.['unattributed_value']] };
         },
         conversions,
+        ...pathsOf(source, storedPaths),
       });
     }
     await engine.exec(d.createScratchTable(JOURNEYS, compileJourneys(d, await conversions(), request)));
@@ -162,78 +181,27 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
         return { total: [all?.['conversions'], all?.['value']], unattributed: [un?.['conversions'], un?.['value']] };
       },
       conversions,
+      ...pathsOf({ relation, conversions, touchesPerPathPart: options.touchesPerPathPart }, undefined),
     });
   } finally {
     await engine.exec([JOURNEYS, CONVERSIONS].map((t) => d.dropScratchTable(t)));
   }
 }
 
-/** What a data-driven model learned from the journeys: weights per key and what to report. */
-export interface Learned {
-  readonly weights: ReadonlyMap<string, number>;
-  readonly removalEffects?: Readonly<Record<string, number>>;
-  readonly order?: number;
-  readonly journeys: { readonly converting: number; readonly nulls: number };
-}
-
 /**
  * Credit per (conversion, touchpoint) of one model over the journeys, as a relation; a
  * data-driven model learns its weights first. Nothing is materialised: the relation is read once.
  */
-async function modelCredits(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<{ credits: SqlFragment; learned?: Learned }> {
+async function modelCredits(engine: Engine, request: AttributionRequest, journeys: Journeys): Promise<{ credits: SqlFragment; learned?: Learned }> {
   if (!isDataDriven(request.model)) return { credits: journeys.credits(positionModel(request)) };
-  const learned = await learnWeights(engine, request, journeys, options);
+  const { learned } = await journeys.learned(request.model, markovOrder(request.order));
   return { credits: compileWeightedCredits(engine.dialect, journeys.relation, learned.weights), learned };
-}
-
-/** The converting journeys and the non-converting ones as aggregated paths. */
-async function journeyPaths(engine: Engine, request: JourneyOptions, journeys: Journeys, options: RunOptions): Promise<AggregatedPath[]> {
-  const d = engine.dialect;
-  const byPath = new Map<string, { conversions: number; value: number; nulls: number }>();
-  const entry = (path: string) => byPath.get(path) ?? byPath.set(path, { conversions: 0, value: 0, nulls: 0 }).get(path)!;
-  const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-  for (const part of await pathParts(engine, journeys, options)) {
-    for (const r of await engine.query(compileConvertingPaths(d, journeys.relation, part))) {
-      const e = entry(String(r['path']));
-      e.conversions += countOf(r['conversions']);
-      e.value += Number(r['value']);
-    }
-    for (const r of await engine.query(compileNullPaths(d, await journeys.conversions(), request, endUs, part))) entry(String(r['path'])).nulls += countOf(r['nulls']);
-  }
-  return [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, e]) => ({ channels: path.split(PATH_SEPARATOR), ...e }));
-}
-
-/** Touches per part when paths are aggregated part by part (see PathPart). */
-const TOUCHES_PER_PATH_PART = 4_000_000;
-
-/** Disjoint parts covering every journey, enough that no part aggregates more than ~4 M touches. */
-async function pathParts(engine: Engine, journeys: Journeys, options: RunOptions): Promise<PathPart[]> {
-  const [inJourneys] = await engine.query(sql`SELECT count(*) AS n FROM ${journeys.relation}`);
-  const [touches] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.quoteIdentifier(TOUCHPOINTS.name))}`);
-  const of = Math.max(1, Math.ceil(Math.max(countOf(inJourneys?.['n']), countOf(touches?.['n'])) / (options.touchesPerPathPart ?? TOUCHES_PER_PATH_PART)));
-  return Array.from({ length: of }, (_, index) => ({ of, index }));
-}
-
-async function learnWeights(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<Learned> {
-  const paths = await journeyPaths(engine, request, journeys, options);
-  const counted = { converting: paths.reduce((a, p) => a + p.conversions, 0), nulls: paths.reduce((a, p) => a + p.nulls, 0) };
-  if (request.model === 'markov') {
-    const order = request.order ?? 1;
-    if (!Number.isInteger(order) || order < 1 || order > MAX_MARKOV_ORDER) {
-      throw new RevlineError('usage', `--order takes 1 to ${MAX_MARKOV_ORDER}, not ${order}.`);
-    }
-    const result = paths.length ? markovAttribution(paths, { order }) : undefined;
-    const effects = Object.fromEntries((result?.channels ?? []).map((c) => [c.channel, c.removalEffect]));
-    return { weights: new Map(Object.entries(effects)), removalEffects: effects, order, journeys: counted };
-  }
-  const result = paths.length ? shapleyAttribution(paths) : undefined;
-  return { weights: new Map((result?.channels ?? []).map((c) => [c.channel, c.conversions])), journeys: counted };
 }
 
 /** Credit per (conversion, touchpoint), for tracing and tests. */
 export async function journeyCredits(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<Row[]> {
   return withJourneys(engine, request, options, async (journeys) => {
-    const { credits } = await modelCredits(engine, request, journeys, options);
+    const { credits } = await modelCredits(engine, request, journeys);
     return engine.query(sql`SELECT conversion_id, touchpoint_id, ${ident('key')}, share, credit FROM (${credits}) credits ORDER BY conversion_id, touchpoint_id`);
   });
 }
@@ -253,24 +221,28 @@ export interface CreditRelations {
  * tables that exist only while `read` runs.
  */
 export async function withCredits<T>(engine: Engine, request: AttributionRequest, read: (relations: CreditRelations) => Promise<T>, options: RunOptions = {}): Promise<T> {
-  return withJourneys(engine, request, options, async (journeys) => read({ attributed: journeys.attributed, credits: (await modelCredits(engine, request, journeys, options)).credits }));
+  return withJourneys(engine, request, options, async (journeys) => read({ attributed: journeys.attributed, credits: (await modelCredits(engine, request, journeys)).credits }));
 }
 
 export async function attribute(engine: Engine, request: AttributionRequest, options: RunOptions = {}): Promise<AttributionResult> {
-  return withJourneys(engine, request, options, (journeys) => summarise(engine, request, journeys, options));
+  return withJourneys(engine, request, options, (journeys) => summarise(engine, request, journeys));
 }
 
-/** One model's credit by key, totals and unattributed; checked to reconcile. */
-async function summarise(engine: Engine, request: AttributionRequest, journeys: Journeys, options: RunOptions): Promise<AttributionResult> {
-  const stored = isDataDriven(request.model) ? undefined : journeys.storedCreditByKey(positionModel(request));
+/**
+ * One model's credit by key, totals and unattributed; checked to reconcile. A rule-based model's
+ * credit is summed in the engine (or read from the daily credits); a data-driven model's from the
+ * paths it learned from — each converting journey's touch shares by the same rule as
+ * compileWeightedCredits, where a touch without a key is the key `(none)` as in its weights.
+ */
+async function summarise(engine: Engine, request: AttributionRequest, journeys: Journeys): Promise<AttributionResult> {
   let learned: Learned | undefined;
-  let rows: Row[];
-  if (stored) {
-    rows = await engine.query(stored);
+  let credits: readonly Credit[];
+  if (isDataDriven(request.model)) {
+    ({ learned, credits } = await journeys.learned(request.model, markovOrder(request.order)));
   } else {
-    const computed = await modelCredits(engine, request, journeys, options);
-    learned = computed.learned;
-    rows = await engine.query(compileCreditByKey(sql`(${computed.credits}) credits`));
+    const model = positionModel(request);
+    const rows = await engine.query(journeys.storedCreditByKey(model) ?? compileCreditByKey(sql`(${journeys.credits(model)}) credits`));
+    credits = rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) }));
   }
   const { total, unattributed } = await journeys.totals();
   const pair = ([conversions, value]: readonly [unknown, unknown]) => ({ conversions: countOf(conversions), value: Number(value ?? 0) });
@@ -284,7 +256,7 @@ async function summarise(engine: Engine, request: AttributionRequest, journeys: 
     by: request.by,
     total: pair(total),
     unattributed: pair(unattributed),
-    credits: rows.map((r) => ({ key: (r['key'] as string | null) ?? null, conversions: Number(r['conversions']), value: Number(r['value']) })),
+    credits,
   };
   checkReconciles(result);
   return result;
@@ -301,31 +273,32 @@ export interface Comparison {
   readonly touches: Readonly<Record<string, number>>;
 }
 
-/** Every model over the same journeys (found or built once): rule-based by name, `markov` (order from the request), `shapley`. */
+/**
+ * Every model over the same journeys (found or built once): rule-based by name, `markov` (order
+ * from the request), `shapley`. The data-driven models and the held-out scores read the journeys'
+ * paths once between them.
+ */
 export async function compareModels(engine: Engine, request: AttributionRequest, models: readonly string[], options: RunOptions = {}): Promise<Comparison> {
-  const d = engine.dialect;
   return withJourneys(engine, request, options, async (journeys) => {
     const results: AttributionResult[] = [];
-    for (const model of models) results.push(await summarise(engine, { ...request, model }, journeys, options));
-    const counts = await engine.query(sql`SELECT ${ident('key')}, count(*) AS n FROM ${journeys.relation} GROUP BY ${ident('key')}`);
+    for (const model of models) results.push(await summarise(engine, { ...request, model }, journeys));
     // The held-out scores are the data-driven models': without one, every journey's path is not read at all.
-    const dataDriven = models.some((m) => (DATA_DRIVEN_MODELS as readonly string[]).includes(m));
-    const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-    // Part by part, then in the order one statement would give: by start, non-converting first, by id.
-    const rows: Row[] = [];
-    if (dataDriven) for (const part of await pathParts(engine, journeys, options)) rows.push(...(await engine.query(compileTimedJourneys(d, journeys.relation, await journeys.conversions(), request, endUs, part))));
-    const ordered = rows.map((r) => ({ at: Number(r['at_us']), converted: countOf(r['converted']), id: String(r['id']), path: String(r['path']) }));
-    ordered.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const timed = ordered.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at }));
+    const dataDriven = models.some(isDataDriven);
     return {
-      holdout: timed.length >= 10 ? holdoutScores(timed) : [],
+      holdout: dataDriven ? await journeys.holdout() : [],
       conversion: conversionLabel(request),
       scope: request.scope,
       by: request.by,
       models: results,
-      touches: Object.fromEntries(counts.map((r) => [String(r['key'] ?? '(none)'), countOf(r['n'])])),
+      touches: await touchesInJourneys(engine, journeys),
     };
   });
+}
+
+/** Touches of each key in the journeys, counted by the engine. */
+async function touchesInJourneys(engine: Engine, journeys: Journeys): Promise<Record<string, number>> {
+  const counts = await engine.query(sql`SELECT ${ident('key')}, count(*) AS n FROM ${journeys.relation} GROUP BY ${ident('key')}`);
+  return Object.fromEntries(counts.map((r) => [String(r['key'] ?? NO_KEY), countOf(r['n'])]));
 }
 
 /** total = credited + unattributed, within floating-point rounding of the sums. */

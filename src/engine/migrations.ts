@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { RevlineError } from '../core/errors.js';
-import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, SCORING_TABLES, TOUCH_REACH, TOUCH_REACH_FLAGS, TOUCH_REACH_STATE, TOUCH_REACH_TABLES_V6, CAMPAIGN_REACH_TABLES, type TableSpec } from '../core/schema/tables.js';
+import { ACCESS_TABLES, ATTRIBUTION_TABLES, FOUNDATION_TABLES, LIFECYCLE_EVENT_NOTE, LIFECYCLE_EVENTS, LIFECYCLE_TABLES, OPPORTUNITIES, OPPORTUNITY_PRODUCT, SCORING_TABLES, TOUCH_REACH, TOUCH_REACH_FLAGS, TOUCH_REACH_STATE, TOUCH_REACH_TABLES_V6, CAMPAIGN_REACH_TABLES, JOURNEY_PATH_TABLES, JOURNEY_SETS, type TableSpec } from '../core/schema/tables.js';
 import type { Dialect } from '../sql/dialect/dialect.js';
 import { compileOpportunityOriginsView } from '../sql/compile/lifecycle.js';
 import { ident, param, sql } from '../sql/fragment.js';
@@ -87,6 +87,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ...TOUCH_REACH_FLAGS.flatMap((column) => dialect.addColumn(TOUCH_REACH.name, column)),
       sql`TRUNCATE TABLE ${ident(TOUCH_REACH_STATE.name)}`,
     ],
+  },
+  {
+    version: 10,
+    name: 'create-journey-paths',
+    // Markov, Shapley and their held-out scores read each journey's channel sequence from the
+    // materialised sets (sql/compile/journeys.ts). A set is fresh only with its paths, so every
+    // set becomes stale until the next journey refresh.
+    statements: (dialect) => [...JOURNEY_PATH_TABLES.flatMap((table) => dialect.createTable(table)), sql`TRUNCATE TABLE ${ident(JOURNEY_SETS.name)}`],
   },
 ];
 

@@ -20,10 +20,10 @@ import type { AggregatedPath } from '../../src/core/attribution/paths.js';
 import { shapleyAttribution } from '../../src/core/attribution/shapley.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { Conversion } from '../../src/sql/compile/attribution.js';
-import { ident, sql } from '../../src/sql/fragment.js';
+import { ident, param, sql } from '../../src/sql/fragment.js';
 import { describeEngines } from './engines.js';
 import { freshJourneySet, refreshJourneys } from '../../src/attribution/journeys.js';
-import { compileMarkJourneysStale } from '../../src/sql/compile/journeys.js';
+import { compileMarkJourneysStale, MATERIALISED_SETS } from '../../src/sql/compile/journeys.js';
 import { systemClock } from '../../src/core/clock.js';
 
 const SEED = Number(process.env.REVLINE_FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -228,6 +228,24 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     expectSameCredits(result.credits, live.credits, label);
   }
 
+  /** Each fresh set's stored paths are the journeys the live path reads, and what is learned from them is kept. */
+  async function expectStoredPaths(): Promise<void> {
+    for (const set of MATERIALISED_SETS) {
+      const options = { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays } as const;
+      const fresh = await freshJourneySet(engine(), options);
+      if (!fresh) continue;
+      const live = await compareModels(engine(), { ...options, model: 'markov' }, ['markov', 'shapley'], { journeys: 'live' });
+      const stored = await compareModels(engine(), { ...options, model: 'markov' }, ['markov', 'shapley']);
+      expect(stored.holdout, JSON.stringify(set)).toEqual(live.holdout);
+      stored.models.forEach((m, i) => {
+        expect([m.journeys, m.removalEffects], `${JSON.stringify(set)} ${m.model}`).toEqual([live.models[i]!.journeys, live.models[i]!.removalEffects]);
+        expectSameCredits(m.credits, live.models[i]!.credits, `${JSON.stringify(set)} ${m.model}`);
+      });
+      const kept = await engine().query(sql`SELECT model FROM ${ident('journey_models')} WHERE conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)} ORDER BY model`);
+      expect(kept.map((r) => r['model'])).toEqual(['holdout', 'markov', 'shapley']);
+    }
+  }
+
   test('a fresh materialised set answers requests for its conversion, scope and lookback without exclusions; a write makes it stale', async () => {
     const w = fc.sample(world, { numRuns: 1, seed: SEED })[0]!;
     await load(engine(), w);
@@ -241,12 +259,15 @@ describeEngines('attribution in SQL against the reference', (engine) => {
     expect(await freshJourneySet(engine(), { ...opportunity, excludeChannels: ['direct'] })).toBeUndefined();
     expect(await freshJourneySet(engine(), { ...opportunity, by: 'occurred_at' })).toBeUndefined();
     expect(await freshJourneySet(engine(), { ...opportunity, conversion: { kind: 'lead' } })).toBeUndefined();
-    // compare reads the rule-based models from the set too, with the live path's numbers.
-    const models = [...Object.keys(POSITION_MODELS), 'markov'];
+    // compare reads the rule-based models from the set too, and Markov, Shapley and their held-out
+    // scores from what was learned from the set's paths, with the live path's numbers.
+    const models = [...Object.keys(POSITION_MODELS), 'markov', 'shapley'];
     const [fromSet, live] = [await compareModels(engine(), opportunity, models), await compareModels(engine(), opportunity, models, { journeys: 'live', touchesPerPathPart: 2 })];
     expect(fromSet.holdout).toEqual(live.holdout);
+    expect(fromSet.touches).toEqual(live.touches);
     fromSet.models.forEach((m, i) => {
       expect(m.total, m.model).toEqual(live.models[i]!.total);
+      expect([m.journeys, m.removalEffects], m.model).toEqual([live.models[i]!.journeys, live.models[i]!.removalEffects]);
       expectSameCredits(m.credits, live.models[i]!.credits, m.model);
     });
     await load(engine(), w);
@@ -260,8 +281,9 @@ describeEngines('attribution in SQL against the reference', (engine) => {
       for (const r of requests) await expectReference(w, r);
       // Again from materialised journeys (requests that no set answers run live again), and the
       // data-driven models' paths aggregated in parts of about 3 touches.
-      await refreshJourneys(engine(), systemClock);
+      await refreshJourneys(engine(), systemClock, { touchesPerPathPart: 3 });
       for (const r of requests) await expectReference(w, r, { touchesPerPathPart: 3 });
+      await expectStoredPaths();
     }
   });
 

@@ -7,9 +7,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { freshTouchReach } from '../../src/attribution/journeys.js';
+import { freshJourneySet, freshTouchReach } from '../../src/attribution/journeys.js';
 import { NO_FILTERS } from '../../src/core/reports/filters.js';
-import { CAMPAIGN_REACH_TABLES, OPPORTUNITIES, OPPORTUNITIES_V1, SCORING_TABLES, storedColumns, TOUCH_REACH, TOUCH_REACH_TABLES, TOUCH_REACH_TABLES_V6 } from '../../src/core/schema/tables.js';
+import { CAMPAIGN_REACH_TABLES, JOURNEY_PATH_TABLES, JOURNEY_SETS, OPPORTUNITIES, OPPORTUNITIES_V1, SCORING_TABLES, storedColumns, TOUCH_REACH, TOUCH_REACH_TABLES, TOUCH_REACH_TABLES_V6 } from '../../src/core/schema/tables.js';
 import { touchFigures } from '../../src/reports/content.js';
 import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS, type Migration } from '../../src/engine/migrations.js';
 import { ident, param, sql } from '../../src/sql/fragment.js';
@@ -105,12 +105,25 @@ for (const name of ENGINES_UNDER_TEST) {
       await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 7) });
       await engine.append('touchpoints', ['touchpoint_id', 'occurred_at', 'touch_type', 'contact_id', 'content_id'], [['t1', '2024-01-02T03:04:05Z', 'page_view', 'c1', 'k1']]);
       await engine.exec(sql`INSERT INTO ${ident('touch_reach_state')} (refreshed_at, asset_person_one_account, person_one_account) VALUES (${param.timestamp('2024-01-03T00:00:00Z')}, 1, 1)`);
-      expect(await migrate(engine)).toEqual({ applied: [8, 9] });
+      expect(await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 9) })).toEqual({ applied: [8, 9] });
       for (const table of [...TOUCH_REACH_TABLES, ...SCORING_TABLES, ...CAMPAIGN_REACH_TABLES]) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
       await engine.exec(MIGRATIONS.find((m) => m.version === 9)!.statements(engine.dialect));
       expect(await freshTouchReach(engine)).toBeUndefined();
       const figures = await touchFigures(engine, NO_FILTERS, {}, 'asset');
       expect([figures.fromReach, figures.byBucket.get('k1')]).toEqual([false, { touches: 1, people: 1, accounts: 0 }]);
+    });
+
+    test('a workspace of schema version 9 with fresh journey sets gets migration 10: the journey paths and learned models, every set stale until the next refresh (a set is fresh only with its paths), and the statements can run again', async () => {
+      const engine = track(await openTestEngine(name, place.location, false));
+      await migrate(engine, { migrations: MIGRATIONS.filter((m) => m.version <= 9) });
+      await engine.exec(sql`INSERT INTO ${ident(JOURNEY_SETS.name)} (conversion, scope, lookback_days, refreshed_at) VALUES ('opportunity', 'account', 365, ${param.timestamp('2024-01-03T00:00:00Z')})`);
+      const opportunity = { conversion: { kind: 'opportunity' }, scope: 'account', by: 'channel', lookbackDays: 365 } as const;
+      expect(await freshJourneySet(engine, opportunity)).toEqual({ conversion: 'opportunity', scope: 'account', lookbackDays: 365 });
+      expect(await migrate(engine)).toEqual({ applied: [10] });
+      for (const table of JOURNEY_PATH_TABLES) expect(await columnNames(engine, table.name), table.name).toEqual(storedColumns(table).map((c) => c.name));
+      expect(await freshJourneySet(engine, opportunity)).toBeUndefined();
+      await engine.exec(MIGRATIONS.find((m) => m.version === 10)!.statements(engine.dialect));
+      expect(await countRows(engine, JOURNEY_SETS.name)).toBe(0);
     });
 
     test('a failing migration is reported as migration-failed and not recorded', async () => {

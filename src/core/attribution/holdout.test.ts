@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { auc, holdoutScores, logLoss, markovPredictor, shapleyPredictor, splitByTime, type TimedJourney } from './holdout.js';
+import { aggregateValued, auc, holdoutScores, logLoss, markovPredictor, shapleyPredictor, splitByTime, type TimedJourney } from './holdout.js';
 
 const j = (path: string, converted: boolean, at: number): TimedJourney => ({ channels: path.split('>'), converted, at });
 
@@ -35,5 +35,13 @@ describe('held-out check of the data-driven models', () => {
     const scores = holdoutScores([...train, j('b>a', true, 5)]);
     expect(scores.map((s) => s.model)).toEqual(['markov order 1', 'markov order 2', 'markov order 3', 'shapley']);
     expect(scores.every((s) => s.tested === 1 && s.trained === 4)).toBe(true);
+  });
+
+  test('valued journeys aggregate by path in the order each path first appears: conversions and their value, and the journeys that did not convert', () => {
+    const v = (path: string, converted: boolean, value: number) => ({ channels: path.split('>'), converted, at: 0, value, path: path.split('>').join('\u001f') });
+    expect(aggregateValued([v('b>a', true, 10), v('a', false, 0), v('b>a', false, 0), v('b>a', true, 5), v('a', true, 1)])).toEqual([
+      { channels: ['b', 'a'], conversions: 2, value: 15, nulls: 1 },
+      { channels: ['a'], conversions: 1, value: 1, nulls: 1 },
+    ]);
   });
 });

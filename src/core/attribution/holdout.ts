@@ -111,6 +111,30 @@ export function holdoutScores(journeys: readonly TimedJourney[], orders: readonl
   return [...orders.map((k) => score(`markov order ${k}`, markovPredictor(train, k))), score('shapley', shapleyPredictor(train))];
 }
 
+/** A journey with the value of its conversion (0 when it did not convert) and its path as one text. */
+export interface ValuedJourney extends TimedJourney {
+  readonly value: number;
+  /** The channels joined by U+001F: the journey's path as one key. */
+  readonly path: string;
+}
+
+/**
+ * The journeys as aggregated paths, in the order each path first appears: the same journeys in the
+ * same order give the same paths in the same order, and the same sums.
+ */
+export function aggregateValued(journeys: readonly ValuedJourney[]): AggregatedPath[] {
+  const byPath = new Map<string, { channels: readonly string[]; conversions: number; value: number; nulls: number }>();
+  for (const j of journeys) {
+    let e = byPath.get(j.path);
+    if (!e) byPath.set(j.path, (e = { channels: j.channels, conversions: 0, value: 0, nulls: 0 }));
+    if (j.converted) {
+      e.conversions++;
+      e.value += j.value;
+    } else e.nulls++;
+  }
+  return [...byPath.values()];
+}
+
 /** The journeys as aggregated paths (for a model trained on timed journeys). */
 export function aggregate(journeys: readonly TimedJourney[]): AggregatedPath[] {
   const byPath = new Map<string, AggregatedPath>();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { splitJourneyCredit, touchShares } from './journey-credit.js';
+import { creditByChannel, splitJourneyCredit, touchShares } from './journey-credit.js';
 
 describe('touchShares', () => {
   it("splits by channel weight, then equally over the channel's touches", () => {
@@ -62,6 +62,43 @@ describe('splitJourneyCredit', () => {
           const mine = credits.filter((_, i) => touches[i] === channel);
           expect(Math.max(...mine) - Math.min(...mine)).toBeLessThanOrEqual(1);
         }
+      }),
+    );
+  });
+});
+
+describe('creditByChannel', () => {
+  it('sums the touch shares of each converting path, times its conversions and its value; paths without conversions give nothing', () => {
+    const weights = new Map([['email', 3], ['search', 1]]);
+    expect(creditByChannel([{ channels: ['email', 'search', 'email'], conversions: 2, value: 100, nulls: 5 }, { channels: ['search'], conversions: 0, value: 0, nulls: 9 }], weights)).toEqual([
+      { channel: 'email', conversions: 1.5, value: 75 },
+      { channel: 'search', conversions: 0.5, value: 25 },
+    ]);
+  });
+
+  it('equals summing touchShares over every conversion one by one, for any paths and weights (equal split when every channel weighs 0)', () => {
+    const channel = fc.constantFrom('a', 'b', 'c', 'd');
+    const path = fc.record({ channels: fc.array(channel, { minLength: 1, maxLength: 8 }), conversions: fc.nat(3), value: fc.integer({ min: 0, max: 10_000 }), nulls: fc.nat(3) });
+    const weights = fc.dictionary(channel, fc.oneof(fc.constant(0), fc.double({ min: -1, max: 5, noNaN: true })));
+    fc.assert(
+      fc.property(fc.array(path, { maxLength: 10 }), weights, (paths, w) => {
+        const want = new Map<string, { conversions: number; value: number }>();
+        for (const p of paths) {
+          for (let k = 0; k < p.conversions; k++) {
+            touchShares(p.channels, w).forEach((share, i) => {
+              const c = want.get(p.channels[i]!) ?? want.set(p.channels[i]!, { conversions: 0, value: 0 }).get(p.channels[i]!)!;
+              c.conversions += share;
+              c.value += (share * p.value) / p.conversions;
+            });
+          }
+        }
+        const got = creditByChannel(paths, w);
+        expect(got.map((c) => c.channel).sort()).toEqual([...want.keys()].sort());
+        for (const c of got) {
+          expect(c.conversions).toBeCloseTo(want.get(c.channel)!.conversions, 9);
+          expect(c.value).toBeCloseTo(want.get(c.channel)!.value, 6);
+        }
+        got.slice(1).forEach((c, i) => expect(c.value <= got[i]!.value).toBe(true));
       }),
     );
   });

@@ -19,6 +19,8 @@
  *   weights were built.
  */
 
+import type { AggregatedPath } from './paths.js';
+
 export type ChannelWeights = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 
 function weightOf(weights: ChannelWeights, channel: string): number {
@@ -82,4 +84,47 @@ export function splitJourneyCredit(channels: readonly string[], weights: Channel
     }
   }
   return credits;
+}
+
+/** A channel's credit summed over many conversions (fractional conversions, and value). */
+export interface ChannelCredit {
+  readonly channel: string;
+  readonly conversions: number;
+  readonly value: number;
+}
+
+/**
+ * Credit by channel over the converting paths: each path's touch shares ({@link touchShares}),
+ * summed per channel, times the path's conversions and its value — what summing every
+ * conversion's per-touch credit gives, one path at a time. Ordered by value (largest first), then
+ * channel; paths are read in the order given, so the same paths give the same sums.
+ *
+ * @example
+ * creditByChannel([{ channels: ['email', 'search'], conversions: 2, value: 100, nulls: 5 }], new Map([['email', 3], ['search', 1]]));
+ * // [{ channel: 'email', conversions: 1.5, value: 75 }, { channel: 'search', conversions: 0.5, value: 25 }]
+ */
+export function creditByChannel(paths: readonly AggregatedPath[], weights: ChannelWeights): ChannelCredit[] {
+  const byChannel = new Map<string, { conversions: number; value: number }>();
+  const touchesOf = new Map<string, number>();
+  for (const path of paths) {
+    if (path.conversions === 0 || path.channels.length === 0) continue;
+    // A channel's share of the path is the sum of its touches' shares (touchShares): its weight
+    // over the journey's total, or its touches over all when every channel weighs 0.
+    touchesOf.clear();
+    for (const c of path.channels) touchesOf.set(c, (touchesOf.get(c) ?? 0) + 1);
+    let total = 0;
+    for (const c of touchesOf.keys()) total += weightOf(weights, c);
+    if (total === Number.POSITIVE_INFINITY) throw new RangeError('Channel weights must be finite.');
+    const weighted = total > 0 && Number.isFinite(total);
+    for (const [channel, touches] of touchesOf) {
+      const share = weighted ? weightOf(weights, channel) / total : touches / path.channels.length;
+      let c = byChannel.get(channel);
+      if (!c) byChannel.set(channel, (c = { conversions: 0, value: 0 }));
+      c.conversions += share * path.conversions;
+      c.value += share * path.value;
+    }
+  }
+  return [...byChannel]
+    .map(([channel, c]) => ({ channel, ...c }))
+    .sort((a, b) => b.value - a.value || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
 }

@@ -611,6 +611,49 @@ export const JOURNEY_DAILY_CREDITS: TableSpec = {
 
 export const ATTRIBUTION_TABLES: readonly TableSpec[] = [JOURNEY_CONVERSIONS, JOURNEY_TOUCHES, JOURNEY_DAILY_CREDITS, JOURNEY_SETS];
 
+/**
+ * The paths the data-driven models learn from (migration 10): every journey of a materialised set
+ * keyed by channel, converting or not, as one row with its channel sequence — so Markov, Shapley
+ * and their held-out scores read a row per journey instead of ordering every journey touch.
+ */
+export const JOURNEY_PATHS: TableSpec = {
+  name: 'journey_paths',
+  kind: 'system',
+  key: ['conversion', 'scope', 'converted', 'journey_id'],
+  orderBy: ['conversion', 'scope', 'start_us'],
+  doc: "Every journey of a materialised set by channel, converting or not, with its channel sequence: the input of the data-driven models.",
+  columns: [
+    sys('conversion', 'string', 'Conversion kind of the set.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('journey_id', 'string', 'The conversion (converting journeys), else the account or contact whose touches in the window before the last touch did not convert.', true),
+    sys('converted', 'integer', '1: a conversion of the set; 0: a journey that did not convert.', true),
+    sys('start_us', 'integer', "The journey's first touch (epoch microseconds).", true),
+    sys('value', 'float', "The conversion's value (0 when it did not convert).", true),
+    sys('path', 'string', "The journey's channels in order (by time, then touchpoint id; '(none)' for a touch without one), joined by the unit separator U+001F.", true),
+  ],
+};
+
+/**
+ * What the data-driven models learned from a set's paths (migration 10), as the live path computes
+ * it for a request by channel without a date range: Markov of order 1 and Shapley (weights and
+ * credit by channel) and their held-out scores — so the dashboard's comparison reads them.
+ */
+export const JOURNEY_MODELS: TableSpec = {
+  name: 'journey_models',
+  kind: 'system',
+  key: ['conversion', 'scope', 'model'],
+  orderBy: ['conversion', 'scope', 'model'],
+  doc: 'What the data-driven models learned from each materialised set\'s paths: Markov of order 1 and Shapley (weights, credit by channel), and their held-out scores, as JSON.',
+  columns: [
+    sys('conversion', 'string', 'Conversion kind of the set.', true),
+    sys('scope', 'string', 'contact or account.', true),
+    sys('model', 'string', 'markov (order 1), shapley, or holdout (the held-out scores of both).', true),
+    sys('document', 'string', 'What was learned, as JSON (src/attribution/learned.ts).', true),
+  ],
+};
+
+export const JOURNEY_PATH_TABLES: readonly TableSpec[] = [JOURNEY_PATHS, JOURNEY_MODELS];
+
 // ---- touch reach: each touch's previous touch of the same asset and person, asset and account ---
 // What the content report counts people and accounts per asset from (sql/compile/touch-reach.ts):
 // within a date range, a pair is reached once, by its touch whose previous touch of the pair lies
@@ -857,7 +900,7 @@ export const SCORES: TableSpec = {
 export const SCORING_TABLES: readonly TableSpec[] = [SCORING_MODELS, SCORES];
 
 /** Every table as the current schema has it (after every migration). */
-export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES, ...SCORING_TABLES, ...CAMPAIGN_REACH_TABLES];
+export const ALL_TABLES: readonly TableSpec[] = [...ENTITY_TABLES, ...SYSTEM_TABLES, ...LIFECYCLE_TABLES, ...ATTRIBUTION_TABLES, ...ACCESS_TABLES, ...TOUCH_REACH_TABLES, ...SCORING_TABLES, ...CAMPAIGN_REACH_TABLES, ...JOURNEY_PATH_TABLES];
 
 /** Columns that are stored (not `input`). */
 export function storedColumns(table: TableSpec): readonly ColumnSpec[] {

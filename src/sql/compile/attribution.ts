@@ -243,7 +243,10 @@ export function compileCreditByKey(credits: SqlFragment): SqlFragment {
 /** Separates keys in a path text: a control character no key is expected to hold. */
 export const PATH_SEPARATOR = '\u001f';
 
-const keyText = sql`coalesce(${ident('key')}, '(none)')`;
+/** The key of a touch without one, in paths and in a data-driven model's weights. */
+export const NO_KEY = '(none)';
+
+const keyText = sql`coalesce(${ident('key')}, ${raw(`'${NO_KEY}'`)})`;
 
 /**
  * One of `of` disjoint parts of the journeys, by a hash of the journey's id: paths are aggregated
@@ -255,19 +258,17 @@ export interface PathPart {
   readonly index: number;
 }
 
-function inPart(d: Dialect, id: SqlFragment, part: PathPart | undefined): SqlFragment {
-  return part && part.of > 1 ? sql`${d.hash64([id])} % ${raw(String(part.of))} = ${raw(String(part.index))}` : sql`true`;
+/** Touches per part when paths are read part by part. */
+export const TOUCHES_PER_PATH_PART = 4_000_000;
+
+/** Disjoint parts covering every journey, enough that no part orders more than about `perPart` of `touches`. */
+export function pathParts(touches: number, perPart: number = TOUCHES_PER_PATH_PART): PathPart[] {
+  const of = Math.max(1, Math.ceil(touches / perPart));
+  return Array.from({ length: of }, (_, index) => ({ of, index }));
 }
 
-/**
- * The converting journeys as aggregated paths: `path` (keys in journey order joined by
- * {@link PATH_SEPARATOR}), `conversions`, `value`.
- */
-export function compileConvertingPaths(d: Dialect, journeys: SqlFragment, part?: PathPart): SqlFragment {
-  return sql`SELECT path, count(*) AS conversions, sum(value) AS value FROM (
-      SELECT conversion_id, ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, max(value) AS value
-      FROM ${journeys} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
-    ) converting GROUP BY path`;
+function inPart(d: Dialect, id: SqlFragment, part: PathPart | undefined): SqlFragment {
+  return part && part.of > 1 ? sql`${d.hash64([id])} % ${raw(String(part.of))} = ${raw(String(part.index))}` : sql`true`;
 }
 
 /**
@@ -290,24 +291,21 @@ function nullJourneys(d: Dialect, conversions: string, options: JourneyOptions, 
       ) touches GROUP BY who`;
 }
 
-/** The journeys that did not convert, as aggregated paths: `path`, `nulls`. */
-export function compileNullPaths(d: Dialect, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
-  return sql`SELECT path, count(*) AS nulls FROM (${nullJourneys(d, conversions, options, endUs, part)}) journeys GROUP BY path`;
-}
-
 /**
  * Every journey, converting or not, one row each: `path`, `converted` (1/0), `at_us` (the journey's
- * first touch), `id` (conversion or account/contact id) — for the held-out check. By first touch,
+ * first touch), `id` (conversion or account/contact id), `value` (0 when it did not convert) — what
+ * the data-driven models learn from and the held-out check scores. By first touch,
  * not by end: a journey that did not convert has no end but the window's, so ordering by ends
  * would hold out nothing but non-converting journeys. Unordered: the caller merges parts and orders
  * by start, then non-converting first, then id.
  */
 export function compileTimedJourneys(d: Dialect, journeys: SqlFragment, conversions: string, options: JourneyOptions, endUs: number, part?: PathPart): SqlFragment {
-  return sql`SELECT path, converted, at_us, id FROM (
-      SELECT ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, 1 AS converted, min(at_us) AS at_us, conversion_id AS id
+  const float = raw(d.columnType('float', false));
+  return sql`SELECT path, converted, at_us, id, value FROM (
+      SELECT ${d.orderedConcat(keyText, PATH_SEPARATOR, [raw('at_us'), raw('touchpoint_id')])} AS path, 1 AS converted, min(at_us) AS at_us, conversion_id AS id, CAST(max(value) AS ${float}) AS value
       FROM ${journeys} WHERE ${inPart(d, raw('conversion_id'), part)} GROUP BY conversion_id
       UNION ALL
-      SELECT path, 0 AS converted, start_us AS at_us, who AS id FROM (${nullJourneys(d, conversions, options, endUs, part)}) nulls
+      SELECT path, 0 AS converted, start_us AS at_us, who AS id, CAST(0 AS ${float}) AS value FROM (${nullJourneys(d, conversions, options, endUs, part)}) nulls
     ) timed`;
 }
 

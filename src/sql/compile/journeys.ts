@@ -17,16 +17,21 @@
  *   for every named rule-based model with its standard weights, summed from the same shares.
  * - A model's shares come from the same expressions as the live path ({@link compileSlotShares},
  *   {@link compileDecayShares}), so both paths are one definition.
+ * - `journey_paths` of a fresh set holds every journey by channel the live data-driven models read
+ *   for a request without a date range: the set's conversions with their touches
+ *   ({@link compileTimedJourneys} over the set's touches) and every account or contact that did not
+ *   convert, with its touches in the lookback window before the workspace's last touch; and
+ *   `journey_models` what the data-driven models learn from exactly those paths.
  */
 
 import { DAY_US, POSITION_MODELS, type PositionModel } from '../../core/attribution/positions.js';
-import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
+import { JOURNEY_CONVERSIONS, JOURNEY_DAILY_CREDITS, JOURNEY_MODELS, JOURNEY_PATHS, JOURNEY_SETS, JOURNEY_TOUCHES } from '../../core/schema/tables.js';
 import type { Dialect } from '../dialect/dialect.js';
 import { ident, param, raw, sql, type SqlFragment } from '../fragment.js';
 import { compileMarkCampaignReachStale } from './campaign-reach.js';
 import { compileMarkReferenceCountsStale } from './reference-counts.js';
 import { compileMarkTouchReachStale } from './touch-reach.js';
-import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, type ConversionKind } from './attribution.js';
+import { ALL_POSITIONS, compileJourneys, compilePositions, compileDecayShares, compileSlotShares, compileTimedJourneys, type ConversionKind, type PathPart } from './attribution.js';
 
 export const MATERIALISED_CONVERSIONS = ['opportunity', 'won', 'mql'] as const satisfies readonly ConversionKind[];
 export const MATERIALISED_SCOPES = ['contact', 'account'] as const;
@@ -54,6 +59,8 @@ const T = ident(JOURNEY_TOUCHES.name);
 const C = ident(JOURNEY_CONVERSIONS.name);
 const S = ident(JOURNEY_SETS.name);
 const DC = ident(JOURNEY_DAILY_CREDITS.name);
+const P = ident(JOURNEY_PATHS.name);
+const M = ident(JOURNEY_MODELS.name);
 
 /**
  * Every set becomes stale, and what is built with them — the touch reach, the campaign reach and
@@ -65,7 +72,7 @@ export function compileMarkJourneysStale(): SqlFragment[] {
 }
 
 export function compileClearJourneys(): SqlFragment[] {
-  return [sql`TRUNCATE TABLE ${T}`, sql`TRUNCATE TABLE ${C}`, sql`TRUNCATE TABLE ${DC}`];
+  return [sql`TRUNCATE TABLE ${T}`, sql`TRUNCATE TABLE ${C}`, sql`TRUNCATE TABLE ${DC}`, sql`TRUNCATE TABLE ${P}`, sql`TRUNCATE TABLE ${M}`];
 }
 
 const ofSet = (set: JourneySet) => sql`conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)}`;
@@ -88,6 +95,30 @@ export function compileInsertJourneyConversions(d: Dialect, conversions: string,
     SELECT ${param.string(set.conversion)}, ${param.string(set.scope)}, cv.conversion_id, cv.at_us, cv.value, coalesce(j.touches, 0)
     FROM ${raw(d.scratchTable(conversions))} cv
     LEFT JOIN (SELECT conversion_id AS journey_id, count(*) AS touches FROM ${T} WHERE ${ofSet(set)} GROUP BY conversion_id) j ON j.journey_id = cv.conversion_id`;
+}
+
+/**
+ * One part of the set's journeys by channel, converting or not, as paths (after its touches are
+ * in): `endUs` is the workspace's last touch, the end of the non-converting journeys' window.
+ */
+export function compileInsertJourneyPaths(d: Dialect, conversions: string, set: JourneySet, endUs: number, part: PathPart): SqlFragment {
+  const options = { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays };
+  return sql`INSERT INTO ${P} (conversion, scope, journey_id, converted, start_us, value, path)
+    SELECT ${param.string(set.conversion)}, ${param.string(set.scope)}, id, converted, at_us, value, path
+    FROM (${compileTimedJourneys(d, compileMaterialisedJourneys(d, { set, by: 'channel' }), conversions, options, endUs, part)}) timed`;
+}
+
+/** The set's stored paths, in the columns of {@link compileTimedJourneys}: `path`, `converted`, `at_us`, `id`, `value`. */
+export function compileJourneyPaths(set: JourneySet): SqlFragment {
+  return sql`SELECT path, converted, start_us AS at_us, journey_id AS id, value FROM ${P} WHERE ${ofSet(set)}`;
+}
+
+export function compileInsertJourneyModel(set: JourneySet, model: string, document: string): SqlFragment {
+  return sql`INSERT INTO ${M} (conversion, scope, model, document) VALUES (${param.string(set.conversion)}, ${param.string(set.scope)}, ${param.string(model)}, ${param.string(document)})`;
+}
+
+export function compileJourneyModel(set: JourneySet, model: string): SqlFragment {
+  return sql`SELECT document FROM ${M} WHERE ${ofSet(set)} AND model = ${param.string(model)}`;
 }
 
 export function compileInsertJourneySet(set: JourneySet, refreshedAt: string): SqlFragment {
