@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { aggregateValued, auc, holdoutScores, logLoss, markovPredictor, shapleyPredictor, splitByTime, type TimedJourney } from './holdout.js';
+import { aggregateValued, auc, holdoutScores, holdoutScoresByText, logLoss, markovPredictor, shapleyPredictor, splitByTime, type TimedJourney } from './holdout.js';
 
 const j = (path: string, converted: boolean, at: number): TimedJourney => ({ channels: path.split('>'), converted, at });
 
@@ -43,5 +44,14 @@ describe('held-out check of the data-driven models', () => {
       { channels: ['b', 'a'], conversions: 2, value: 15, nulls: 1 },
       { channels: ['a'], conversions: 1, value: 1, nulls: 1 },
     ]);
+  });
+
+  test('the scores over channel codes equal those of the text-keyed predictors, for any journeys (ties in time, repeated channels, short paths)', () => {
+    const journey = fc.record({ channels: fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1, maxLength: 6 }), converted: fc.boolean(), at: fc.nat(20) });
+    fc.assert(
+      fc.property(fc.array(journey, { minLength: 1, maxLength: 60 }), (js) => {
+        expect(holdoutScores(js)).toEqual(holdoutScoresByText(js));
+      }),
+    );
   });
 });

@@ -16,7 +16,7 @@
  * AUC counts ties as one half; log loss clips probabilities to [1e-9, 1 − 1e-9].
  */
 
-import type { AggregatedPath } from './paths.js';
+import { ChannelLookup, type AggregatedPath } from './paths.js';
 
 export interface TimedJourney {
   readonly channels: readonly string[];
@@ -61,11 +61,25 @@ function rateTable(journeys: readonly TimedJourney[], keyOf: (channels: readonly
 }
 
 export function markovPredictor(train: readonly TimedJourney[], order: number): Predictor {
-  return rateTable(train, (channels) => channels.slice(Math.max(0, channels.length - order)).join('\u001f'));
+  return rateTable(train, (channels) => lastState(channels, order));
 }
 
 export function shapleyPredictor(train: readonly TimedJourney[]): Predictor {
-  return rateTable(train, (channels) => [...new Set(channels)].sort().join('\u001f'));
+  return rateTable(train, channelSet);
+}
+
+/** The last `order` channels joined by U+001F. */
+function lastState(channels: readonly string[], order: number): string {
+  let key = channels[channels.length - 1] ?? '';
+  for (let i = channels.length - 2; i >= Math.max(0, channels.length - order); i--) key = `${channels[i]}\u001f${key}`;
+  return key;
+}
+
+/** The distinct channels, sorted, joined by U+001F (a journey has few distinct channels: an array beats a Set). */
+function channelSet(channels: readonly string[]): string {
+  const distinct: string[] = [];
+  for (const c of channels) if (!distinct.includes(c)) distinct.push(c);
+  return distinct.sort().join('\u001f');
 }
 
 export function logLoss(predicted: readonly number[], actual: readonly boolean[]): number {
@@ -100,8 +114,65 @@ export function auc(predicted: readonly number[], actual: readonly boolean[]): n
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
-/** Trains each model on the first 80 % by time and scores it on the rest. */
+/**
+ * Trains each model on the first 80 % by time and scores it on the rest: the predictions of
+ * {@link markovPredictor} and {@link shapleyPredictor}, with each journey's state and channel set
+ * as a number over channel codes instead of a text (the same grouping: both encodings are
+ * one-to-one), because the texts of a large workspace's journeys cost most of the time.
+ */
 export function holdoutScores(journeys: readonly TimedJourney[], orders: readonly number[] = [1, 2, 3]): HoldoutScore[] {
+  const { train, test } = splitByTime(journeys);
+  const all = [...train, ...test];
+  const lookup = new ChannelLookup();
+  const offsets = new Int32Array(all.length + 1);
+  const codes = new Int32Array(all.reduce((n, j) => n + j.channels.length, 0));
+  all.forEach((j, i) => {
+    offsets[i + 1] = offsets[i]! + j.channels.length;
+    j.channels.forEach((c, t) => (codes[offsets[i]! + t] = lookup.code(c)));
+  });
+  // Codes are 1 … K: a last state of k codes is a number in base K + 1 (0 never pads a code).
+  const base = lookup.names.length + 1;
+  const actual = test.map((j) => j.converted);
+  const score = (model: string, keyOf: (i: number) => number | string): HoldoutScore => {
+    const counts = new Map<number | string, [number, number]>();
+    let conversions = 0;
+    for (let i = 0; i < train.length; i++) {
+      const key = keyOf(i);
+      const c = counts.get(key) ?? counts.set(key, [0, 0]).get(key)!;
+      if (train[i]!.converted) {
+        c[0]++;
+        conversions++;
+      }
+      c[1]++;
+    }
+    const rate = train.length ? conversions / train.length : 0.5;
+    const p = test.map((_, t) => {
+      const c = counts.get(keyOf(train.length + t)) ?? [0, 0];
+      return (c[0] + rate) / (c[1] + 1);
+    });
+    return { model, logLoss: logLoss(p, actual), auc: auc(p, actual), trained: train.length, tested: test.length };
+  };
+  const lastStateCode = (k: number) => (i: number) => {
+    let key = 0;
+    for (let t = offsets[i + 1]! - 1, scale = 1; t >= Math.max(offsets[i]!, offsets[i + 1]! - k); t--, scale *= base) key += codes[t]! * scale;
+    return key;
+  };
+  // Up to 30 channels a set is a bit mask; beyond, its text.
+  const setCode = (i: number): number | string => {
+    if (base > 31) return channelSet(all[i]!.channels);
+    let mask = 0;
+    for (let t = offsets[i]!; t < offsets[i + 1]!; t++) mask |= 1 << (codes[t]! - 1);
+    return mask;
+  };
+  const exact = orders.every((k) => base ** k < Number.MAX_SAFE_INTEGER);
+  return [
+    ...orders.map((k) => (exact ? score(`markov order ${k}`, lastStateCode(k)) : score(`markov order ${k}`, (i) => lastState(all[i]!.channels, k)))),
+    score('shapley', setCode),
+  ];
+}
+
+/** The same scores from the text-keyed predictors: the oracle of {@link holdoutScores}. */
+export function holdoutScoresByText(journeys: readonly TimedJourney[], orders: readonly number[] = [1, 2, 3]): HoldoutScore[] {
   const { train, test } = splitByTime(journeys);
   const actual = test.map((j) => j.converted);
   const score = (model: string, predict: Predictor): HoldoutScore => {

@@ -19,7 +19,7 @@
  *   weights were built.
  */
 
-import type { AggregatedPath } from './paths.js';
+import { codeTouches, type AggregatedPath } from './paths.js';
 
 export type ChannelWeights = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
 
@@ -104,27 +104,40 @@ export interface ChannelCredit {
  * // [{ channel: 'email', conversions: 1.5, value: 75 }, { channel: 'search', conversions: 0.5, value: 25 }]
  */
 export function creditByChannel(paths: readonly AggregatedPath[], weights: ChannelWeights): ChannelCredit[] {
-  const byChannel = new Map<string, { conversions: number; value: number }>();
-  const touchesOf = new Map<string, number>();
-  for (const path of paths) {
-    if (path.conversions === 0 || path.channels.length === 0) continue;
+  const { names, codes, offsets } = codeTouches(paths);
+  // A touch's code is its channel's index + 1.
+  const weight = new Float64Array(names.length + 1);
+  names.forEach((name, i) => (weight[i + 1] = weightOf(weights, name)));
+  const touchesOf = new Int32Array(names.length + 1);
+  const distinct = new Int32Array(names.length);
+  const conversions = new Float64Array(names.length + 1);
+  const value = new Float64Array(names.length + 1);
+  const credited: number[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    if (path.conversions === 0 || offsets[i] === offsets[i + 1]) continue;
     // A channel's share of the path is the sum of its touches' shares (touchShares): its weight
     // over the journey's total, or its touches over all when every channel weighs 0.
-    touchesOf.clear();
-    for (const c of path.channels) touchesOf.set(c, (touchesOf.get(c) ?? 0) + 1);
+    let kinds = 0;
+    for (let t = offsets[i]!; t < offsets[i + 1]!; t++) {
+      const code = codes[t]!;
+      if (touchesOf[code]!++ === 0) distinct[kinds++] = code;
+    }
     let total = 0;
-    for (const c of touchesOf.keys()) total += weightOf(weights, c);
+    for (let k = 0; k < kinds; k++) total += weight[distinct[k]!]!;
     if (total === Number.POSITIVE_INFINITY) throw new RangeError('Channel weights must be finite.');
     const weighted = total > 0 && Number.isFinite(total);
-    for (const [channel, touches] of touchesOf) {
-      const share = weighted ? weightOf(weights, channel) / total : touches / path.channels.length;
-      let c = byChannel.get(channel);
-      if (!c) byChannel.set(channel, (c = { conversions: 0, value: 0 }));
-      c.conversions += share * path.conversions;
-      c.value += share * path.value;
+    const length = offsets[i + 1]! - offsets[i]!;
+    for (let k = 0; k < kinds; k++) {
+      const code = distinct[k]!;
+      const share = weighted ? weight[code]! / total : touchesOf[code]! / length;
+      if (conversions[code] === 0 && value[code] === 0 && !credited.includes(code)) credited.push(code);
+      conversions[code]! += share * path.conversions;
+      value[code]! += share * path.value;
+      touchesOf[code] = 0;
     }
   }
-  return [...byChannel]
-    .map(([channel, c]) => ({ channel, ...c }))
+  return credited
+    .map((code) => ({ channel: names[code - 1]!, conversions: conversions[code]!, value: value[code]! }))
     .sort((a, b) => b.value - a.value || (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
 }
