@@ -149,6 +149,28 @@ describe.skipIf(!hasChromium)('dashboard in a real browser', () => {
     values.forEach((shown, i) => expect(Math.abs(shown - credited[i]!), `${keys[i]}: ${shown} against ${credited[i]}`).toBeLessThanOrEqual(Math.abs(credited[i]!) >= 1000 ? 0.5 : 0.005));
   });
 
+  test('every model side by side, Markov and Shapley included, shows the API\'s comparison; with a date range they wait for the button', async () => {
+    await page.goto(`${workspace.origin}/#/attribution`);
+    await settled(page);
+    const api = await (await page.request.get(`${workspace.origin}/api/v1/attribution/compare?conversion=opportunity&scope=account&by=channel`)).json();
+    const table = page.locator('[data-table="attribution-models"]');
+    const headers = (await table.locator('thead th').allTextContents()).map((h) => h.toLowerCase());
+    expect(headers).toEqual(expect.arrayContaining(['markov', 'shapley']));
+    const markov = api.models.find((m: { model: string }) => m.model === 'markov');
+    const column = headers.indexOf('markov') + 1;
+    const keys = await table.locator('tbody tr td:nth-child(1)').allTextContents();
+    const shown = (await table.locator(`tbody tr td:nth-child(${column})`).allTextContents()).map((t) => Number(t.replaceAll(',', '')));
+    keys.forEach((key, i) => {
+      const credit = markov.credits.find((c: { key: string | null }) => (c.key ?? '(none)') === key)?.value ?? 0;
+      expect(Math.abs(shown[i]! - credit), `${key}: ${shown[i]} against ${credit}`).toBeLessThanOrEqual(Math.abs(credit) >= 1000 ? 0.5 : 0.005);
+    });
+    expect(await page.locator('[data-table="attribution-holdout"] tbody tr').count()).toBe(api.holdout.length);
+    await page.goto(`${workspace.origin}/#/attribution?from=2024-01-01`);
+    await settled(page);
+    expect((await page.locator('[data-table="attribution-models"] thead th').allTextContents()).map((h) => h.toLowerCase())).not.toContain('markov');
+    expect(await page.getByRole('button', { name: 'Add Markov and Shapley' }).count()).toBe(1);
+  });
+
   test('a definition proposed by revops is approved by marketing for marketing only, and backtested against the live one', async () => {
     const rita = await signedIn(browser, workspace.origin, 'rita');
     const maria = await signedIn(browser, workspace.origin, 'maria');

@@ -79,9 +79,11 @@ export function Attribution() {
   const single = useLoad(`attribution?${query.toString()}`, () => apiGet<Attribution>('/attribution', query));
   const compareQuery = new URLSearchParams(query);
   compareQuery.delete('model');
-  // The rule-based models answer from the materialised credits at once; Markov and Shapley learn
-  // from every journey (seconds on a large workspace), so they join when asked.
-  const dataDriven = params.get('data_driven') === '1';
+  // The rule-based models answer from the materialised credits at once, and Markov and Shapley by
+  // channel over every conversion from what was learned with the journeys; with a date range or
+  // another key they learn from every journey (seconds on a large workspace), so they join when asked.
+  const learnedWithJourneys = (query.get('by') ?? 'channel') === 'channel' && !query.has('from') && !query.has('to');
+  const dataDriven = learnedWithJourneys || params.get('data_driven') === '1';
   if (!dataDriven) compareQuery.set('models', RULE_BASED.join(','));
   const compared = useLoad(`compare?${compareQuery.toString()}`, () => apiGet<Comparison>('/attribution/compare', compareQuery));
   const dimension = by ?? 'channel';
