@@ -196,8 +196,9 @@ export const COMPARED_MODELS: readonly string[] = [...Object.keys(POSITION_MODEL
 
 /**
  * The models a comparison is asked for (`--models` / `models`), checked: each a rule-based or
- * data-driven model, at least one. Rule-based models alone read the materialised credits; the
- * data-driven ones learn from every journey, converting or not, which takes seconds on a large workspace.
+ * data-driven model, at least one. Rule-based models read the materialised credits; the data-driven
+ * ones what was learned with the journeys (by channel, no date range), else they learn from every
+ * journey, converting or not, which takes seconds on a large workspace.
  */
 export function parseComparedModels(text: string | readonly string[] | undefined, surface: Pick<RequestSurface, 'code'> & { readonly optionName: string }): readonly string[] {
   if (text === undefined) return COMPARED_MODELS;
