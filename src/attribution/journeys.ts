@@ -15,7 +15,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
-import { compileConversions, compileLastTouch, pathParts, type JourneyOptions } from '../sql/compile/attribution.js';
+import { compileConversions, compileLastTouch, type JourneyOptions } from '../sql/compile/attribution.js';
 import {
   compileClearJourneys,
   compileInsertDailyCredits,
@@ -24,6 +24,7 @@ import {
   compileInsertJourneySet,
   compileInsertJourneyTouches,
   compileJourneySets,
+  compileMaterialisedJourneys,
   compileMarkJourneysStale,
   DAILY_CREDIT_MODELS,
   MATERIALISED_KEYS,
@@ -33,9 +34,9 @@ import {
 import { compileClearTouchReach, compileInsertTouchReach, compileInsertTouchReachState, compileTouchReachState } from '../sql/compile/touch-reach.js';
 import { compileCampaignReachState, compileClearCampaignReach, compileInsertCampaignReach, compileInsertCampaignReachState } from '../sql/compile/campaign-reach.js';
 import { compileInsertReferenceCounts } from '../sql/compile/reference-counts.js';
-import { ident, param, sql } from '../sql/fragment.js';
-import { JOURNEY_CONVERSIONS, TOUCHPOINTS } from '../core/schema/tables.js';
-import { storeLearned } from './learned.js';
+import { ident, sql } from '../sql/fragment.js';
+import { JOURNEY_CONVERSIONS } from '../core/schema/tables.js';
+import { pathPartsOver, storeLearned } from './learned.js';
 
 const CONVERSIONS = '_jr_conversions';
 
@@ -59,15 +60,13 @@ export async function refreshJourneys(engine: Engine, clock: Clock, options: Ref
   await engine.exec(compileClearJourneys());
   // The non-converting journeys end at the workspace's last touch, as a request without --to's.
   const endUs = Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-  const [touchpoints] = await engine.query(sql`SELECT count(*) AS n FROM ${ident(TOUCHPOINTS.name)}`);
   try {
     for (const set of MATERIALISED_SETS) {
       await engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, { conversion: { kind: set.conversion }, scope: set.scope, by: 'channel', lookbackDays: set.lookbackDays })));
       await engine.exec(compileInsertJourneyTouches(d, CONVERSIONS, set));
       await engine.exec(compileInsertJourneyConversions(d, CONVERSIONS, set));
       for (const model of DAILY_CREDIT_MODELS) await engine.exec(compileInsertDailyCredits(d, set, model));
-      const [inSet] = await engine.query(sql`SELECT coalesce(sum(touches), 0) AS n FROM ${ident(JOURNEY_CONVERSIONS.name)} WHERE conversion = ${param.string(set.conversion)} AND scope = ${param.string(set.scope)}`);
-      for (const part of pathParts(Math.max(countOf(inSet?.['n']), countOf(touchpoints?.['n'])), options.touchesPerPathPart)) {
+      for (const part of await pathPartsOver(engine, compileMaterialisedJourneys(d, { set, by: 'channel' }), options.touchesPerPathPart)) {
         await engine.exec(compileInsertJourneyPaths(d, CONVERSIONS, set, endUs, part));
       }
       await storeLearned(engine, set);

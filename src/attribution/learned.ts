@@ -23,7 +23,7 @@ import { RevlineError } from '../core/errors.js';
 import { TOUCHPOINTS } from '../core/schema/tables.js';
 import type { Engine } from '../engine/engine.js';
 import { countOf } from '../engine/values.js';
-import { compileLastTouch, compileTimedJourneys, NO_KEY, PATH_SEPARATOR, pathParts, type JourneyOptions } from '../sql/compile/attribution.js';
+import { compileLastTouch, compileTimedJourneys, NO_KEY, PATH_SEPARATOR, pathParts, type JourneyOptions, type PathPart } from '../sql/compile/attribution.js';
 import { compileInsertJourneyModel, compileJourneyModel, compileJourneyPaths, type JourneySet } from '../sql/compile/journeys.js';
 import { raw, sql, type SqlFragment } from '../sql/fragment.js';
 
@@ -103,10 +103,8 @@ export async function readPaths(
     statements.push(compileJourneyPaths(source.stored));
   } else {
     const endUs = request.toUs ?? Number((await engine.query(compileLastTouch(d)))[0]?.['last_us'] ?? 0);
-    const [inJourneys] = await engine.query(sql`SELECT count(*) AS n FROM ${source.relation}`);
-    const [touches] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(d.quoteIdentifier(TOUCHPOINTS.name))}`);
     const conversions = await source.conversions();
-    for (const part of pathParts(Math.max(countOf(inJourneys?.['n']), countOf(touches?.['n'])), source.touchesPerPathPart)) {
+    for (const part of await pathPartsOver(engine, source.relation, source.touchesPerPathPart)) {
       statements.push(compileTimedJourneys(d, source.relation, conversions, request, endUs, part));
     }
   }
@@ -120,6 +118,16 @@ export async function readPaths(
   }
   read.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return read.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at, value: r.value, path: r.path }));
+}
+
+/**
+ * Disjoint parts of the journeys of `relation` (its touches) and of the non-converting ones (every
+ * touchpoint at most), enough that no part orders more than about `perPart` touches.
+ */
+export async function pathPartsOver(engine: Engine, relation: SqlFragment, perPart?: number): Promise<PathPart[]> {
+  const [inJourneys] = await engine.query(sql`SELECT count(*) AS n FROM ${relation}`);
+  const [touches] = await engine.query(sql`SELECT count(*) AS n FROM ${raw(engine.dialect.quoteIdentifier(TOUCHPOINTS.name))}`);
+  return pathParts(Math.max(countOf(inJourneys?.['n']), countOf(touches?.['n'])), perPart);
 }
 
 // ---- kept with a set -----------------------------------------------------------------------------

@@ -113,12 +113,9 @@ interface Journeys {
   /** The scratch table of the request's conversions (built on first use: who did not convert). */
   conversions(): Promise<string>;
   /**
-   * Every journey, converting or not, by its path — what the data-driven models learn from and
-   * their held-out scores score: read once per run (stored with a fresh set when it holds them),
-   * ordered by start, non-converting first, then id.
+   * A data-driven model learned from every journey's path, converting or not (kept with a fresh set
+   * when it answers the request); the paths are read once per run and shared by every model.
    */
-  paths(): Promise<readonly ValuedJourney[]>;
-  /** A data-driven model learned from the paths (kept with a fresh set when it answers the request), once per run. */
   learned(model: DataDrivenModel, order: number): Promise<LearnedModel>;
   /** The data-driven models' held-out scores over the paths. */
   holdout(): Promise<HoldoutScore[]>;
@@ -129,7 +126,7 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
   let built: Promise<string> | undefined;
   const conversions = () => (built ??= engine.exec(d.createScratchTable(CONVERSIONS, compileConversions(d, request))).then(() => CONVERSIONS));
   // Paths, and what is learned from them, are read or computed once per run and shared by every model.
-  const pathsOf = (source: Parameters<typeof readPaths>[2], stored: JourneySet | undefined): Pick<Journeys, 'paths' | 'learned' | 'holdout'> => {
+  const pathsOf = (source: Parameters<typeof readPaths>[2], stored: JourneySet | undefined): Pick<Journeys, 'learned' | 'holdout'> => {
     let journeys: Promise<readonly ValuedJourney[]> | undefined;
     let aggregated: Promise<readonly AggregatedPath[]> | undefined;
     const learned = new Map<string, Promise<LearnedModel>>();
@@ -138,7 +135,6 @@ async function withJourneys<T>(engine: Engine, request: JourneyOptions, options:
       (stored && (model === 'shapley' || order === STORED_MARKOV_ORDER) ? await storedModel(engine, stored, model) : undefined) ??
       learnModel(model, order, await (aggregated ??= paths().then(aggregateValued)));
     return {
-      paths,
       learned: (model, order) => {
         const key = `${model}:${order}`;
         return learned.get(key) ?? learned.set(key, learn(model, order)).get(key)!;

@@ -205,14 +205,3 @@ export function aggregateValued(journeys: readonly ValuedJourney[]): AggregatedP
   }
   return [...byPath.values()];
 }
-
-/** The journeys as aggregated paths (for a model trained on timed journeys). */
-export function aggregate(journeys: readonly TimedJourney[]): AggregatedPath[] {
-  const byPath = new Map<string, AggregatedPath>();
-  for (const j of journeys) {
-    const key = j.channels.join('\u001f');
-    const e = byPath.get(key) ?? { channels: j.channels, conversions: 0, value: 0, nulls: 0 };
-    byPath.set(key, { ...e, conversions: e.conversions + (j.converted ? 1 : 0), nulls: e.nulls + (j.converted ? 0 : 1) });
-  }
-  return [...byPath.values()];
-}
