@@ -29,6 +29,20 @@ export interface CsvChunk {
   readonly rows: number;
 }
 
+/**
+ * A whole CSV file that the engine may read itself (ingest/sources/csv-survey.ts found it plain:
+ * one line per record, no quote, no CR, no blank line, UTF-8). The records after the first
+ * `skipLines` lines are read in file order.
+ */
+export interface CsvFile {
+  readonly path: string;
+  readonly delimiter: string;
+  /** Lines before the first record (the header). */
+  readonly skipLines: number;
+  /** Row number of the first record; the record i lines further is row `firstRow + i`. */
+  readonly firstRow: number;
+}
+
 /** A batch of a result by column (see {@link Engine.streamColumns}). */
 export interface ColumnBatch {
   readonly rows: number;
@@ -75,5 +89,21 @@ export interface Engine {
    * scratch table first and selects from that.
    */
   insertCsv(target: string, columns: readonly string[], chunk: CsvChunk, select: (source: string) => string): Promise<void>;
+  /**
+   * Optional (engines that can read the caller's files): {@link insertCsv} over a whole plain file
+   * the engine reads itself, in one statement. `columns[0]` is the row number: `source` gives it as
+   * NULL, and once the rows are in, each row's `columns[0]` in `target` (which must be empty, and
+   * `select` must keep every record, in order) is set to its record's row. All or nothing; a
+   * record the engine's strict parser refuses (a wrong number of fields) fails the call, and the
+   * caller frames the file instead. Returns the number of rows inserted. `onProgress` hears the
+   * statement's progress (0 to 1) now and then while it runs.
+   */
+  insertCsvFile?(
+    target: string,
+    columns: readonly string[],
+    file: CsvFile,
+    select: (source: string) => string,
+    onProgress?: (fraction: number) => void,
+  ): Promise<number>;
   close(): Promise<void>;
 }

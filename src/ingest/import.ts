@@ -213,6 +213,47 @@ function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColu
   return compileValueExpr(d, expr, columns, compiler, lets);
 }
 
+/**
+ * Stages a plain CSV file (sources/csv-survey.ts) by the engine's own read of the whole file
+ * (Engine.insertCsvFile), normalised with what the survey found true of every cell. Returns the
+ * number of records, or undefined when the file must be framed: the engine cannot read files,
+ * the file is not plain, an output keeps only some rows (a `when` rule: the row numbers come
+ * from the order of the rows kept), or the engine's strict parser refused a record (a wrong
+ * number of fields), in which case the normalised tables are emptied again and framing rejects
+ * that record alone.
+ */
+async function stageDirect(
+  engine: Engine,
+  source: OpenedSource,
+  plans: readonly OutputPlan[],
+  tables: readonly OutputTables[],
+  staged: readonly string[],
+  options: Pick<ImportOptions, 'timezone' | 'onProgress'>,
+): Promise<number | undefined> {
+  if (engine.insertCsvFile === undefined || source.direct === undefined || plans.some((p) => p.when !== undefined)) return undefined;
+  const direct = await source.direct();
+  if (direct === undefined) return undefined;
+  const d = engine.dialect;
+  const cells = staged.slice(1);
+  const compiler = new NormalizeCompiler(d, { timezone: options.timezone, cells: { columns: new Set(cells.map((c) => d.quoteIdentifier(c))), ...direct.cells } });
+  const total = source.totalBytes;
+  try {
+    for (let i = 0; i < plans.length; i++) {
+      // Progress in bytes as framing reports it: each output's statement reads the whole file.
+      const progress = options.onProgress && ((fraction: number) => options.onProgress!(Math.round(((i + fraction) / plans.length) * total), total));
+      const inserted = await engine.insertCsvFile(tables[i]!.normalized, staged, direct.file, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler), progress);
+      if (inserted !== direct.records) {
+        throw internalError(`the engine read ${inserted} records of ${direct.file.path}, the survey counted ${direct.records}`);
+      }
+    }
+    return direct.records;
+  } catch (error) {
+    if (error instanceof RevlineError && error.code === 'internal') throw error;
+    for (const t of tables) await engine.exec(`DELETE FROM ${t.normalized}`);
+    return undefined;
+  }
+}
+
 function framerReasons(record: RejectedRecord): QuarantineReason[] {
   return record.reasons.map((r) => ({ field: null, code: r.code, message: r.message }));
 }
@@ -271,9 +312,10 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     phaseStart = now;
   };
   try {
-    // Stage and normalise in one pass: each chunk is parsed and normalised by one statement per
-    // output, into that output's normalised rows. The engine works on one chunk while the source
-    // frames the next (the statement is awaited only before the next one is sent).
+    // Stage and normalise in one pass: a plain file is read by the engine itself, one statement per
+    // output (stageDirect); any other file is framed, and each chunk is parsed and normalised by
+    // one statement per output, into that output's normalised rows. The engine works on one chunk
+    // while the source frames the next (the statement is awaited only before the next one is sent).
     const tables: OutputTables[] = [];
     const cells = staged.slice(1);
     const emptyStage = `(SELECT ${staged.map((c) => `CAST(NULL AS ${d.columnType('string', true)}) AS ${d.quoteIdentifier(c)}`).join(', ')} LIMIT 0) s`;
@@ -282,25 +324,31 @@ export async function importFile(engine: Engine, file: string, path: string, opt
       const derived = derivesIds(plans[i]!) ? d.scratchTable(`_ids_${importId}_${i}`) : undefined;
       tables.push({ normalized, bad: d.scratchTable(`_bad_${importId}`), exceptions: d.scratchTable(`_exc_${importId}_${i}`), derived });
     }
-    let sent: Promise<void> | undefined;
-    for await (const batch of source.batches()) {
-      await sent;
-      if (batch.chunk.rows > 0) {
-        const chunk = batch.chunk;
-        sent = (async () => {
-          for (let i = 0; i < plans.length; i++) {
-            await engine.insertCsv(tables[i]!.normalized, staged, chunk, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler));
-          }
-        })();
-        // Awaited before the next chunk or after the last; a failure meanwhile is not "unhandled".
-        sent.catch(() => undefined);
+    const direct = await stageDirect(engine, source, plans, tables, staged, options);
+    if (direct !== undefined) {
+      framed = direct;
+      options.onProgress?.(source.totalBytes, source.totalBytes);
+    } else {
+      let sent: Promise<void> | undefined;
+      for await (const batch of source.batches()) {
+        await sent;
+        if (batch.chunk.rows > 0) {
+          const chunk = batch.chunk;
+          sent = (async () => {
+            for (let i = 0; i < plans.length; i++) {
+              await engine.insertCsv(tables[i]!.normalized, staged, chunk, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler));
+            }
+          })();
+          // Awaited before the next chunk or after the last; a failure meanwhile is not "unhandled".
+          sent.catch(() => undefined);
+        }
+        framed += batch.chunk.rows;
+        framerRejected += batch.rejected.length;
+        await quarantine.write(batch.rejected.map((r) => ({ row: r.row, values: null, raw: r.raw, reasons: framerReasons(r) })));
+        options.onProgress?.(batch.bytesRead, source.totalBytes);
       }
-      framed += batch.chunk.rows;
-      framerRejected += batch.rejected.length;
-      await quarantine.write(batch.rejected.map((r) => ({ row: r.row, values: null, raw: r.raw, reasons: framerReasons(r) })));
-      options.onProgress?.(batch.bytesRead, source.totalBytes);
+      await sent;
     }
-    await sent;
     // The reader adds warnings (blank lines, keys outside the header) as it goes: read them after.
     warnings.unshift(...source.warnings);
     phaseDone('stage');

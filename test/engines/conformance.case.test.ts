@@ -3,9 +3,13 @@
  * REVLINE_ENGINES. A difference between engines here is a bug in an engine, never in a test.
  */
 
-import { describe, expect, test } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RevlineError } from '../../src/core/errors.js';
 import { ALL_TABLES, storedColumns } from '../../src/core/schema/tables.js';
+import type { CsvFile } from '../../src/engine/engine.js';
 import { EngineFailure } from '../../src/engine/failure.js';
 import { migrate, MIGRATIONS, SCHEMA_MIGRATIONS } from '../../src/engine/migrations.js';
 import { ident, param, raw, sql, type TypedParam } from '../../src/sql/fragment.js';
@@ -267,6 +271,63 @@ describeEngines('appendCsv', (engine) => {
     await createStaging(engine(), table, columns);
     await expect(engine().appendCsv(table, columns, rawChunk('1,2\n', 1))).rejects.toMatchObject({ code: 'engine-failed' });
     expect(await countRows(engine(), table)).toBe(0);
+  });
+});
+
+describeEngines('insertCsvFile', (engine) => {
+  const target = 'stage_file';
+  const columns = ['_row', 'a', 'b', 'c'];
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'revline-csv-file-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const hasIt = () => engine().insertCsvFile !== undefined;
+  const insert = (file: CsvFile) => engine().insertCsvFile!(target, columns, file, (source) => `SELECT CAST(_row AS BIGINT), a, b, c FROM ${source}`);
+  async function plainFile(name: string, body: string): Promise<CsvFile> {
+    const path = join(dir, name);
+    await writeFile(path, `a,b,c\n${body}`);
+    await engine().exec(`DROP TABLE IF EXISTS ${target}`);
+    await engine().exec(`CREATE TABLE ${target} (_row BIGINT, a VARCHAR, b VARCHAR, c VARCHAR)`);
+    return { path, delimiter: ',', skipLines: 1, firstRow: 2 };
+  }
+
+  test('DuckDB reads the caller\'s files; ClickHouse (a server elsewhere) does not, and import frames them instead', () => {
+    expect(hasIt()).toBe(engine().name === 'duckdb');
+  });
+
+  test('200k records (large enough that the engine reads the file on several threads) arrive in file order, each with its row number; progress ends at 1', async () => {
+    if (!hasIt()) return;
+    const records = Array.from({ length: 200_000 }, (_, i) => `k${i},${'x'.repeat(80)},${i % 7 === 0 ? '' : i}`);
+    const file = await plainFile('many.csv', records.join('\n') + '\n');
+    const progress: number[] = [];
+    expect(await engine().insertCsvFile!(target, columns, file, (source) => `SELECT CAST(_row AS BIGINT), a, b, c FROM ${source}`, (f) => progress.push(f))).toBe(200_000);
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.every((f) => f >= 0 && f <= 1)).toBe(true);
+    const [check] = await engine().query(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE _row <> CAST(substr(a, 2) AS BIGINT) + 2) AS misplaced, count(c) AS non_null FROM ${target}`,
+    );
+    expect(check).toEqual({ n: 200_000, misplaced: 0, non_null: 200_000 - Math.ceil(200_000 / 7) });
+  });
+
+  test.each([
+    ['too many', '1,2,3\n4,5,6,7\n'],
+    ['too few', '1,2,3\n4,5\n'],
+  ])('a record with %s fields fails the call with engine-failed and leaves the target empty', async (_, body) => {
+    if (!hasIt()) return;
+    const file = await plainFile('ragged.csv', body);
+    await expect(insert(file)).rejects.toMatchObject({ code: 'engine-failed' });
+    expect(await countRows(engine(), target)).toBe(0);
+  });
+
+  test('a target that already holds rows is refused (its rowids would not start with the file)', async () => {
+    if (!hasIt()) return;
+    const file = await plainFile('twice.csv', '1,2,3\n');
+    await insert(file);
+    await expect(insert(file)).rejects.toMatchObject({ code: 'internal' });
+    expect(await countRows(engine(), target)).toBe(1);
   });
 });
 

@@ -24,7 +24,7 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api
 import { internalError } from '../../core/errors.js';
 import { SCRATCH_CATALOG, duckdbDialect } from '../../sql/dialect/duckdb.js';
 import type { PrintedSql } from '../../sql/fragment.js';
-import type { ColumnBatch, CsvChunk, Engine, Row, SqlInput } from '../engine.js';
+import type { ColumnBatch, CsvChunk, CsvFile, Engine, Row, SqlInput } from '../engine.js';
 import { checkedNumberColumns } from '../columns.js';
 import { engineClosed, engineFailed } from '../failure.js';
 import { SerialQueue } from '../serial.js';
@@ -227,15 +227,8 @@ export class DuckDbEngine implements Engine {
   async insertCsv(target: string, columns: readonly string[], chunk: CsvChunk, select: (source: string) => string): Promise<void> {
     checkCsvDelimiter(chunk.delimiter);
     if (chunk.bytes.length === 0) return;
-    const s = this.dialect.quoteString;
     const path = join(tmpdir(), `revline-${randomUUID()}.csv`);
-    const columnTypes = columns.map((c) => `${s(c)}: 'VARCHAR'`).join(', ');
-    const source =
-      `read_csv(${s(path)}, ` +
-      `header = false, delim = ${s(chunk.delimiter)}, quote = '"', escape = '"', new_line = '\\n', ` +
-      `columns = {${columnTypes}}, all_varchar = true, auto_detect = false, strict_mode = true, ` +
-      `null_padding = false, ignore_errors = false, allow_quoted_nulls = false, parallel = true)`;
-    const printed = { sql: `INSERT INTO ${target} ${select(source)}`, params: {} };
+    const printed = { sql: `INSERT INTO ${target} ${select(this.readCsv(path, chunk.delimiter, columns, 0))}`, params: {} };
     await this.serially(async () => {
       try {
         await writeFile(path, chunk.bytes);
@@ -244,6 +237,82 @@ export class DuckDbEngine implements Engine {
         await rm(path, { force: true });
       }
     });
+  }
+
+  /**
+   * One statement over the whole file, in file order: `preserve_insertion_order` (off for every
+   * other statement, see open) is on for it, so the rows go into `target` as the records come in
+   * the file, and once committed the rows of one insert hold consecutive rowids in that order
+   * (inside a transaction they have provisional ones, so there is none here). The row numbers are
+   * then set from the rowids; if that fails the rows are deleted again, so the call stays all or
+   * nothing. Progress is DuckDB's own estimate for the statement (tracked only while asked for,
+   * never printed), read every {@link PROGRESS_POLL_MS} ms.
+   */
+  async insertCsvFile(
+    target: string,
+    columns: readonly string[],
+    file: CsvFile,
+    select: (source: string) => string,
+    onProgress?: (fraction: number) => void,
+  ): Promise<number> {
+    checkCsvDelimiter(file.delimiter);
+    const q = this.dialect.quoteIdentifier;
+    const [rowColumn, ...cells] = columns;
+    if (rowColumn === undefined) throw internalError('insertCsvFile needs the row number column first');
+    const source = `(SELECT CAST(NULL AS VARCHAR) AS ${q(rowColumn)}, * FROM ${this.readCsv(file.path, file.delimiter, cells, file.skipLines)})`;
+    const statement = (sql: string) => ({ sql, params: {} });
+    const count = async (sql: string) => {
+      const [row] = await (await this.run(statement(sql))).getRowObjectsJS();
+      return row ?? {};
+    };
+    return this.serially(async () => {
+      if (Number((await count(`SELECT count(*) AS n FROM ${target}`))['n']) !== 0) throw internalError(`insertCsvFile into ${target}, which is not empty`);
+      await this.run(statement('SET preserve_insertion_order = true'));
+      if (onProgress) {
+        await this.run(statement('SET enable_progress_bar = true'));
+        await this.run(statement('SET enable_progress_bar_print = false'));
+      }
+      const poll = onProgress
+        ? setInterval(() => {
+            const percentage = this.connection.progress.percentage;
+            if (percentage >= 0) onProgress(Math.min(percentage, 100) / 100);
+          }, PROGRESS_POLL_MS)
+        : undefined;
+      try {
+        await this.run(statement(`INSERT INTO ${target} ${select(source)}`));
+        clearInterval(poll);
+        onProgress?.(1);
+      } finally {
+        clearInterval(poll);
+        await this.run(statement('SET preserve_insertion_order = false'));
+        if (onProgress) await this.run(statement('SET enable_progress_bar = false'));
+      }
+      try {
+        const rows = await count(`SELECT count(*) AS n, min(rowid) AS first, max(rowid) AS last FROM ${target}`);
+        const n = Number(rows['n']);
+        if (n > 0 && Number(rows['last']) - Number(rows['first']) + 1 !== n) throw internalError(`the rows read from ${file.path} do not hold consecutive rowids`);
+        await this.run(statement(`UPDATE ${target} SET ${q(rowColumn)} = rowid - ${Number(rows['first'] ?? 0)} + ${file.firstRow}`));
+        return n;
+      } catch (error) {
+        await this.run(statement(`DELETE FROM ${target}`));
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * DuckDB's CSV reader as every import reads: each column as text, RFC 4180 quotes, LF records,
+   * strict (a record with another number of fields, or not UTF-8, fails the statement).
+   */
+  private readCsv(path: string, delimiter: string, columns: readonly string[], skipLines: number): string {
+    const s = this.dialect.quoteString;
+    const columnTypes = columns.map((c) => `${s(c)}: 'VARCHAR'`).join(', ');
+    return (
+      `read_csv(${s(path)}, ` +
+      `header = false, skip = ${skipLines}, delim = ${s(delimiter)}, quote = '"', escape = '"', new_line = '\\n', ` +
+      `columns = {${columnTypes}}, all_varchar = true, auto_detect = false, strict_mode = true, ` +
+      `null_padding = false, ignore_errors = false, allow_quoted_nulls = false, parallel = true)`
+    );
   }
 
   async close(): Promise<void> {
@@ -278,6 +347,9 @@ export class DuckDbEngine implements Engine {
     return engineFailed('DuckDB', this.location, error, printed);
   }
 }
+
+/** How often a long statement's progress is read (insertCsvFile). */
+const PROGRESS_POLL_MS = 250;
 
 /** A JS value as the text DuckDB casts to the column's type; timestamps normalised to UTC first. */
 function textOf(value: unknown, isTimestamp: boolean, table: string, column: string): string | null {

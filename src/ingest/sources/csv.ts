@@ -22,7 +22,8 @@ import { isUtf8 } from 'node:buffer';
 
 import { RevlineError } from '../../core/errors.js';
 import { frameCsvRecords } from './csv-framer.js';
-import type { FramedBatch, OpenedSource, SourceLimits } from './source.js';
+import { surveyCsv } from './csv-survey.js';
+import type { DirectCsv, FramedBatch, OpenedSource, SourceLimits } from './source.js';
 import { checkHeader, plural } from './source.js';
 
 const LF = 0x0a;
@@ -110,6 +111,14 @@ export async function openCsvSource(
       if (stats.blankLines > 0) {
         warnings.push(`${plural(stats.blankLines, 'blank line was', 'blank lines were')} skipped: blank lines are not data`);
       }
+    },
+    // Only a one-line header on line 1 is skipped by the engine as a line count, the way framing
+    // skips it; a file with nothing after its header needs no reading at all.
+    direct: async (): Promise<DirectCsv | undefined> => {
+      if (!headerRecord.terminated || dataStart >= totalBytes || headerRow !== 1 || headerRecord.lineEnds !== 1) return undefined;
+      const survey = await surveyCsv(file, { delimiter, dataStart, maxRecordBytes: options.maxRecordBytes, readFrom });
+      if (!survey.plain) return undefined;
+      return { file: { path: file, delimiter, skipLines: 1, firstRow }, records: survey.records, cells: survey.cells };
     },
   };
 }

@@ -31,7 +31,8 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 
 import { RevlineError } from '../../core/errors.js';
-import type { CsvChunk } from '../../engine/engine.js';
+import type { CsvChunk, CsvFile } from '../../engine/engine.js';
+import type { CellFacts } from './csv-survey.js';
 
 export type SourceFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -95,6 +96,19 @@ export interface OpenedSource {
   warnings: string[];
   /** Reads the file once, front to back. Call it once. */
   batches(): AsyncIterable<FramedBatch>;
+  /**
+   * csv only: surveys the records (csv-survey.ts) and, when the file is plain, says how an engine
+   * reads it itself (Engine.insertCsvFile) and what holds for its cells; undefined when the file
+   * must be framed by `batches()`.
+   */
+  direct?(): Promise<DirectCsv | undefined>;
+}
+
+/** A plain CSV file as an engine reads it directly, with its record count and cell facts. */
+export interface DirectCsv {
+  readonly file: CsvFile;
+  readonly records: number;
+  readonly cells: CellFacts;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;

@@ -59,6 +59,14 @@ export const NO_PROBLEM = 'NULL';
 export interface NormalizeOptions {
   /** IANA zone for wall-clock times (the import's --timezone). */
   readonly timezone?: string | undefined;
+  /**
+   * What a survey of the file found true of every cell (ingest/sources/csv-survey.ts), and the
+   * staged columns (as SQL) that are cells. A raw value that is one of these cells skips the
+   * trimming guard when no cell has white space at its ends, and the ASCII guard of lower-casing
+   * when every cell is ASCII: the guards cost a scan of every value (0.9 s of 3.4 s on the M
+   * touchpoints). A mapping expression over cells (a concatenation, say) is never assumed either.
+   */
+  readonly cells?: { readonly columns: ReadonlySet<string>; readonly ascii: boolean; readonly trimmed: boolean } | undefined;
 }
 
 /** Inputs of a channel column beyond its own value. */
@@ -90,7 +98,13 @@ export class NormalizeCompiler {
 
   /** trimToNull: ASCII white space off both ends, empty → NULL. */
   trim(raw: string): string {
-    return `NULLIF(${this.d.trimAscii(raw)}, '')`;
+    return `NULLIF(${this.isCell(raw, 'trimmed') ? raw : this.d.trimAscii(raw)}, '')`;
+  }
+
+  /** `raw` is a cell of the file, and the survey found `fact` true of every cell. */
+  private isCell(raw: string, fact: 'ascii' | 'trimmed'): boolean {
+    const cells = this.options.cells;
+    return cells !== undefined && cells[fact] && cells.columns.has(raw);
   }
 
   lower(expr: string): string {
@@ -104,7 +118,7 @@ export class NormalizeCompiler {
 
   /** Trimmed and ASCII-lower-cased, each step named once. */
   private lowered(lets: Lets, raw: string): string {
-    return lets.let(1, this.lower(this.trimmed(lets, raw)));
+    return lets.let(1, this.d.asciiLower(this.trimmed(lets, raw), { ascii: this.isCell(raw, 'ascii') }));
   }
 
   /** core/normalize vocabularyKey: trimmed, lower-cased, runs of space, `-` and `_` folded to `_` (level 2). */

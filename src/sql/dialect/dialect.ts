@@ -169,8 +169,11 @@ export interface Dialect {
    * touchpoints statement cost 40 % of its time), so it uses a list lookup instead.
    */
   inStrings(text: string, values: readonly string[]): string;
-  /** A–Z to a–z and nothing else, whatever the engine's locale. May evaluate `text` more than once. */
-  asciiLower(text: string): string;
+  /**
+   * A–Z to a–z and nothing else, whatever the engine's locale. May evaluate `text` more than once.
+   * `ascii`: the caller knows `text` is ASCII (no guard needed for other letters).
+   */
+  asciiLower(text: string, known?: { ascii: boolean }): string;
   /** A BIGINT from decimal digits (leading zeros allowed); NULL when the text is not one. */
   castInteger(text: string): string;
   /** Integer division of non-negative integers. */

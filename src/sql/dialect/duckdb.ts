@@ -155,9 +155,10 @@ export const duckdbDialect: Dialect = {
   groupAt: (groups, n) => `struct_extract(${groups}, 'g${n}')`,
   // DuckDB's lower() folds every Unicode letter; translate() keeps it to ASCII, as ClickHouse's
   // lower() does, but costs ten times lower(). Text whose byte length equals its character length
-  // is ASCII, where the two agree, so translate() runs only for the rest.
-  asciiLower: (text) =>
-    isColumnReference(text) ? `CASE WHEN strlen(${text}) = length(${text}) THEN lower(${text}) ELSE ${translateLower(text)} END` : translateLower(text),
+  // is ASCII, where the two agree, so translate() runs only for the rest (or never, when the caller
+  // knows the text is ASCII).
+  asciiLower: (text, known) =>
+    known?.ascii ? `lower(${text})` : isColumnReference(text) ? `CASE WHEN strlen(${text}) = length(${text}) THEN lower(${text}) ELSE ${translateLower(text)} END` : translateLower(text),
   // Most values need no folding (`paid_search`, `page_view`): a regular expression runs only for
   // text holding a character to fold (the replacement itself only when doubled).
   foldRuns: (text, characters, replacement) => {
