@@ -79,14 +79,20 @@ describeEngines('import of plain files read by the engine itself', (engine) => {
     ]);
   });
 
-  test('cells with white space at their ends and text that is not ASCII: normalised (trimmed, lower-cased) as when framed', async () => {
-    const rows = ROWS.map((r, i) => (i === 0 ? 't1,2025-01-02T10:00:00Z, Page_View ,,Google ,CPC,anon-1,' : i === 1 ? 't2,2025-01-02T11:00:00Z,form_fill,,Bücher.de,,anon-1,  ANN@example.com' : r));
+  test('cells with white space at their ends or inside, and text that is not ASCII: normalised (trimmed, folded, lower-cased) as when framed', async () => {
+    const rows = ROWS.map((r, i) =>
+      i === 0 ? 't1,2025-01-02T10:00:00Z, Page_View ,,Google ,CPC,anon-1,'
+      : i === 1 ? 't2,2025-01-02T11:00:00Z,form_fill,,Bücher.de,,anon-1,  ANN@example.com'
+      : i === 7 ? 't7,2025-01-05T10:00:00Z,ad\tclick,,linkedin,paid\vsocial,anon-7,'
+      : r,
+    );
     const { direct, framed, directCalls } = await bothWays(`${HEADER}\n${rows.join('\n')}`);
     expect(directCalls).toBe(canReadFiles() ? 1 : 0);
     expect(direct).toEqual(framed);
     const touches = (direct.tables as { touchpoints: { touchpoint_id: string; touch_type: string; source: string; email: string | null }[] }).touchpoints;
     expect(touches.find((t) => t.touchpoint_id === 't1')).toMatchObject({ touch_type: 'page_view', source: 'google' });
     expect(touches.find((t) => t.touchpoint_id === 't2')).toMatchObject({ source: 'bücher.de', email: 'ann@example.com' });
+    expect(touches.find((t) => t.touchpoint_id === 't7')).toMatchObject({ touch_type: 'ad_click', channel: 'paid_social' });
   });
 
   test('a record with the wrong number of fields: the engine refuses the file, the file is framed, and that record alone is quarantined', async () => {

@@ -39,9 +39,9 @@ describe('csv survey', () => {
   }
 
   it('a machine export (one line per record, LF, no quotes) is plain; the last line may lack its LF', async () => {
-    expect(await survey('1,x\n2,y\n')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true } });
-    expect(await survey('1,x\n2,y')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true } });
-    expect(await survey('1,\n,\n')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true } });
+    expect(await survey('1,x\n2,y\n')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true, onlySpace: true } });
+    expect(await survey('1,x\n2,y')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true, onlySpace: true } });
+    expect(await survey('1,\n,\n')).toEqual({ plain: true, records: 2, cells: { ascii: true, trimmed: true, onlySpace: true } });
   });
 
   it('names why a file must be framed: quotes, CR, blank lines, bytes that are not UTF-8, a line too long', async () => {
@@ -56,13 +56,16 @@ describe('csv survey', () => {
   });
 
   it('claims a fact of the cells only when every cell holds it', async () => {
-    expect((await survey('1,café\n')) as unknown).toMatchObject({ plain: true, cells: { ascii: false, trimmed: true } });
-    for (const body of ['1, x\n', '1,x \n', ' 1,x\n', '1 ,x\n', '1,x\t\n', '1,a\tb\n', '1,a\vb\n', '1,a\fb\n']) {
-      expect(await survey(body), JSON.stringify(body)).toMatchObject({ plain: true, cells: { trimmed: false } });
+    expect((await survey('1,café\n')) as unknown).toMatchObject({ plain: true, cells: { ascii: false, trimmed: true, onlySpace: true } });
+    for (const body of ['1, x\n', '1,x \n', ' 1,x\n', '1 ,x\n']) {
+      expect(await survey(body), JSON.stringify(body)).toMatchObject({ plain: true, cells: { trimmed: false, onlySpace: true } });
+    }
+    for (const body of ['1,x\t\n', '1,a\tb\n', '1,a\vb\n', '1,a\fb\n']) {
+      expect(await survey(body), JSON.stringify(body)).toMatchObject({ plain: true, cells: { trimmed: false, onlySpace: false } });
     }
     // Spaces inside a cell change nothing; a tab that delimits is not white space in a cell.
-    expect(await survey('1,New York\n')).toMatchObject({ plain: true, cells: { trimmed: true } });
-    expect(await survey('1\tx\n', { delimiter: '\t' })).toMatchObject({ plain: true, cells: { trimmed: true } });
+    expect(await survey('1,New York\n')).toMatchObject({ plain: true, cells: { trimmed: true, onlySpace: true } });
+    expect(await survey('1\tx\n', { delimiter: '\t' })).toMatchObject({ plain: true, cells: { trimmed: true, onlySpace: true } });
   });
 
   it('property: wherever the stream cuts the bytes, the file is plain or not alike (and a plain file is surveyed the same); a plain file frames to one record per line, and its facts hold for every cell', async () => {
@@ -100,6 +103,7 @@ describe('csv survey', () => {
           const cells = framed.records.flatMap((r) => r.fields.map((f) => f ?? ''));
           if (whole.cells.ascii) expect(cells.every((c) => /^[\x00-\x7f]*$/.test(c))).toBe(true);
           if (whole.cells.trimmed) expect(cells.filter((c) => WHITE.test(c))).toEqual([]);
+          if (whole.cells.onlySpace) expect(cells.filter((c) => /[\t\n\v\f\r]/.test(c))).toEqual([]);
         },
       ),
       { numRuns: 300 },

@@ -16,9 +16,9 @@
  * - The survey does not count fields: a record with the wrong number of fields makes the engine's
  *   strict parser fail, and the import then frames the file, which rejects that record alone.
  * - Facts are about the cells of a plain file, and only claimed when they hold for every cell:
- *   `ascii` (no byte above 0x7f), `trimmed` (no cell starts or ends with white space: no space
- *   next to a delimiter or a line end, and no tab, vertical tab or form feed at all unless the
- *   tab is the delimiter).
+ *   `ascii` (no byte above 0x7f); `onlySpace` (no tab, vertical tab or form feed, unless the tab
+ *   is the delimiter; a plain file has no CR, and LF only ends lines); `trimmed` (no cell starts
+ *   or ends with white space: `onlySpace`, and no space next to a delimiter or a line end).
  * - Memory: one read buffer plus the part of a line that crosses it.
  */
 
@@ -39,6 +39,8 @@ export interface CellFacts {
   readonly ascii: boolean;
   /** No cell starts or ends with white space: trimming changes nothing. */
   readonly trimmed: boolean;
+  /** The only white space in any cell is the space (no tab, vertical tab, form feed, CR or LF). */
+  readonly onlySpace: boolean;
 }
 
 export type CsvSurvey =
@@ -79,7 +81,7 @@ export async function surveyCsv(file: string, options: CsvSurveyOptions): Promis
     const reason = survey.lines(Buffer.concat([carry, Buffer.of(LF)]));
     if (reason !== undefined) return notPlain(reason);
   }
-  return { plain: true, records: survey.records, cells: { ascii: survey.ascii, trimmed: survey.trimmed } };
+  return { plain: true, records: survey.records, cells: { ascii: survey.ascii, trimmed: survey.trimmed && survey.onlySpace, onlySpace: survey.onlySpace } };
 }
 
 function notPlain(reason: string): CsvSurvey {
@@ -90,6 +92,7 @@ class Survey {
   records = 0;
   ascii = true;
   trimmed = true;
+  onlySpace = true;
 
   constructor(
     private readonly delimiter: number,
@@ -116,15 +119,13 @@ class Survey {
       this.records++;
       start = end + 1;
     }
-    if (this.trimmed) this.trimmed = this.cellEdgesTrimmed(lines);
+    if (this.onlySpace) this.onlySpace = [TAB, VERTICAL_TAB, FORM_FEED].every((white) => white === this.delimiter || lines.indexOf(white) < 0);
+    if (this.trimmed) this.trimmed = this.noSpaceAtCellEdges(lines);
     return undefined;
   }
 
-  /** No space next to a delimiter or line end, and no tab (unless it delimits), vertical tab or form feed. */
-  private cellEdgesTrimmed(lines: Buffer): boolean {
-    for (const white of [TAB, VERTICAL_TAB, FORM_FEED]) {
-      if (white !== this.delimiter && lines.indexOf(white) >= 0) return false;
-    }
+  /** No space next to a delimiter or a line end. */
+  private noSpaceAtCellEdges(lines: Buffer): boolean {
     if (this.delimiter === SPACE) return true;
     for (let at = lines.indexOf(SPACE); at >= 0; at = lines.indexOf(SPACE, at + 1)) {
       const before = at === 0 ? LF : lines[at - 1]!;

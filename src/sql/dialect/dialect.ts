@@ -152,9 +152,10 @@ export interface Dialect {
   groupAt(groups: string, n: number): string;
   /**
    * Every run of the `characters` in `text` replaced by `replacement` (one character); NULL for
-   * NULL. May evaluate `text` more than once: pass a column or a named value.
+   * NULL. May evaluate `text` more than once: pass a column or a named value. `absent`: characters
+   * the caller knows `text` cannot hold (an engine may skip looking for them).
    */
-  foldRuns(text: string, characters: string, replacement: string): string;
+  foldRuns(text: string, characters: string, replacement: string, known?: { absent: string }): string;
   /**
    * A native fast path for timestamps (the general path is core/normalize's grammar in regular
    * expressions): the UTC timestamp of `text` when it is exactly `YYYY-MM-DDTHH:MM:SSZ` with a real

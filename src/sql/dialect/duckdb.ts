@@ -161,10 +161,11 @@ export const duckdbDialect: Dialect = {
     known?.ascii ? `lower(${text})` : isColumnReference(text) ? `CASE WHEN strlen(${text}) = length(${text}) THEN lower(${text}) ELSE ${translateLower(text)} END` : translateLower(text),
   // Most values need no folding (`paid_search`, `page_view`): a regular expression runs only for
   // text holding a character to fold (the replacement itself only when doubled).
-  foldRuns: (text, characters, replacement) => {
+  foldRuns: (text, characters, replacement, known) => {
     const general = `regexp_replace(${text}, ${quoteString(characterRunPattern(characters))}, ${quoteString(replacement)}, 'g')`;
     if (!isColumnReference(text)) return general;
-    const folding = [...characters].map((c) => (c === replacement ? `contains(${text}, ${quoteString(c + c)})` : `contains(${text}, ${characterLiteral(c)})`));
+    const present = [...characters].filter((c) => c === replacement || !(known?.absent ?? '').includes(c));
+    const folding = present.map((c) => (c === replacement ? `contains(${text}, ${quoteString(c + c)})` : `contains(${text}, ${characterLiteral(c)})`));
     return `CASE WHEN ${folding.join(' OR ')} THEN ${general} ELSE ${text} END`;
   },
   // The shape is checked with LIKE and the year range by comparing text; try_strptime then refuses
