@@ -19,10 +19,10 @@
  *   `ascii` (no byte above 0x7f); `onlySpace` (no tab, vertical tab or form feed, unless the tab
  *   is the delimiter; a plain file has no CR, and LF only ends lines); `trimmed` (no cell starts
  *   or ends with white space: `onlySpace`, and no space next to a delimiter or a line end).
- * - Memory: one read buffer plus the part of a line that crosses it.
+ * - Memory: one read buffer (reused) plus the part of a line that crosses it.
  */
 
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { isAscii, isUtf8 } from 'node:buffer';
 
 const LF = 0x0a;
@@ -53,31 +53,55 @@ export interface CsvSurveyOptions {
   /** File offset of the first record (after the header line). */
   readonly dataStart: number;
   readonly maxRecordBytes: number;
-  /** For tests: how the records are read (default: a file read stream from `dataStart`). */
+  /**
+   * For tests: how the records are read (default: {@link readReusing}). The survey is done with
+   * each piece before it asks for the next, so a reader may hand out the same buffer again.
+   */
   readonly readFrom?: ((file: string, start: number) => AsyncIterable<Uint8Array>) | undefined;
 }
 
-const readFileFrom = (file: string, start: number): AsyncIterable<Uint8Array> => createReadStream(file, { start, highWaterMark: READ_BYTES });
+/**
+ * The file from `start` in pieces of one reused buffer: half the time of a read stream, which
+ * allocates a buffer per piece (0.07 against 0.13 s for 360 MiB in the page cache).
+ */
+async function* readReusing(file: string, start: number): AsyncGenerator<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    for (let position = start; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
 
 export async function surveyCsv(file: string, options: CsvSurveyOptions): Promise<CsvSurvey> {
   const survey = new Survey(options.delimiter.charCodeAt(0), options.maxRecordBytes);
-  let carry: Buffer | undefined;
-  for await (const bytes of (options.readFrom ?? readFileFrom)(file, options.dataStart)) {
+  // The start of a line the last piece did not finish (a copy: the reader reuses its buffer).
+  let carry = Buffer.alloc(0);
+  for await (const bytes of (options.readFrom ?? readReusing)(file, options.dataStart)) {
     const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const buffer = carry === undefined || carry.length === 0 ? input : Buffer.concat([carry, input]);
     // Whole lines only: a line (and a UTF-8 character) never crosses an LF, so cutting there is safe.
-    const lastLineEnd = buffer.lastIndexOf(LF);
-    if (lastLineEnd < 0) {
-      if (buffer.length > options.maxRecordBytes) return notPlain(`a line is longer than ${options.maxRecordBytes} bytes`);
-      carry = buffer;
+    const firstLineEnd = input.indexOf(LF);
+    if (firstLineEnd < 0) {
+      carry = Buffer.concat([carry, input]);
+      if (carry.length > options.maxRecordBytes) return notPlain(`a line is longer than ${options.maxRecordBytes} bytes`);
       continue;
     }
-    const reason = survey.lines(buffer.subarray(0, lastLineEnd + 1));
+    // The line that crosses into this piece is surveyed on its own, so the piece is never copied.
+    const crossing = carry.length > 0 ? survey.lines(Buffer.concat([carry, input.subarray(0, firstLineEnd + 1)])) : undefined;
+    if (crossing !== undefined) return notPlain(crossing);
+    const lastLineEnd = input.lastIndexOf(LF);
+    const whole = input.subarray(carry.length > 0 ? firstLineEnd + 1 : 0, lastLineEnd + 1);
+    const reason = whole.length > 0 ? survey.lines(whole) : undefined;
     if (reason !== undefined) return notPlain(reason);
-    // A copy: the stream may reuse `bytes`, and a short tail should not pin a whole read buffer.
-    carry = Buffer.from(buffer.subarray(lastLineEnd + 1));
+    carry = Buffer.from(input.subarray(lastLineEnd + 1));
   }
-  if (carry !== undefined && carry.length > 0) {
+  if (carry.length > 0) {
     const reason = survey.lines(Buffer.concat([carry, Buffer.of(LF)]));
     if (reason !== undefined) return notPlain(reason);
   }

@@ -116,7 +116,7 @@ export async function openCsvSource(
     // skips it; a file with nothing after its header needs no reading at all.
     direct: async (): Promise<DirectCsv | undefined> => {
       if (!headerRecord.terminated || dataStart >= totalBytes || headerRow !== 1 || headerRecord.lineEnds !== 1) return undefined;
-      const survey = await surveyCsv(file, { delimiter, dataStart, maxRecordBytes: options.maxRecordBytes, readFrom });
+      const survey = await surveyCsv(file, { delimiter, dataStart, maxRecordBytes: options.maxRecordBytes, readFrom: readFrom === readFileFrom ? undefined : readFrom });
       if (!survey.plain) return undefined;
       return { file: { path: file, delimiter, skipLines: 1, firstRow }, records: survey.records, cells: survey.cells };
     },
