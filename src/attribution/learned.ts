@@ -117,7 +117,16 @@ export async function readPaths(
     }
   }
   read.sort((a, b) => a.at - b.at || a.converted - b.converted || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return read.map((r) => ({ channels: r.path.split(PATH_SEPARATOR), converted: r.converted === 1, at: r.at, value: r.value, path: r.path }));
+  // A path's channels are a handful of names repeated over millions of touches: one string each,
+  // not one per touch (on L a touch's own copy of its channel's name was most of the memory).
+  const names = new Map<string, string>();
+  const name = (n: string) => {
+    const known = names.get(n);
+    if (known !== undefined) return known;
+    names.set(n, n);
+    return n;
+  };
+  return read.map((r) => ({ channels: r.path.split(PATH_SEPARATOR).map(name), converted: r.converted === 1, at: r.at, value: r.value, path: r.path }));
 }
 
 /**
