@@ -52,6 +52,17 @@ export interface ColumnBatch {
   readonly values: Readonly<Record<string, readonly unknown[]>>;
 }
 
+/** What {@link Engine.insertCsvFile} put in its target. */
+export interface CsvFileRows {
+  /** Rows inserted: one per record. */
+  rows: number;
+  /**
+   * A relation (usable after FROM, like a table name) of the target's rows and columns, in which
+   * the row number column holds each row's record number in the file.
+   */
+  numbered: string;
+}
+
 export interface Engine {
   readonly name: DialectName;
   readonly dialect: Dialect;
@@ -92,10 +103,10 @@ export interface Engine {
   /**
    * Optional (engines that can read the caller's files): {@link insertCsv} over a whole plain file
    * the engine reads itself, in one statement. `columns[0]` is the row number: `source` gives it as
-   * NULL, and once the rows are in, each row's `columns[0]` in `target` (which must be empty, and
-   * `select` must keep every record, in order) is set to its record's row. All or nothing; a
-   * record the engine's strict parser refuses (a wrong number of fields) fails the call, and the
-   * caller frames the file instead. Returns the number of rows inserted. `onProgress` hears the
+   * NULL, and stays so in `target` (which must be empty, and `select` must keep every record, in
+   * order); the rows are read back with their record's row through the returned `numbered`
+   * relation. All or nothing; a record the engine's strict parser refuses (a wrong number of
+   * fields) fails the call, and the caller frames the file instead. `onProgress` hears the
    * statement's progress (0 to 1) now and then while it runs.
    */
   insertCsvFile?(
@@ -104,6 +115,6 @@ export interface Engine {
     file: CsvFile,
     select: (source: string) => string,
     onProgress?: (fraction: number) => void,
-  ): Promise<number>;
+  ): Promise<CsvFileRows>;
   close(): Promise<void>;
 }

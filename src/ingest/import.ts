@@ -216,7 +216,8 @@ function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColu
 /**
  * Stages a plain CSV file (sources/csv-survey.ts) by the engine's own read of the whole file
  * (Engine.insertCsvFile), normalised with what the survey found true of every cell. Returns the
- * number of records, or undefined when the file must be framed: the engine cannot read files,
+ * number of records and, per output, the relation that reads its normalised rows with their row
+ * numbers (Engine.insertCsvFile `numbered`), or undefined when the file must be framed: the engine cannot read files,
  * the file is not plain, an output keeps only some rows (a `when` rule: the row numbers come
  * from the order of the rows kept), or the engine's strict parser refused a record (a wrong
  * number of fields), in which case the normalised tables are emptied again and framing rejects
@@ -229,7 +230,7 @@ async function stageDirect(
   tables: readonly OutputTables[],
   staged: readonly string[],
   options: Pick<ImportOptions, 'timezone' | 'onProgress'>,
-): Promise<number | undefined> {
+): Promise<{ records: number; numbered: string[] } | undefined> {
   if (engine.insertCsvFile === undefined || source.direct === undefined || plans.some((p) => p.when !== undefined)) return undefined;
   const direct = await source.direct();
   if (direct === undefined) return undefined;
@@ -237,16 +238,18 @@ async function stageDirect(
   const cells = staged.slice(1);
   const compiler = new NormalizeCompiler(d, { timezone: options.timezone, cells: { columns: new Set(cells.map((c) => d.quoteIdentifier(c))), ...direct.cells } });
   const total = source.totalBytes;
+  const numbered: string[] = [];
   try {
     for (let i = 0; i < plans.length; i++) {
       // Progress in bytes as framing reports it: each output's statement reads the whole file.
       const progress = options.onProgress && ((fraction: number) => options.onProgress!(Math.round(((i + fraction) / plans.length) * total), total));
       const inserted = await engine.insertCsvFile(tables[i]!.normalized, staged, direct.file, (csv) => compileNormalize(d, plans[i]!, csv, cells, compiler), progress);
-      if (inserted !== direct.records) {
-        throw internalError(`the engine read ${inserted} records of ${direct.file.path}, the survey counted ${direct.records}`);
+      if (inserted.rows !== direct.records) {
+        throw internalError(`the engine read ${inserted.rows} records of ${direct.file.path}, the survey counted ${direct.records}`);
       }
+      numbered.push(inserted.numbered);
     }
-    return direct.records;
+    return { records: direct.records, numbered };
   } catch (error) {
     if (error instanceof RevlineError && error.code === 'internal') throw error;
     for (const t of tables) await engine.exec(`DELETE FROM ${t.normalized}`);
@@ -326,7 +329,8 @@ export async function importFile(engine: Engine, file: string, path: string, opt
     }
     const direct = await stageDirect(engine, source, plans, tables, staged, options);
     if (direct !== undefined) {
-      framed = direct;
+      framed = direct.records;
+      direct.numbered.forEach((relation, i) => (tables[i] = { ...tables[i]!, normalized: relation }));
       options.onProgress?.(source.totalBytes, source.totalBytes);
     } else {
       let sent: Promise<void> | undefined;

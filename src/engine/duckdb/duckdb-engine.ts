@@ -24,7 +24,7 @@ import { DuckDBConnection, DuckDBInstance, DuckDBTypeId } from '@duckdb/node-api
 import { internalError } from '../../core/errors.js';
 import { SCRATCH_CATALOG, duckdbDialect } from '../../sql/dialect/duckdb.js';
 import type { PrintedSql } from '../../sql/fragment.js';
-import type { ColumnBatch, CsvChunk, CsvFile, Engine, Row, SqlInput } from '../engine.js';
+import type { ColumnBatch, CsvChunk, CsvFile, CsvFileRows, Engine, Row, SqlInput } from '../engine.js';
 import { checkedNumberColumns } from '../columns.js';
 import { engineClosed, engineFailed } from '../failure.js';
 import { SerialQueue } from '../serial.js';
@@ -244,8 +244,9 @@ export class DuckDbEngine implements Engine {
    * other statement, see open) is on for it, so the rows go into `target` as the records come in
    * the file, and once committed the rows of one insert hold consecutive rowids in that order
    * (inside a transaction they have provisional ones, so there is none here). The row numbers are
-   * then set from the rowids; if that fails the rows are deleted again, so the call stays all or
-   * nothing. Progress is DuckDB's own estimate for the statement (tracked only while asked for,
+   * read from the rowids (`numbered`), not written: setting them in place rewrote every row (5–7 s
+   * of 20 M rows). If the rowids are not consecutive the rows are deleted again, so the call stays
+   * all or nothing. Progress is DuckDB's own estimate for the statement (tracked only while asked for,
    * never printed), read every {@link PROGRESS_POLL_MS} ms.
    */
   async insertCsvFile(
@@ -254,7 +255,7 @@ export class DuckDbEngine implements Engine {
     file: CsvFile,
     select: (source: string) => string,
     onProgress?: (fraction: number) => void,
-  ): Promise<number> {
+  ): Promise<CsvFileRows> {
     checkCsvDelimiter(file.delimiter);
     const q = this.dialect.quoteIdentifier;
     const [rowColumn, ...cells] = columns;
@@ -291,8 +292,8 @@ export class DuckDbEngine implements Engine {
         const rows = await count(`SELECT count(*) AS n, min(rowid) AS first, max(rowid) AS last FROM ${target}`);
         const n = Number(rows['n']);
         if (n > 0 && Number(rows['last']) - Number(rows['first']) + 1 !== n) throw internalError(`the rows read from ${file.path} do not hold consecutive rowids`);
-        await this.run(statement(`UPDATE ${target} SET ${q(rowColumn)} = rowid - ${Number(rows['first'] ?? 0)} + ${file.firstRow}`));
-        return n;
+        const offset = file.firstRow - Number(rows['first'] ?? 0);
+        return { rows: n, numbered: `(SELECT * REPLACE (CAST(rowid AS BIGINT) + ${offset} AS ${q(rowColumn)}) FROM ${target})` };
       } catch (error) {
         await this.run(statement(`DELETE FROM ${target}`));
         throw error;
