@@ -217,7 +217,7 @@ function rawColumnSql(d: Engine['dialect'], expr: ValueExpr, columns: StagedColu
  * Stages a plain CSV file (sources/csv-survey.ts) by the engine's own read of the whole file
  * (Engine.insertCsvFile), normalised with what the survey found true of every cell. Returns the
  * number of records and, per output, the relation that reads its normalised rows with their row
- * numbers (Engine.insertCsvFile `numbered`), or undefined when the file must be framed: the engine cannot read files,
+ * numbers (`numbered`), or undefined when the file must be framed: the engine cannot read files,
  * the file is not plain, an output keeps only some rows (a `when` rule: the row numbers come
  * from the order of the rows kept), or the engine's strict parser refused a record (a wrong
  * number of fields), in which case the normalised tables are emptied again and framing rejects

@@ -246,8 +246,8 @@ export class DuckDbEngine implements Engine {
    * (inside a transaction they have provisional ones, so there is none here). The row numbers are
    * read from the rowids (`numbered`), not written: setting them in place rewrote every row (5–7 s
    * of 20 M rows). If the rowids are not consecutive the rows are deleted again, so the call stays
-   * all or nothing. Progress is DuckDB's own estimate for the statement (tracked only while asked for,
-   * never printed), read every {@link PROGRESS_POLL_MS} ms.
+   * all or nothing. Progress is DuckDB's own estimate for the statement (tracked only while asked
+   * for, never printed), read every {@link PROGRESS_POLL_MS} ms.
    */
   async insertCsvFile(
     target: string,
